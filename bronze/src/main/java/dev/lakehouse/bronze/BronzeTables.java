@@ -1,0 +1,79 @@
+package dev.lakehouse.bronze;
+
+import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.common.Tables;
+import dev.lakehouse.common.Topics;
+import dev.lakehouse.ingest.EventContract;
+import dev.lakehouse.ingest.FieldSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** Creates the bronze and stream-ledger tables when they do not exist yet. */
+public final class BronzeTables {
+  private static final String PROPERTIES =
+      "TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='none',"
+          + " 'write.spark.fanout.enabled'='true', 'write.parquet.compression-codec'='zstd',"
+          + " 'write.metadata.delete-after-commit.enabled'='true',"
+          + " 'write.metadata.previous-versions-max'='100')";
+
+  private BronzeTables() {}
+
+  public static void createIfMissing(SparkSession spark) {
+    LakehouseSpark.createNamespaces(spark, Tables.BRONZE, Tables.OPS);
+    for (String topic : Topics.ALL) {
+      spark.sql(topicTableDdl(topic));
+    }
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + Tables.BRONZE_DEAD_LETTERS + " ("
+            + " kafka_topic STRING, kafka_partition INT, kafka_offset BIGINT,"
+            + " kafka_ts TIMESTAMP, kafka_key STRING,"
+            + " raw_value BINARY COMMENT 'the message bytes exactly as Kafka delivered them',"
+            + " raw_text STRING COMMENT 'the message as text when it is valid UTF-8',"
+            + " reason_code STRING COMMENT 'see README: dead-letter reason codes',"
+            + " stage STRING COMMENT 'decode, parse or validate',"
+            + " message STRING, ingested_at TIMESTAMP)"
+            + " USING iceberg PARTITIONED BY (days(ingested_at))"
+            + " COMMENT 'One row per Kafka message that broke the event contract.' "
+            + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + Tables.OPS_STREAM_BATCHES + " ("
+            + " query_id STRING, batch_id BIGINT,"
+            + " kafka_topic STRING, kafka_partition INT,"
+            + " start_offset BIGINT COMMENT 'first offset read, inclusive',"
+            + " end_offset BIGINT COMMENT 'last offset read, inclusive',"
+            + " consumed BIGINT, bronze_rows BIGINT, dead_letters BIGINT,"
+            + " lost_from_offset BIGINT COMMENT 'first offset deleted from Kafka before it was read',"
+            + " lost_to_offset BIGINT COMMENT 'last offset deleted from Kafka before it was read',"
+            + " committed_at TIMESTAMP)"
+            + " USING iceberg"
+            + " COMMENT 'One row per bronze stream micro-batch and Kafka topic-partition it read.' "
+            + PROPERTIES);
+  }
+
+  static String topicTableDdl(String topic) {
+    List<String> columns = new ArrayList<>();
+    for (FieldSpec spec : EventContract.fields(topic)) {
+      columns.add(spec.name() + " " + BronzeSchemas.sparkType(spec).sql());
+    }
+    columns.add("schema_version INT");
+    columns.add("extra_fields STRING COMMENT 'fields the contract does not know, as a JSON object'");
+    columns.add("kafka_topic STRING");
+    columns.add("kafka_partition INT");
+    columns.add("kafka_offset BIGINT");
+    columns.add("kafka_ts TIMESTAMP");
+    columns.add("kafka_key STRING");
+    columns.add("ingested_at TIMESTAMP");
+    String grain =
+        switch (topic) {
+          case Topics.TRANSACTIONS -> "One row per delivered transaction lifecycle event (redeliveries included).";
+          case Topics.CUSTOMERS -> "One row per delivered customer profile message.";
+          case Topics.ACCOUNTS -> "One row per delivered account state message.";
+          default -> "One row per delivered merchant profile message.";
+        };
+    return "CREATE TABLE IF NOT EXISTS " + Tables.bronzeTableFor(topic) + " ("
+        + String.join(", ", columns)
+        + ") USING iceberg PARTITIONED BY (days(" + EventContract.partitionField(topic) + "))"
+        + " COMMENT '" + grain + "' " + PROPERTIES;
+  }
+}

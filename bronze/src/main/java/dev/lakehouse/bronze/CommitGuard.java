@@ -1,0 +1,61 @@
+package dev.lakehouse.bronze;
+
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Makes each table write of a micro-batch happen at most once. Every append carries the streaming
+ * query id and batch id as snapshot properties; before writing, the table's snapshot history is
+ * searched for that pair. A batch replayed after a crash therefore skips the tables it already wrote
+ * and writes only the rest.
+ */
+final class CommitGuard {
+  static final String QUERY_ID = "lakehouse.stream-query-id";
+  static final String BATCH_ID = "lakehouse.stream-batch-id";
+
+  private CommitGuard() {}
+
+  /** Appends rows unless this (query, batch) is already in the table; returns true if it wrote. */
+  static boolean appendOnce(SparkSession spark, String table, Dataset<Row> rows, String queryId, long batchId) {
+    if (alreadyCommitted(spark, table, queryId, batchId)) {
+      return false;
+    }
+    try {
+      rows.writeTo(table)
+          .option("snapshot-property." + QUERY_ID, queryId)
+          .option("snapshot-property." + BATCH_ID, Long.toString(batchId))
+          .append();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Table " + table + " disappeared while the stream was writing to it.", e);
+    }
+    return true;
+  }
+
+  /**
+   * Walks back from the current snapshot to the newest one written by this query; batches of one query
+   * are written in order, so that snapshot tells whether this batch is already in.
+   */
+  static boolean alreadyCommitted(SparkSession spark, String table, String queryId, long batchId) {
+    Table iceberg = load(spark, table);
+    Snapshot s = iceberg.currentSnapshot();
+    while (s != null) {
+      if (queryId.equals(s.summary().get(QUERY_ID))) {
+        return Long.parseLong(s.summary().get(BATCH_ID)) >= batchId;
+      }
+      s = s.parentId() == null ? null : iceberg.snapshot(s.parentId());
+    }
+    return false;
+  }
+
+  static Table load(SparkSession spark, String table) {
+    try {
+      return Spark3Util.loadIcebergTable(spark, table);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
+    }
+  }
+}

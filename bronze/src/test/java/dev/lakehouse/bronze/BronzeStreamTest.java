@@ -1,0 +1,128 @@
+package dev.lakehouse.bronze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Tables;
+import dev.lakehouse.common.TestLake;
+import dev.lakehouse.common.Topics;
+import dev.lakehouse.ingest.DeadLetterReason;
+import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.ingest.EventGenerator;
+import dev.lakehouse.ingest.EventProducer;
+import dev.lakehouse.ingest.GenerationReport;
+import dev.lakehouse.ingest.GeneratorOptions;
+import dev.lakehouse.ingest.KafkaServices;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** generate with faults into a real broker, drain with bronze, compare with the generator's ground truth. */
+class BronzeStreamTest {
+  @TempDir static Path dataDir;
+  static EmbeddedKafka kafka;
+  static LakehouseConfig config;
+  static SparkSession spark;
+  static GenerationReport report;
+  static BronzeResult result;
+
+  @BeforeAll
+  static void generateAndDrain() {
+    int port = EmbeddedKafka.freePort();
+    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port);
+    config = TestLake.config(dataDir, Settings.KAFKA_BOOTSTRAP + "=localhost:" + port,
+        Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=4000");
+    spark = TestLake.spark(config);
+    // High fault rates so that every malformed kind appears in a small data set.
+    GeneratorOptions options =
+        GeneratorOptions.from(config, 8_000, 12, 7L, LocalDate.of(2026, 11, 1)).withRates(0.03, 0.03);
+    EventGenerator generator = new EventGenerator(options);
+    report = generator.plan();
+    KafkaServices.ensureTopics(kafka.bootstrapServers(), 3);
+    try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
+      producer.sendAll(generator.messages(), n -> { });
+    }
+    result = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+    kafka.close();
+  }
+
+  @Test
+  void bronzeRowsPerTopicEqualWhatTheGeneratorProduced() {
+    for (String topic : Topics.ALL) {
+      long rows = spark.table(Tables.bronzeTableFor(topic)).count();
+      assertThat(rows).as(topic).isEqualTo(report.topic(topic).valid()).isPositive();
+      assertThat(result.bronzeRows().get(topic)).isEqualTo(rows);
+    }
+    assertThat(result.consumed()).isEqualTo(report.totalMessages());
+    assertThat(spark.table(Tables.BRONZE_TRANSACTIONS).count()).isGreaterThan(7_000);
+  }
+
+  @Test
+  void everyMalformedMessageIsADeadLetterWithTheRightReason() {
+    Map<String, Long> expected = new HashMap<>();
+    for (String topic : Topics.ALL) {
+      report.topic(topic).malformed().forEach((reason, n) -> expected.put(topic + "/" + reason.name(), n));
+    }
+    Map<String, Long> actual = new HashMap<>();
+    for (Row r : spark.sql("SELECT kafka_topic, reason_code, count(*) FROM " + Tables.BRONZE_DEAD_LETTERS + " GROUP BY 1, 2").collectAsList()) {
+      actual.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
+    }
+    assertThat(actual).isEqualTo(expected);
+    // Every reason code of the contract was exercised on the transactions topic.
+    assertThat(report.topic(Topics.TRANSACTIONS).malformed().keySet()).containsExactlyInAnyOrder(DeadLetterReason.values());
+  }
+
+  @Test
+  void deadLettersKeepTheRawBytesAndAReadableMessage() {
+    Row oversized = spark.sql("SELECT raw_value, raw_text, stage, message FROM " + Tables.BRONZE_DEAD_LETTERS
+        + " WHERE reason_code = 'OVERSIZED' LIMIT 1").first();
+    assertThat((byte[]) oversized.get(0)).hasSizeGreaterThan(64 * 1024);
+    assertThat(oversized.getString(2)).isEqualTo("decode");
+    assertThat(oversized.getString(3)).contains("over the limit");
+    Row utf8 = spark.sql("SELECT raw_value, raw_text FROM " + Tables.BRONZE_DEAD_LETTERS
+        + " WHERE reason_code = 'INVALID_UTF8' LIMIT 1").first();
+    assertThat((byte[]) utf8.get(0)).contains((byte) 0xC3, (byte) 0x28);
+    assertThat(utf8.isNullAt(1)).isTrue();
+  }
+
+  @Test
+  void unknownFieldsAreKeptInExtraFields() {
+    long withExtras = spark.sql("SELECT count(*) FROM " + Tables.BRONZE_TRANSACTIONS
+        + " WHERE extra_fields LIKE '%risk_score%'").first().getLong(0);
+    assertThat(withExtras).isEqualTo(report.topic(Topics.TRANSACTIONS).withExtraFields()).isPositive();
+  }
+
+  @Test
+  void everyMessageIsAccountedForOnceInTheLedger() {
+    LedgerChecks.assertNoDuplicates(spark);
+    LedgerChecks.assertLedgerMatchesTables(spark);
+    long ledgerConsumed = spark.sql("SELECT sum(consumed) FROM " + Tables.OPS_STREAM_BATCHES).first().getLong(0);
+    assertThat(ledgerConsumed).isEqualTo(report.totalMessages());
+    assertThat(result.batches()).isGreaterThan(1);
+  }
+
+  @Test
+  void bronzeIsPartitionedByEventDay() {
+    long partitions = spark.sql("SELECT count(*) FROM " + Tables.BRONZE_TRANSACTIONS + ".partitions").first().getLong(0);
+    long days = spark.sql("SELECT count(DISTINCT to_date(event_ts)) FROM " + Tables.BRONZE_TRANSACTIONS).first().getLong(0);
+    assertThat(partitions).isEqualTo(days).isGreaterThanOrEqualTo(12);
+  }
+
+  @Test
+  void moneyIsDecimal() {
+    assertThat(spark.table(Tables.BRONZE_TRANSACTIONS).schema().apply("amount").dataType().sql()).isEqualTo("DECIMAL(18,2)");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lakehouse.common;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession every job uses: Iceberg catalog as the default catalog, UTC, quiet UI. */
+public final class LakehouseSpark {
+  private LakehouseSpark() {}
+
+  public static SparkSession session(LakehouseConfig config, String appName) {
+    String prefix = "spark.sql.catalog." + Tables.CATALOG;
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(appName)
+            .config("spark.sql.extensions",
+                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+            .config(prefix, "org.apache.iceberg.spark.SparkCatalog")
+            .config(prefix + ".type", config.get(Settings.CATALOG_TYPE))
+            .config(prefix + ".warehouse", warehouse(config))
+            // One process may stream and query; a cached table would hide the stream's commits.
+            .config(prefix + ".cache-enabled", "false")
+            .config("spark.sql.defaultCatalog", Tables.CATALOG)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", config.get(Settings.SPARK_SHUFFLE_PARTITIONS))
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.streaming.stopTimeout", "60s");
+    if ("rest".equals(config.get(Settings.CATALOG_TYPE))) {
+      builder.config(prefix + ".uri", config.get(Settings.CATALOG_URI));
+      String endpoint = config.get(Settings.CATALOG_S3_ENDPOINT);
+      if (!endpoint.isBlank()) {
+        builder
+            .config(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+            .config(prefix + ".s3.endpoint", endpoint)
+            .config(prefix + ".s3.path-style-access", "true");
+      }
+    }
+    // Under spark-submit the master comes from the submission; otherwise from configuration.
+    if (System.getProperty("spark.master") == null) {
+      builder
+          .master(config.get(Settings.SPARK_MASTER))
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    SparkSession spark = builder.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  private static String warehouse(LakehouseConfig config) {
+    String w = config.get(Settings.CATALOG_WAREHOUSE);
+    return w.contains("://") ? w : java.nio.file.Paths.get(w).toUri().toString();
+  }
+
+  /** Creates the namespaces the lakehouse writes to. */
+  public static void createNamespaces(SparkSession spark, String... namespaces) {
+    for (String ns : namespaces) {
+      spark.sql("CREATE NAMESPACE IF NOT EXISTS " + ns);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.lakehouse.common;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One configuration key: its name, its built-in default, how a value is checked and what it means. A
+ * secret key may only come from the environment.
+ */
+public final class Setting {
+  private final String key;
+  private final String defaultValue;
+  private final Function<String, String> check;
+  private final String description;
+  private final boolean secret;
+
+  private Setting(
+      String key,
+      String defaultValue,
+      Function<String, String> check,
+      String description,
+      boolean secret) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.check = check;
+    this.description = description;
+    this.secret = secret;
+  }
+
+  static Setting of(String key, String defaultValue, Function<String, String> check, String doc) {
+    return new Setting(key, defaultValue, check, doc, false);
+  }
+
+  static Setting secret(String key, String doc) {
+    return new Setting(key, null, Setting::anyText, doc, true);
+  }
+
+  public String key() {
+    return key;
+  }
+
+  /** The built-in default, or null when the key has none. May contain {@code ${data-dir}}. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public boolean isSecret() {
+    return secret;
+  }
+
+  /** The environment variable that sets this key: {@code bronze.trigger-seconds} -> LAKEHOUSE_BRONZE_TRIGGER_SECONDS. */
+  public String environmentVariable() {
+    return "LAKEHOUSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** Returns null when the value is acceptable, otherwise what is wrong with it. */
+  String problemWith(String value) {
+    return check.apply(value);
+  }
+
+  static String anyText(String value) {
+    return value.isBlank() ? "must not be empty" : null;
+  }
+
+  static Function<String, String> integer(long min, long max) {
+    return value -> {
+      try {
+        long parsed = Long.parseLong(value.trim());
+        return parsed < min || parsed > max
+            ? "must be a whole number between " + min + " and " + max
+            : null;
+      } catch (NumberFormatException e) {
+        return "must be a whole number between " + min + " and " + max;
+      }
+    };
+  }
+
+  static Function<String, String> fraction() {
+    return value -> {
+      try {
+        double parsed = Double.parseDouble(value.trim());
+        return parsed >= 0 && parsed <= 1 ? null : "must be a fraction between 0 and 1";
+      } catch (NumberFormatException e) {
+        return "must be a fraction between 0 and 1";
+      }
+    };
+  }
+
+  static String bool(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    return v.equals("true") || v.equals("false") ? null : "must be true or false";
+  }
+
+  static Function<String, String> oneOf(String... allowed) {
+    return value -> {
+      for (String a : allowed) {
+        if (a.equals(value.trim())) {
+          return null;
+        }
+      }
+      return "must be one of " + String.join(", ", allowed);
+    };
+  }
+
+  static String hostPorts(String value) {
+    for (String part : value.split(",")) {
+      String p = part.trim();
+      int colon = p.lastIndexOf(':');
+      if (colon <= 0 || integer(1, 65535).apply(p.substring(colon + 1)) != null) {
+        return "must be a comma-separated list of host:port";
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.lakehouse.common;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key the lakehouse knows, with its default next to it. */
+public final class Settings {
+  public static final String DATA_DIR = "data-dir";
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap-servers";
+  public static final String KAFKA_EMBEDDED = "kafka.embedded";
+  public static final String KAFKA_PARTITIONS = "kafka.partitions";
+  public static final String CATALOG_TYPE = "catalog.type";
+  public static final String CATALOG_WAREHOUSE = "catalog.warehouse";
+  public static final String CATALOG_URI = "catalog.uri";
+  public static final String CATALOG_S3_ENDPOINT = "catalog.s3-endpoint";
+  public static final String SPARK_MASTER = "spark.master";
+  public static final String SPARK_SHUFFLE_PARTITIONS = "spark.shuffle-partitions";
+  public static final String BRONZE_TRIGGER_SECONDS = "bronze.trigger-seconds";
+  public static final String BRONZE_MAX_EVENTS_PER_BATCH = "bronze.max-events-per-batch";
+  public static final String BRONZE_MAX_MESSAGE_KB = "bronze.max-message-kb";
+  public static final String BRONZE_FAIL_ON_DATA_LOSS = "bronze.fail-on-data-loss";
+  public static final String BRONZE_CHECKPOINT_DIR = "bronze.checkpoint-dir";
+  public static final String GEN_LATE_RATE = "generate.late-settlement-rate";
+  public static final String GEN_VERY_LATE_RATE = "generate.very-late-settlement-rate";
+  public static final String GEN_OUT_OF_ORDER_RATE = "generate.out-of-order-rate";
+  public static final String GEN_DUPLICATE_RATE = "generate.duplicate-rate";
+  public static final String GEN_MALFORMED_RATE = "generate.malformed-rate";
+  public static final String GEN_FAILURE_RATE = "generate.failure-rate";
+  public static final String GEN_REVERSAL_RATE = "generate.reversal-rate";
+  public static final String PII_HMAC_KEY = "pii.hmac-key";
+
+  private static final List<Setting> ALL =
+      List.of(
+          Setting.of(DATA_DIR, "data", Setting::anyText,
+              "Directory holding all local state: Kafka logs, warehouse, checkpoints."),
+          Setting.of(KAFKA_BOOTSTRAP, "localhost:9092", Setting::hostPorts,
+              "Kafka bootstrap servers."),
+          Setting.of(KAFKA_EMBEDDED, "true", Setting::bool,
+              "Start an in-JVM broker under the data directory when the bootstrap address is not reachable."),
+          Setting.of(KAFKA_PARTITIONS, "3", Setting.integer(1, 1000),
+              "Partitions per topic when the lakehouse creates its topics."),
+          Setting.of(CATALOG_TYPE, "hadoop", Setting.oneOf("hadoop", "rest"),
+              "Iceberg catalog type."),
+          Setting.of(CATALOG_WAREHOUSE, "${data-dir}/warehouse", Setting::anyText,
+              "Iceberg warehouse location (a directory for hadoop, a URI for rest)."),
+          Setting.of(CATALOG_URI, "http://localhost:8181", Setting::anyText,
+              "Iceberg REST catalog URI (rest catalog only)."),
+          Setting.of(CATALOG_S3_ENDPOINT, "", value -> null,
+              "S3-compatible endpoint for the warehouse (empty: AWS default)."),
+          Setting.of(SPARK_MASTER, "local[*]", Setting::anyText,
+              "Spark master when not launched by spark-submit."),
+          Setting.of(SPARK_SHUFFLE_PARTITIONS, "4", Setting.integer(1, 100_000),
+              "spark.sql.shuffle.partitions."),
+          Setting.of(BRONZE_TRIGGER_SECONDS, "60", Setting.integer(1, 86_400),
+              "Processing-time trigger of the continuous bronze stream, in seconds."),
+          Setting.of(BRONZE_MAX_EVENTS_PER_BATCH, "500000", Setting.integer(1, Integer.MAX_VALUE),
+              "Upper bound of Kafka messages per bronze micro-batch."),
+          Setting.of(BRONZE_MAX_MESSAGE_KB, "64", Setting.integer(1, 100_000),
+              "Messages larger than this many KiB are dead letters (reason OVERSIZED)."),
+          Setting.of(BRONZE_FAIL_ON_DATA_LOSS, "true", Setting::bool,
+              "Stop the stream when offsets it needs were deleted from Kafka."),
+          Setting.of(BRONZE_CHECKPOINT_DIR, "${data-dir}/checkpoints/bronze", Setting::anyText,
+              "Checkpoint location of the bronze stream."),
+          Setting.of(GEN_LATE_RATE, "0.25", Setting.fraction(),
+              "Share of settlements that arrive one to three days after the transaction."),
+          Setting.of(GEN_VERY_LATE_RATE, "0.02", Setting.fraction(),
+              "Share of settlements that arrive more than three days after the transaction."),
+          Setting.of(GEN_OUT_OF_ORDER_RATE, "0.03", Setting.fraction(),
+              "Share of lifecycles whose later status is delivered before the earlier one."),
+          Setting.of(GEN_DUPLICATE_RATE, "0.02", Setting.fraction(),
+              "Share of messages delivered twice (same event_id)."),
+          Setting.of(GEN_MALFORMED_RATE, "0.01", Setting.fraction(),
+              "Share of messages replaced by a malformed one."),
+          Setting.of(GEN_FAILURE_RATE, "0.06", Setting.fraction(),
+              "Share of transactions that end FAILED."),
+          Setting.of(GEN_REVERSAL_RATE, "0.02", Setting.fraction(),
+              "Share of successful transactions later REVERSED."),
+          Setting.secret(PII_HMAC_KEY,
+              "Key of the HMAC that replaces PII in silver. Environment only."));
+
+  private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
+
+  static {
+    for (Setting s : ALL) {
+      BY_KEY.put(s.key(), s);
+    }
+  }
+
+  private Settings() {}
+
+  public static List<Setting> all() {
+    return ALL;
+  }
+
+  static Setting find(String key) {
+    return BY_KEY.get(key);
+  }
+}

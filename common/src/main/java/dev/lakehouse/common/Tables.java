@@ -1,0 +1,33 @@
+package dev.lakehouse.common;
+
+/**
+ * Table names, as seen from Spark SQL through the lakehouse's default catalog. The name says layer and
+ * grain; each table's grain is written in the README.
+ */
+public final class Tables {
+  /** The Iceberg catalog, registered as Spark's default catalog. */
+  public static final String CATALOG = "lakehouse";
+
+  public static final String BRONZE = "bronze";
+  public static final String OPS = "ops";
+
+  /** One row per delivered transaction lifecycle event (redeliveries included). */
+  public static final String BRONZE_TRANSACTIONS = "bronze.transactions";
+  /** One row per delivered customer profile message. */
+  public static final String BRONZE_CUSTOMERS = "bronze.customers";
+  /** One row per delivered account state message. */
+  public static final String BRONZE_ACCOUNTS = "bronze.accounts";
+  /** One row per delivered merchant profile message. */
+  public static final String BRONZE_MERCHANTS = "bronze.merchants";
+  /** One row per Kafka message that broke the contract. */
+  public static final String BRONZE_DEAD_LETTERS = "bronze.dead_letters";
+  /** One row per stream micro-batch and Kafka topic-partition it read. */
+  public static final String OPS_STREAM_BATCHES = "ops.stream_batches";
+
+  private Tables() {}
+
+  /** The bronze table a topic lands in. */
+  public static String bronzeTableFor(String topic) {
+    return BRONZE + "." + topic;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.lakehouse.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakehouseConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void commandLineBeatsEnvironmentBeatsProfileBeatsDefault() {
+    // bronze.trigger-seconds: profile says 60; environment 30; command line 5.
+    LakehouseConfig fromProfile = LakehouseConfig.load("local", Map.of(), Map.of());
+    assertThat(fromProfile.intValue(Settings.BRONZE_TRIGGER_SECONDS)).isEqualTo(60);
+    assertThat(fromProfile.get(Settings.BRONZE_MAX_MESSAGE_KB)).isEqualTo("64"); // built-in default
+
+    Map<String, String> env = Map.of("LAKEHOUSE_BRONZE_TRIGGER_SECONDS", "30");
+    assertThat(LakehouseConfig.load("local", Map.of(), env).intValue(Settings.BRONZE_TRIGGER_SECONDS)).isEqualTo(30);
+
+    LakehouseConfig cli = LakehouseConfig.load("local", Map.of(Settings.BRONZE_TRIGGER_SECONDS, "5"), env);
+    assertThat(cli.intValue(Settings.BRONZE_TRIGGER_SECONDS)).isEqualTo(5);
+  }
+
+  @Test
+  void dataDirIsSubstitutedIntoPaths() {
+    LakehouseConfig c = LakehouseConfig.load("local", Map.of(Settings.DATA_DIR, dir.toString()), Map.of());
+    assertThat(c.get(Settings.CATALOG_WAREHOUSE)).isEqualTo(dir.resolve("warehouse").toString());
+    assertThat(c.get(Settings.BRONZE_CHECKPOINT_DIR)).isEqualTo(dir.resolve("checkpoints/bronze").toString());
+  }
+
+  @Test
+  void unknownKeyOnCommandLineIsRejectedByName() {
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of("bronze.trigger-secs", "5"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'bronze.trigger-secs'");
+  }
+
+  @Test
+  void unknownEnvironmentVariableIsRejectedByName() {
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(), Map.of("LAKEHOUSE_KAFKA_BOOTSTRAP", "x:1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LAKEHOUSE_KAFKA_BOOTSTRAP");
+  }
+
+  @Test
+  void invalidValueIsRejectedWithKeyAndValue() {
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(Settings.GEN_DUPLICATE_RATE, "1.5"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("generate.duplicate-rate")
+        .hasMessageContaining("'1.5'")
+        .hasMessageContaining("between 0 and 1");
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(Settings.KAFKA_BOOTSTRAP, "localhost"), Map.of()))
+        .hasMessageContaining("kafka.bootstrap-servers");
+  }
+
+  @Test
+  void secretsOnlyComeFromTheEnvironment() {
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(Settings.PII_HMAC_KEY, "s3cret"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LAKEHOUSE_PII_HMAC_KEY")
+        .hasMessageNotContaining("s3cret");
+    LakehouseConfig c = LakehouseConfig.load("local", Map.of(), Map.of("LAKEHOUSE_PII_HMAC_KEY", "s3cret"));
+    assertThat(c.secret(Settings.PII_HMAC_KEY)).contains("s3cret");
+    assertThat(c.describe().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void profileFileWithUnknownKeyIsRejected() throws Exception {
+    Path file = dir.resolve("mine.properties");
+    Files.writeString(file, "kafka.partitions=2\nnot.a.key=1\n");
+    assertThatThrownBy(() -> LakehouseConfig.load(file.toString(), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'not.a.key'");
+  }
+
+  @Test
+  void unknownProfileIsRejected() {
+    assertThatThrownBy(() -> LakehouseConfig.load("prod", Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'prod'");
+  }
+
+  @Test
+  void composeProfileUsesTheRestCatalogAndNoEmbeddedBroker() {
+    LakehouseConfig c = LakehouseConfig.load("compose", Map.of(), Map.of());
+    assertThat(c.get(Settings.CATALOG_TYPE)).isEqualTo("rest");
+    assertThat(c.boolValue(Settings.KAFKA_EMBEDDED)).isFalse();
+  }
+}

@@ -1,0 +1,808 @@
+package dev.lakehouse.ingest;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.common.Topics;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import net.datafaker.Faker;
+
+/**
+ * A seeded, deterministic stream of fintech events: customers, accounts and merchants first, then
+ * transaction lifecycles over the last days whose money flows make sense (monthly salaries, spending,
+ * transfers between customers, loans, investments, overspenders who go into overdraft). Settlement lags,
+ * out-of-order deliveries, redeliveries and malformed messages come at the configured rates. The same
+ * options give the same messages, byte for byte.
+ *
+ * <p>Malformed messages are corrupted copies of real events, delivered in addition to them, so the
+ * valid stream stays complete and the malformed rate does not change any business figure.
+ */
+public final class EventGenerator {
+  private static final ZoneOffset IST = ZoneOffset.ofHoursMinutes(5, 30);
+  private static final DateTimeFormatter TS = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+  private static final long MINUTE = 60_000L;
+  private static final long HOUR = 60 * MINUTE;
+  private static final long DAY = 24 * HOUR;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+  /** Cities with state, tier and coordinates. */
+  private record City(String name, String state, int tier, double lat, double lon) {}
+
+  private static final List<City> CITIES =
+      List.of(
+          new City("Mumbai", "Maharashtra", 1, 19.076, 72.8777),
+          new City("Delhi", "Delhi", 1, 28.7041, 77.1025),
+          new City("Bengaluru", "Karnataka", 1, 12.9716, 77.5946),
+          new City("Chennai", "Tamil Nadu", 1, 13.0827, 80.2707),
+          new City("Hyderabad", "Telangana", 1, 17.385, 78.4867),
+          new City("Kolkata", "West Bengal", 1, 22.5726, 88.3639),
+          new City("Pune", "Maharashtra", 1, 18.5204, 73.8567),
+          new City("Ahmedabad", "Gujarat", 1, 23.0225, 72.5714),
+          new City("Jaipur", "Rajasthan", 2, 26.9124, 75.7873),
+          new City("Lucknow", "Uttar Pradesh", 2, 26.8467, 80.9462),
+          new City("Kochi", "Kerala", 2, 9.9312, 76.2673),
+          new City("Indore", "Madhya Pradesh", 2, 22.7196, 75.8577),
+          new City("Chandigarh", "Chandigarh", 2, 30.7333, 76.7794),
+          new City("Nagpur", "Maharashtra", 2, 21.1458, 79.0882),
+          new City("Coimbatore", "Tamil Nadu", 2, 11.0168, 76.9558),
+          new City("Surat", "Gujarat", 2, 21.1702, 72.8311),
+          new City("Mysuru", "Karnataka", 3, 12.2958, 76.6394),
+          new City("Nashik", "Maharashtra", 3, 19.9975, 73.7898),
+          new City("Udaipur", "Rajasthan", 3, 24.5854, 73.7125),
+          new City("Varanasi", "Uttar Pradesh", 3, 25.3176, 82.9739),
+          new City("Guwahati", "Assam", 3, 26.1445, 91.7362),
+          new City("Dehradun", "Uttarakhand", 3, 30.3165, 78.0322));
+
+  private static final String[] CATEGORIES = {
+    "GROCERY", "FOOD", "TRAVEL", "FUEL", "ELECTRONICS", "FASHION", "HEALTH", "UTILITIES",
+    "ENTERTAINMENT", "EDUCATION"
+  };
+  private static final String[] FOREIGN = {"USD", "EUR", "GBP", "AED", "SGD"};
+  private static final Map<String, BigDecimal> INR_PER_UNIT =
+      Map.of(
+          "USD", new BigDecimal("83"), "EUR", new BigDecimal("90"), "GBP", new BigDecimal("105"),
+          "AED", new BigDecimal("22.6"), "SGD", new BigDecimal("62"));
+  private static final String[] FAILURE_REASONS = {
+    "INSUFFICIENT_FUNDS", "BANK_DECLINED", "TIMEOUT", "RISK_BLOCKED", "INVALID_PIN"
+  };
+
+  private static final List<DeadLetterReason> TRANSACTION_DEFECTS = List.of(DeadLetterReason.values());
+  private static final List<DeadLetterReason> CUSTOMER_DEFECTS =
+      List.of(
+          DeadLetterReason.OVERSIZED, DeadLetterReason.INVALID_UTF8, DeadLetterReason.MALFORMED_JSON,
+          DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION, DeadLetterReason.MISSING_FIELD,
+          DeadLetterReason.NULL_OR_EMPTY, DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM,
+          DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OUT_OF_RANGE);
+  private static final List<DeadLetterReason> ACCOUNT_DEFECTS =
+      List.of(
+          DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_FIELD,
+          DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM, DeadLetterReason.BAD_TIMESTAMP,
+          DeadLetterReason.BAD_AMOUNT_PRECISION, DeadLetterReason.OUT_OF_RANGE,
+          DeadLetterReason.INVALID_UTF8);
+  private static final List<DeadLetterReason> MERCHANT_DEFECTS =
+      List.of(
+          DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_FIELD,
+          DeadLetterReason.NULL_OR_EMPTY, DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM,
+          DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OVERSIZED);
+
+  private static final class Customer {
+    String id;
+    String fullName;
+    String email;
+    String phone;
+    LocalDate dateOfBirth;
+    City city;
+    long signupMs;
+    String kyc;
+    BigDecimal salary;
+    boolean overspender;
+    Account savings;
+    Account card;
+    Account loan;
+    Account investment;
+    String device;
+  }
+
+  private static final class Account {
+    String id;
+    Customer owner;
+    String type;
+    long openedMs;
+    BigDecimal openingBalance;
+    BigDecimal overdraftLimit;
+  }
+
+  private static final class Merchant {
+    String id;
+    String name;
+    String category;
+    City city;
+  }
+
+  private static final class Txn {
+    String id;
+    String type;
+    Account account;
+    BigDecimal amount;
+    String currency;
+    String channel;
+    Merchant merchant;
+    Account counterparty;
+    String city;
+    double lat;
+    double lon;
+    long eventMs;
+  }
+
+  /** One message to deliver; its bytes are made when it is sent. */
+  private static final class Planned {
+    final String topic;
+    final String key;
+    final long arrivalMs;
+    final Map<String, Object> body;
+    final DeadLetterReason defect;
+    final long order;
+
+    Planned(String topic, String key, long arrivalMs, Map<String, Object> body, DeadLetterReason defect, long order) {
+      this.topic = topic;
+      this.key = key;
+      this.arrivalMs = arrivalMs;
+      this.body = body;
+      this.defect = defect;
+      this.order = order;
+    }
+  }
+
+  private final GeneratorOptions options;
+  private final Random random;
+  private final Faker faker;
+  private final long startMs;
+  private final long cutoffMs;
+  private final List<Customer> customers = new ArrayList<>();
+  private final List<Merchant> merchants = new ArrayList<>();
+  private final List<Planned> planned = new ArrayList<>();
+  private final GenerationReport report = new GenerationReport();
+  private final Map<String, Integer> defectCursor = new LinkedHashMap<>();
+  private long transactionCounter;
+  private long order;
+
+  public EventGenerator(GeneratorOptions options) {
+    this.options = options;
+    this.random = new Random(options.seed());
+    this.faker = new Faker(new Locale("en", "IND"), new Random(options.seed() ^ 0x5DEECE66DL));
+    LocalDate first = options.endDate().minusDays(options.days() - 1L);
+    this.startMs = first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    this.cutoffMs = options.endDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() - 1;
+  }
+
+  /** Plans every message; call once, then {@link #messages()} in arrival order. */
+  public GenerationReport plan() {
+    long scale = options.events();
+    int customerCount = (int) Math.max(8, Math.min(200_000, scale / 60));
+    int merchantCount = (int) Math.max(6, Math.min(20_000, scale / 1500));
+    for (int i = 0; i < merchantCount; i++) {
+      merchants.add(newMerchant(i));
+    }
+    for (int i = 0; i < customerCount; i++) {
+      customers.add(newCustomer(i));
+    }
+    planReferenceData();
+    planTransactions();
+    planned.sort(Comparator.comparingLong((Planned p) -> p.arrivalMs).thenComparingLong(p -> p.order));
+    return report;
+  }
+
+  /** Number of messages planned, across all topics. */
+  public int size() {
+    return planned.size();
+  }
+
+  /** The planned messages in delivery order, serialised one by one. */
+  public Iterable<OutgoingMessage> messages() {
+    return () ->
+        new java.util.Iterator<>() {
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            return next < planned.size();
+          }
+
+          @Override
+          public OutgoingMessage next() {
+            Planned p = planned.get(next);
+            // Release the plan as it is sent, so memory shrinks while producing.
+            planned.set(next++, null);
+            return new OutgoingMessage(p.topic, p.key, serialise(p), p.arrivalMs);
+          }
+        };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reference data
+
+  private Merchant newMerchant(int i) {
+    Merchant m = new Merchant();
+    m.id = String.format("M%06d", i + 1);
+    m.category = CATEGORIES[random.nextInt(CATEGORIES.length)];
+    m.name = faker.company().name();
+    m.city = pickCity();
+    return m;
+  }
+
+  private Customer newCustomer(int i) {
+    Customer c = new Customer();
+    c.id = String.format("C%07d", i + 1);
+    String first = faker.name().firstName();
+    String last = faker.name().lastName();
+    c.fullName = first + " " + last;
+    c.email = (first + "." + last + (i + 1)).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "") + "@example.in";
+    c.phone = "+91" + (6 + random.nextInt(4)) + String.format("%09d", random.nextInt(1_000_000_000));
+    c.dateOfBirth = LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28));
+    c.city = pickCity();
+    c.signupMs = startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
+    c.kyc = random.nextDouble() < 0.9 ? "VERIFIED" : "PENDING";
+    c.overspender = random.nextDouble() < 0.08;
+    int salaryBand = c.city.tier() == 1 ? 90_000 : c.city.tier() == 2 ? 60_000 : 40_000;
+    c.salary = money(salaryBand * (0.4 + random.nextDouble() * 1.6));
+    c.device = "dev-" + Long.toHexString(random.nextLong() & 0xFFFFFFFFFFFFL);
+    c.savings = newAccount(c, "SAVINGS", i, 0);
+    if (c.overspender) {
+      c.savings.openingBalance = money(random.nextDouble() * 5_000);
+      c.savings.overdraftLimit = money(20_000 + random.nextInt(80_000));
+    }
+    if (random.nextDouble() < 0.35) {
+      c.card = newAccount(c, "CREDIT_CARD", i, 1);
+    }
+    if (random.nextDouble() < 0.15) {
+      c.loan = newAccount(c, "LOAN", i, 2);
+    }
+    if (random.nextDouble() < 0.2) {
+      c.investment = newAccount(c, "INVESTMENT", i, 3);
+    }
+    return c;
+  }
+
+  private Account newAccount(Customer owner, String type, int customerIndex, int slot) {
+    Account a = new Account();
+    a.id = String.format("A%08d", customerIndex * 4 + slot + 1);
+    a.owner = owner;
+    a.type = type;
+    a.openedMs = owner.signupMs + random.nextInt(30) * DAY;
+    a.openingBalance =
+        switch (type) {
+          case "SAVINGS" -> money(5_000 + random.nextDouble() * 150_000);
+          case "CREDIT_CARD", "LOAN" -> BigDecimal.ZERO.setScale(2);
+          default -> money(random.nextDouble() * 200_000);
+        };
+    a.overdraftLimit =
+        type.equals("CREDIT_CARD") ? money(50_000 + random.nextInt(10) * 25_000) : BigDecimal.ZERO.setScale(2);
+    return a;
+  }
+
+  private void planReferenceData() {
+    for (Merchant m : merchants) {
+      long at = startMs + random.nextInt(3_600) * 1000L;
+      addReference(Topics.MERCHANTS, m.id, at, merchantBody(m, at));
+      report.merchants++;
+      if (random.nextDouble() < 0.05) {
+        // A merchant moves: a later upsert with a new city.
+        m.city = pickCity();
+        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        addReference(Topics.MERCHANTS, m.id, later, merchantBody(m, later));
+      }
+    }
+    for (Customer c : customers) {
+      long at = startMs + random.nextInt(3_600) * 1000L;
+      addReference(Topics.CUSTOMERS, c.id, at, customerBody(c, at));
+      report.customers++;
+      for (Account a : accounts(c)) {
+        addReference(Topics.ACCOUNTS, a.id, at + 1000, accountBody(a, at + 1000));
+        report.accounts++;
+      }
+      double change = random.nextDouble();
+      if (change < 0.06) {
+        // The customer relocates mid-window: city (and maybe tier) history for gold.
+        c.city = pickCity();
+        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        addReference(Topics.CUSTOMERS, c.id, later, customerBody(c, later));
+      } else if (change < 0.09 && c.kyc.equals("PENDING")) {
+        c.kyc = "VERIFIED";
+        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        addReference(Topics.CUSTOMERS, c.id, later, customerBody(c, later));
+      }
+      if (c.overspender && random.nextDouble() < 0.3) {
+        // The bank raises the overdraft limit of a customer in trouble.
+        c.savings.overdraftLimit = c.savings.overdraftLimit.add(money(25_000));
+        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        addReference(Topics.ACCOUNTS, c.savings.id, later, accountBody(c.savings, later));
+      }
+    }
+  }
+
+  private List<Account> accounts(Customer c) {
+    List<Account> list = new ArrayList<>(4);
+    list.add(c.savings);
+    if (c.card != null) {
+      list.add(c.card);
+    }
+    if (c.loan != null) {
+      list.add(c.loan);
+    }
+    if (c.investment != null) {
+      list.add(c.investment);
+    }
+    return list;
+  }
+
+  private void addReference(String topic, String key, long at, Map<String, Object> body) {
+    planned.add(new Planned(topic, key, at, body, null, order++));
+    report.countValid(topic, false);
+    maybeMalformed(topic, key, at, body);
+  }
+
+  private Map<String, Object> customerBody(Customer c, long at) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema_version", 1);
+    m.put("customer_id", c.id);
+    m.put("full_name", c.fullName);
+    m.put("email", c.email);
+    m.put("phone", c.phone);
+    m.put("date_of_birth", c.dateOfBirth.toString());
+    m.put("city", c.city.name());
+    m.put("state", c.city.state());
+    m.put("city_tier", c.city.tier());
+    m.put("signup_ts", ts(c.signupMs));
+    m.put("kyc_status", c.kyc);
+    m.put("updated_at", ts(at));
+    return m;
+  }
+
+  private Map<String, Object> accountBody(Account a, long at) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema_version", 1);
+    m.put("account_id", a.id);
+    m.put("customer_id", a.owner.id);
+    m.put("account_type", a.type);
+    m.put("opened_at", ts(a.openedMs));
+    m.put("opening_balance", a.openingBalance);
+    m.put("overdraft_limit", a.overdraftLimit);
+    m.put("updated_at", ts(at));
+    return m;
+  }
+
+  private Map<String, Object> merchantBody(Merchant mer, long at) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema_version", 1);
+    m.put("merchant_id", mer.id);
+    m.put("name", mer.name);
+    m.put("category", mer.category);
+    m.put("city", mer.city.name());
+    m.put("updated_at", ts(at));
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("mcc", 5000 + random.nextInt(999));
+    attributes.put("accepts_upi", random.nextBoolean());
+    if (random.nextDouble() < 0.3) {
+      attributes.put("rating", Math.round(random.nextDouble() * 40 + 10) / 10.0);
+    }
+    m.put("attributes", attributes);
+    return m;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Transactions
+
+  private long transactionMessages() {
+    return report.topic(Topics.TRANSACTIONS).messages();
+  }
+
+  private void planTransactions() {
+    long target = options.events();
+    List<Long> monthStarts = new ArrayList<>();
+    LocalDate day = Instant.ofEpochMilli(startMs).atZone(ZoneOffset.UTC).toLocalDate();
+    monthStarts.add(startMs);
+    for (LocalDate d = day.plusDays(1); !d.isAfter(options.endDate()); d = d.plusDays(1)) {
+      if (d.getDayOfMonth() == 1) {
+        monthStarts.add(d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+      }
+    }
+    // Salaries first: every customer is paid at the start of each month in the window.
+    outer:
+    for (long monthStart : monthStarts) {
+      for (Customer c : customers) {
+        if (transactionMessages() >= target) {
+          break outer;
+        }
+        Txn t = newTxn("DEPOSIT", c.savings, c.salary, "API", monthStart + random.nextInt(6 * 3600) * 1000L);
+        planLifecycle(t, false, target);
+        if (c.loan != null && transactionMessages() < target) {
+          BigDecimal emi = money(c.salary.doubleValue() * 0.2);
+          Txn r = newTxn("LOAN_REPAYMENT", c.savings, emi, "API", monthStart + (2 + random.nextInt(5)) * DAY);
+          planLifecycle(r, true, target);
+        }
+      }
+    }
+    while (transactionMessages() < target) {
+      Customer c = pickCustomer();
+      long at = randomTime();
+      double r = random.nextDouble();
+      if (r < 0.30) {
+        Merchant m = merchants.get(random.nextInt(merchants.size()));
+        Account from = c.card != null && random.nextBoolean() ? c.card : c.savings;
+        Txn t = newTxn("CARD_PAYMENT", from, spend(c), random.nextBoolean() ? "POS" : "WEB", at);
+        t.merchant = m;
+        if (random.nextDouble() < 0.05) {
+          String cur = FOREIGN[random.nextInt(FOREIGN.length)];
+          t.currency = cur;
+          t.amount = t.amount.divide(INR_PER_UNIT.get(cur), 2, RoundingMode.HALF_UP).max(new BigDecimal("1.00"));
+        }
+        planLifecycle(t, true, target);
+      } else if (r < 0.62) {
+        Merchant m = merchants.get(random.nextInt(merchants.size()));
+        Txn t = newTxn("UPI_PAYMENT", c.savings, spend(c), "APP", at);
+        t.merchant = m;
+        planLifecycle(t, true, target);
+      } else if (r < 0.72) {
+        Customer other = pickCustomer();
+        if (other == c) {
+          continue;
+        }
+        BigDecimal amount = money(200 + random.nextDouble() * (c.overspender ? 15_000 : 8_000));
+        Txn out = newTxn("P2P_TRANSFER_OUT", c.savings, amount, "APP", at);
+        out.counterparty = other.savings;
+        Txn in = newTxn("P2P_TRANSFER_IN", other.savings, amount, "APP", at + 500);
+        in.counterparty = c.savings;
+        planLifecycle(out, true, target);
+        planLifecycle(in, false, target);
+      } else if (r < 0.80) {
+        Txn t = newTxn("WITHDRAWAL", c.savings, money(500 + random.nextInt(40) * 500), random.nextDouble() < 0.8 ? "ATM" : "BRANCH", at);
+        planLifecycle(t, true, target);
+      } else if (r < 0.84) {
+        Txn t = newTxn("DEPOSIT", c.savings, money(1_000 + random.nextDouble() * 30_000), "BRANCH", at);
+        planLifecycle(t, true, target);
+      } else if (r < 0.89) {
+        // Money leaves savings for the customer's investments.
+        Txn t = newTxn("INVESTMENT", c.savings, money(1_000 + random.nextInt(50) * 1_000), "APP", at);
+        planLifecycle(t, true, target);
+      } else if (r < 0.91) {
+        Txn t = newTxn("INVESTMENT_REDEMPTION", c.savings, money(2_000 + random.nextInt(40) * 1_000), "APP", at);
+        planLifecycle(t, true, target);
+      } else if (r < 0.92) {
+        Txn t = newTxn("LOAN_DISBURSEMENT", c.savings, money(50_000 + random.nextInt(20) * 25_000), "BRANCH", at);
+        planLifecycle(t, true, target);
+      } else if (r < 0.95) {
+        Txn t = newTxn("LOAN_REPAYMENT", c.savings, money(1_000 + random.nextInt(20) * 500), "APP", at);
+        planLifecycle(t, true, target);
+      } else {
+        Txn t = newTxn("FEE", c.savings, money(10 + random.nextInt(50) * 10), "API", at);
+        planLifecycle(t, false, target);
+      }
+    }
+  }
+
+  private Customer pickCustomer() {
+    // Overspenders are busier than everyone else, which is how they end up in the red.
+    Customer c = customers.get(random.nextInt(customers.size()));
+    if (!c.overspender && random.nextDouble() < 0.15) {
+      Customer again = customers.get(random.nextInt(customers.size()));
+      return again.overspender ? again : c;
+    }
+    return c;
+  }
+
+  private BigDecimal spend(Customer c) {
+    double base = Math.exp(5.5 + random.nextGaussian() * 1.1);
+    return money(Math.min(base * (c.overspender ? 3 : 1), 250_000) + 1);
+  }
+
+  private long randomTime() {
+    long dayIndex = random.nextInt((int) ((cutoffMs + 1 - startMs) / DAY));
+    // Daytime in India (03:00-17:00 UTC) carries most of the traffic.
+    long minuteOfDay = random.nextDouble() < 0.8 ? 180 + random.nextInt(840) : random.nextInt(1440);
+    return startMs + dayIndex * DAY + minuteOfDay * MINUTE + random.nextInt(60_000);
+  }
+
+  private Txn newTxn(String type, Account account, BigDecimal amount, String channel, long eventMs) {
+    Txn t = new Txn();
+    t.id = String.format("T%011d", ++transactionCounter);
+    t.type = type;
+    t.account = account;
+    t.amount = amount;
+    t.currency = "INR";
+    t.channel = channel;
+    City city = account.owner.city;
+    t.city = city.name();
+    t.lat = city.lat() + (random.nextDouble() - 0.5) * 0.1;
+    t.lon = city.lon() + (random.nextDouble() - 0.5) * 0.1;
+    t.eventMs = Math.min(eventMs, cutoffMs - HOUR);
+    return t;
+  }
+
+  /** Plans the status events of one transaction, with lags, duplicates and malformed copies. */
+  private void planLifecycle(Txn t, boolean canFail, long target) {
+    report.lifecycles++;
+    List<String> statuses = new ArrayList<>(3);
+    boolean fails = canFail && random.nextDouble() < options.failureRate();
+    boolean pendingFirst = random.nextDouble() < 0.8 && !t.type.equals("FEE");
+    if (pendingFirst) {
+      statuses.add("PENDING");
+    }
+    statuses.add(fails ? "FAILED" : "SUCCESS");
+    if (!fails && canFail && random.nextDouble() < options.reversalRate()) {
+      statuses.add("REVERSED");
+    }
+    long[] statusMs = new long[statuses.size()];
+    statusMs[0] = t.eventMs;
+    for (int i = 1; i < statuses.size(); i++) {
+      String s = statuses.get(i);
+      long lag;
+      if (s.equals("REVERSED")) {
+        lag = DAY + random.nextInt(4) * DAY + random.nextInt(86_400) * 1000L;
+      } else {
+        double r = random.nextDouble();
+        if (r < options.veryLateSettlementRate()) {
+          lag = (4 + random.nextInt(4)) * DAY + random.nextInt(86_400) * 1000L;
+          report.veryLateSettlements++;
+        } else if (r < options.veryLateSettlementRate() + options.lateSettlementRate()) {
+          lag = (1 + weightedLateDays()) * DAY + random.nextInt(86_400) * 1000L - random.nextInt(3600) * 1000L;
+          report.lateSettlements++;
+        } else {
+          lag = MINUTE + random.nextInt(90) * MINUTE;
+        }
+      }
+      statusMs[i] = statusMs[i - 1] + lag;
+    }
+    if (statuses.contains("REVERSED")) {
+      report.reversals++;
+    }
+    if (fails) {
+      report.failures++;
+    }
+    long[] arrival = new long[statuses.size()];
+    for (int i = 0; i < statuses.size(); i++) {
+      arrival[i] = statusMs[i] + 200 + random.nextInt(5_000);
+    }
+    boolean swapped = statuses.size() > 1 && random.nextDouble() < options.outOfOrderRate();
+    if (swapped) {
+      // The creation event is delayed in transit and arrives after its settlement.
+      arrival[0] = arrival[1] + 1_000 + random.nextInt(120_000);
+    }
+    for (int i = 0; i < statuses.size(); i++) {
+      if (transactionMessages() >= target) {
+        return;
+      }
+      if (arrival[i] > cutoffMs) {
+        report.unsettledAtCutoff++;
+        return;
+      }
+      if (swapped && i == 0 && arrival[1] > cutoffMs) {
+        report.unsettledAtCutoff++;
+        return;
+      }
+      Map<String, Object> body = transactionBody(t, i + 1, statuses.get(i), statusMs[i]);
+      boolean extras = random.nextDouble() < 0.03;
+      if (extras) {
+        // Schema drift: fields the contract does not know yet.
+        body.put("risk_score", Math.round(random.nextDouble() * 1000) / 1000.0);
+        body.put("app_version", "5." + random.nextInt(10) + "." + random.nextInt(10));
+      }
+      planned.add(new Planned(Topics.TRANSACTIONS, t.id, arrival[i], body, null, order++));
+      report.countValid(Topics.TRANSACTIONS, extras);
+      if (swapped && i == 0) {
+        report.outOfOrder++;
+      }
+      if (transactionMessages() < target && random.nextDouble() < options.duplicateRate()) {
+        long again = Math.min(arrival[i] + 1_000 + random.nextInt(600_000), cutoffMs);
+        planned.add(new Planned(Topics.TRANSACTIONS, t.id, again, body, null, order++));
+        report.countDuplicate(Topics.TRANSACTIONS, extras);
+      }
+      if (transactionMessages() < target) {
+        maybeMalformed(Topics.TRANSACTIONS, t.id, arrival[i], body);
+      }
+    }
+  }
+
+  private int weightedLateDays() {
+    double r = random.nextDouble();
+    return r < 0.5 ? 0 : r < 0.85 ? 1 : 2;
+  }
+
+  private Map<String, Object> transactionBody(Txn t, int sequence, String status, long statusMs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema_version", 1);
+    m.put("event_id", uuid());
+    m.put("transaction_id", t.id);
+    m.put("sequence", sequence);
+    m.put("status", status);
+    m.put("txn_type", t.type);
+    m.put("account_id", t.account.id);
+    m.put("customer_id", t.account.owner.id);
+    m.put("amount", t.amount);
+    m.put("currency", t.currency);
+    m.put("channel", t.channel);
+    m.put("event_ts", ts(t.eventMs));
+    m.put("status_ts", ts(statusMs));
+    if (t.merchant != null) {
+      m.put("merchant_id", t.merchant.id);
+    }
+    if (t.counterparty != null) {
+      m.put("counterparty_account_id", t.counterparty.id);
+    }
+    m.put("device_id", t.account.owner.device);
+    m.put("city", t.city);
+    m.put("latitude", Math.round(t.lat * 1e6) / 1e6);
+    m.put("longitude", Math.round(t.lon * 1e6) / 1e6);
+    if (status.equals("FAILED")) {
+      m.put("failure_reason", FAILURE_REASONS[random.nextInt(FAILURE_REASONS.length)]);
+    }
+    return m;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Malformed messages
+
+  private void maybeMalformed(String topic, String key, long at, Map<String, Object> body) {
+    if (random.nextDouble() >= options.malformedRate()) {
+      return;
+    }
+    List<DeadLetterReason> kinds =
+        switch (topic) {
+          case Topics.TRANSACTIONS -> TRANSACTION_DEFECTS;
+          case Topics.CUSTOMERS -> CUSTOMER_DEFECTS;
+          case Topics.ACCOUNTS -> ACCOUNT_DEFECTS;
+          default -> MERCHANT_DEFECTS;
+        };
+    // Round robin, so every kind appears once there are enough malformed messages.
+    int cursor = defectCursor.merge(topic, 1, Integer::sum) - 1;
+    DeadLetterReason defect = kinds.get(cursor % kinds.size());
+    Map<String, Object> copy = new LinkedHashMap<>(body);
+    planned.add(new Planned(topic, key, Math.min(at + 50, cutoffMs), copy, defect, order++));
+    report.countMalformed(topic, defect);
+  }
+
+  private static final String UTF8_MARKER = "@@INVALID-UTF8@@";
+
+  private byte[] serialise(Planned p) {
+    try {
+      if (p.defect == null) {
+        return JSON.writeValueAsBytes(p.body);
+      }
+      Map<String, Object> m = new LinkedHashMap<>(p.body);
+      applyFieldDefect(p.topic, p.defect, m);
+      byte[] bytes = JSON.writeValueAsBytes(m);
+      return switch (p.defect) {
+        case MALFORMED_JSON -> java.util.Arrays.copyOf(bytes, bytes.length / 2);
+        case INVALID_UTF8 -> replaceMarker(bytes);
+        default -> bytes;
+      };
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialise a generated event: " + e.getMessage(), e);
+    }
+  }
+
+  private void applyFieldDefect(String topic, DeadLetterReason defect, Map<String, Object> m) {
+    boolean txn = topic.equals(Topics.TRANSACTIONS);
+    boolean customer = topic.equals(Topics.CUSTOMERS);
+    boolean account = topic.equals(Topics.ACCOUNTS);
+    switch (defect) {
+      case OVERSIZED -> m.put("padding", "x".repeat(options.maxMessageBytes() + 100));
+      case INVALID_UTF8 -> {
+        String field = txn ? "device_id" : customer ? "full_name" : account ? "customer_id" : "name";
+        m.put(field, m.get(field) + UTF8_MARKER);
+      }
+      case MALFORMED_JSON -> { }
+      case UNSUPPORTED_SCHEMA_VERSION -> m.put("schema_version", 2);
+      case MISSING_FIELD -> m.remove(txn ? "account_id" : customer ? "email" : account ? "opened_at" : "city");
+      case NULL_OR_EMPTY -> {
+        if (txn) {
+          m.put("customer_id", "");
+        } else {
+          m.put(customer ? "phone" : "name", null);
+        }
+      }
+      case WRONG_TYPE -> {
+        if (txn) {
+          m.put("amount", "1,250.00");
+        } else if (customer) {
+          m.put("city_tier", "one");
+        } else if (account) {
+          m.put("opening_balance", String.valueOf(m.get("opening_balance")));
+        } else {
+          m.put("name", 12345);
+        }
+      }
+      case UNKNOWN_ENUM -> {
+        if (txn) {
+          m.put("status", "SETTLED");
+        } else if (customer) {
+          m.put("kyc_status", "UNKNOWN");
+        } else if (account) {
+          m.put("account_type", "CRYPTO_WALLET");
+        } else {
+          m.put("category", "GAMBLING");
+        }
+      }
+      case BAD_TIMESTAMP -> {
+        if (txn) {
+          m.put("event_ts", "2026-13-45T25:61:00+05:30");
+        } else if (customer) {
+          m.put("signup_ts", "yesterday");
+        } else if (account) {
+          m.put("opened_at", "2026-02-11T10:00:00");
+        } else {
+          m.put("updated_at", "not-a-date");
+        }
+      }
+      case NON_POSITIVE_AMOUNT -> m.put("amount", random.nextBoolean() ? BigDecimal.ZERO : ((BigDecimal) m.get("amount")).negate());
+      case BAD_AMOUNT_PRECISION -> {
+        String field = txn ? "amount" : "opening_balance";
+        m.put(field, ((BigDecimal) m.get(field)).add(new BigDecimal("0.005")));
+      }
+      case OUT_OF_RANGE -> {
+        if (txn) {
+          m.put("sequence", 0);
+        } else if (customer) {
+          m.put("city_tier", 5);
+        } else {
+          m.put("overdraft_limit", new BigDecimal("-100.00"));
+        }
+      }
+      default -> throw new IllegalStateException("No defect for " + defect);
+    }
+  }
+
+  private static byte[] replaceMarker(byte[] bytes) {
+    byte[] marker = UTF8_MARKER.getBytes(StandardCharsets.UTF_8);
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf(UTF8_MARKER);
+    byte[] out = new byte[bytes.length - marker.length + 2];
+    System.arraycopy(bytes, 0, out, 0, at);
+    // 0xC3 starts a two-byte sequence; 0x28 '(' cannot continue it.
+    out[at] = (byte) 0xC3;
+    out[at + 1] = (byte) 0x28;
+    System.arraycopy(bytes, at + marker.length, out, at + 2, bytes.length - at - marker.length);
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private City pickCity() {
+    // Tier-1 cities hold most customers.
+    double r = random.nextDouble();
+    int from = r < 0.6 ? 0 : r < 0.9 ? 8 : 16;
+    int to = r < 0.6 ? 8 : r < 0.9 ? 16 : CITIES.size();
+    return CITIES.get(from + random.nextInt(to - from));
+  }
+
+  private String uuid() {
+    return new UUID(random.nextLong(), random.nextLong()).toString();
+  }
+
+  private static BigDecimal money(double value) {
+    return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP);
+  }
+
+  private String ts(long epochMs) {
+    Instant instant = Instant.ofEpochMilli(epochMs).truncatedTo(ChronoUnit.MILLIS);
+    // The gateway stamps in IST, core banking in UTC; both are valid ISO-8601 with offset.
+    return TS.format(instant.atOffset((epochMs & 1) == 0 ? IST : ZoneOffset.UTC));
+  }
+
+}

@@ -1,0 +1,31 @@
+package dev.lakehouse.ingest;
+
+import java.util.Set;
+
+/**
+ * One field of a topic's contract. {@code min} and {@code max} bound INT and DOUBLE values; {@code
+ * values} lists an ENUM's allowed values.
+ */
+public record FieldSpec(
+    String name, FieldType type, boolean required, Set<String> values, double min, double max) {
+
+  static FieldSpec required(String name, FieldType type) {
+    return new FieldSpec(name, type, true, Set.of(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+  }
+
+  static FieldSpec optional(String name, FieldType type) {
+    return new FieldSpec(name, type, false, Set.of(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+  }
+
+  static FieldSpec requiredEnum(String name, Set<String> values) {
+    return new FieldSpec(name, FieldType.ENUM, true, values, 0, 0);
+  }
+
+  static FieldSpec requiredRange(String name, FieldType type, double min, double max) {
+    return new FieldSpec(name, type, true, Set.of(), min, max);
+  }
+
+  static FieldSpec optionalRange(String name, FieldType type, double min, double max) {
+    return new FieldSpec(name, type, false, Set.of(), min, max);
+  }
+}

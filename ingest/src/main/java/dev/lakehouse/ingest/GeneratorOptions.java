@@ -1,0 +1,58 @@
+package dev.lakehouse.ingest;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import java.time.LocalDate;
+
+/**
+ * What {@code lakehouse generate} produces: {@code events} messages on the transactions topic (every kind
+ * included) over the {@code days} days ending with {@code endDate} (UTC), plus the reference data they
+ * need.
+ */
+public record GeneratorOptions(
+    long events,
+    int days,
+    long seed,
+    LocalDate endDate,
+    double lateSettlementRate,
+    double veryLateSettlementRate,
+    double outOfOrderRate,
+    double duplicateRate,
+    double malformedRate,
+    double failureRate,
+    double reversalRate,
+    int maxMessageBytes) {
+
+  public GeneratorOptions {
+    if (events < 1) {
+      throw new IllegalArgumentException("--events must be at least 1, got " + events);
+    }
+    if (days < 1 || days > 3660) {
+      throw new IllegalArgumentException("--days must be between 1 and 3660, got " + days);
+    }
+  }
+
+  /** Options with the rates of the configuration. */
+  public static GeneratorOptions from(
+      LakehouseConfig config, long events, int days, long seed, LocalDate endDate) {
+    return new GeneratorOptions(
+        events,
+        days,
+        seed,
+        endDate,
+        config.doubleValue(Settings.GEN_LATE_RATE),
+        config.doubleValue(Settings.GEN_VERY_LATE_RATE),
+        config.doubleValue(Settings.GEN_OUT_OF_ORDER_RATE),
+        config.doubleValue(Settings.GEN_DUPLICATE_RATE),
+        config.doubleValue(Settings.GEN_MALFORMED_RATE),
+        config.doubleValue(Settings.GEN_FAILURE_RATE),
+        config.doubleValue(Settings.GEN_REVERSAL_RATE),
+        config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024);
+  }
+
+  public GeneratorOptions withRates(double malformed, double duplicate) {
+    return new GeneratorOptions(
+        events, days, seed, endDate, lateSettlementRate, veryLateSettlementRate, outOfOrderRate,
+        duplicate, malformed, failureRate, reversalRate, maxMessageBytes);
+  }
+}
