@@ -159,7 +159,7 @@ public final class BronzeStream {
       }
     }
     return new BronzeResult(
-        queryId, batches, replayedBatches, consumed, Map.copyOf(bronzeRows), Map.copyOf(deadLettersByReason), lostOffsets);
+        queryId, batches, replayedBatches, consumed, java.util.Collections.unmodifiableMap(new TreeMap<>(bronzeRows)), java.util.Collections.unmodifiableMap(new TreeMap<>(deadLettersByReason)), lostOffsets);
   }
 
   /** Stops a running continuous stream from another thread (Ctrl-C). */

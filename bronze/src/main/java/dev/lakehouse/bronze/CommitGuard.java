@@ -1,5 +1,6 @@
 package dev.lakehouse.bronze;
 
+import dev.lakehouse.common.Tables;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
@@ -25,7 +26,7 @@ final class CommitGuard {
       return false;
     }
     try {
-      rows.writeTo(table)
+      rows.writeTo(Tables.qualified(table))
           .option("snapshot-property." + QUERY_ID, queryId)
           .option("snapshot-property." + BATCH_ID, Long.toString(batchId))
           .append();
@@ -53,7 +54,7 @@ final class CommitGuard {
 
   static Table load(SparkSession spark, String table) {
     try {
-      return Spark3Util.loadIcebergTable(spark, table);
+      return Spark3Util.loadIcebergTable(spark, Tables.qualified(table));
     } catch (Exception e) {
       throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
     }

@@ -23,7 +23,8 @@ public final class LakehouseSpark {
             .config("spark.sql.shuffle.partitions", config.get(Settings.SPARK_SHUFFLE_PARTITIONS))
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.streaming.stopTimeout", "60s");
+            .config("spark.sql.streaming.stopTimeout", "60s")
+            .config("spark.sql.debug.maxToStringFields", "500");
     if ("rest".equals(config.get(Settings.CATALOG_TYPE))) {
       builder.config(prefix + ".uri", config.get(Settings.CATALOG_URI));
       String endpoint = config.get(Settings.CATALOG_S3_ENDPOINT);

@@ -26,6 +26,11 @@ public final class Tables {
 
   private Tables() {}
 
+  /** The name with the catalog in front, which spares Spark a failed catalog lookup. */
+  public static String qualified(String table) {
+    return CATALOG + "." + table;
+  }
+
   /** The bronze table a topic lands in. */
   public static String bronzeTableFor(String topic) {
     return BRONZE + "." + topic;

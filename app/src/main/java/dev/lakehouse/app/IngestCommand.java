@@ -1,0 +1,80 @@
+package dev.lakehouse.app;
+
+import dev.lakehouse.common.ConfigException;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Topics;
+import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.ingest.EventProducer;
+import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.ingest.OutgoingMessage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = "Send each line of a file to a topic as one message, byte for byte (a replay tool for captured traffic). Lines are split at \\n only; they need not be valid JSON or UTF-8. The final newline does not start an extra message. Messages carry no key and the current time.")
+final class IngestCommand extends LakehouseCommand {
+  @Option(names = "--topic", required = true, paramLabel = "T", description = "One of: transactions, customers, accounts, merchants.")
+  String topic;
+
+  @Option(names = "--file", required = true, paramLabel = "F", description = "File whose lines are the messages.")
+  Path file;
+
+  @Override
+  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+    if (!Topics.ALL.contains(topic)) {
+      throw new ConfigException("Unknown topic '" + topic + "'; use one of " + String.join(", ", Topics.ALL) + ".");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Cannot read --file " + file + ": no such file.");
+    }
+    List<byte[]> lines = splitLines(Files.readAllBytes(file));
+    Optional<EmbeddedKafka> embedded = KafkaServices.ensureBroker(config);
+    try {
+      String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
+      KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
+      long now = System.currentTimeMillis();
+      List<OutgoingMessage> messages = new ArrayList<>(lines.size());
+      for (byte[] line : lines) {
+        messages.add(new OutgoingMessage(topic, null, line, now));
+      }
+      long sent;
+      try (EventProducer producer = new EventProducer(bootstrap)) {
+        sent = producer.sendAll(messages, n -> { });
+      }
+      out.printf("Sent %,d messages from %s to topic %s at %s.%n", sent, file, topic, bootstrap);
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("topic", topic);
+      summary.put("messages", sent);
+      return summary;
+    } finally {
+      embedded.ifPresent(EmbeddedKafka::close);
+    }
+  }
+
+  static List<byte[]> splitLines(byte[] bytes) {
+    List<byte[]> lines = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        lines.add(java.util.Arrays.copyOfRange(bytes, start, i));
+        start = i + 1;
+      }
+    }
+    if (start < bytes.length) {
+      lines.add(java.util.Arrays.copyOfRange(bytes, start, bytes.length));
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.lakehouse.app;
+
+import dev.lakehouse.common.LakehouseConfig;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** A subcommand: loads the configuration, runs, prints its readable report and the JSON summary. */
+abstract class LakehouseCommand implements Callable<Integer> {
+  @ParentCommand Lakehouse root;
+  @Spec CommandSpec spec;
+
+  @Override
+  public final Integer call() throws Exception {
+    LakehouseConfig config = root.loadConfig();
+    Map<String, Object> summary = execute(config, out());
+    root.printSummary(out(), spec.name(), "ok", summary);
+    return 0;
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  boolean json() {
+    return root.json;
+  }
+
+  /** Does the work; returns the fields of the JSON summary. */
+  abstract Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception;
+}

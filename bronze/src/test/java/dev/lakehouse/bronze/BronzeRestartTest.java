@@ -1,0 +1,152 @@
+package dev.lakehouse.bronze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Tables;
+import dev.lakehouse.common.TestLake;
+import dev.lakehouse.common.Topics;
+import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.ingest.EventGenerator;
+import dev.lakehouse.ingest.EventProducer;
+import dev.lakehouse.ingest.GeneratorOptions;
+import dev.lakehouse.ingest.KafkaServices;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restarts after a lost checkpoint commit, and streams whose offsets were deleted from Kafka. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BronzeRestartTest {
+  @TempDir static Path dataDir;
+  static EmbeddedKafka kafka;
+  static LakehouseConfig config;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    int port = EmbeddedKafka.freePort();
+    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port);
+    config = TestLake.config(dataDir, Settings.KAFKA_BOOTSTRAP + "=localhost:" + port,
+        Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=1500");
+    spark = TestLake.spark(config);
+    EventGenerator generator =
+        new EventGenerator(GeneratorOptions.from(config, 4_000, 8, 11L, LocalDate.of(2026, 10, 20)).withRates(0.02, 0.02));
+    generator.plan();
+    KafkaServices.ensureTopics(kafka.bootstrapServers(), 3);
+    try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
+      producer.sendAll(generator.messages(), n -> { });
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+    kafka.close();
+  }
+
+  private static BronzeResult drain(boolean allowDataLoss) {
+    return BronzeStream.run(spark, config, new BronzeStream.Options(true, allowDataLoss));
+  }
+
+  private static Map<String, Long> tableCounts() {
+    Map<String, Long> counts = new HashMap<>();
+    for (String topic : Topics.ALL) {
+      counts.put(topic, spark.table(Tables.bronzeTableFor(topic)).count());
+    }
+    counts.put("dead_letters", spark.table(Tables.BRONZE_DEAD_LETTERS).count());
+    return counts;
+  }
+
+  @Test
+  @Order(1)
+  void batchReplayedAfterACrashIsNotWrittenTwice() throws IOException {
+    BronzeResult first = drain(false);
+    assertThat(first.batches()).isGreaterThanOrEqualTo(3);
+    Map<String, Long> before = tableCounts();
+    long ledgerRowsBefore = spark.table(Tables.OPS_STREAM_BATCHES).count();
+
+    // Crash after the bronze tables and dead letters of the last batch were committed, but before its
+    // ledger row and the checkpoint's commit file were written (as Iceberg's own streaming tests do).
+    Path commits = config.path(Settings.BRONZE_CHECKPOINT_DIR).resolve("commits");
+    Path last;
+    try (Stream<Path> files = Files.list(commits)) {
+      last = files.filter(p -> p.getFileName().toString().matches("\\d+"))
+          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()))).orElseThrow();
+    }
+    Files.delete(last);
+    Files.deleteIfExists(commits.resolve("." + last.getFileName() + ".crc"));
+    long parent = CommitGuard.load(spark, Tables.OPS_STREAM_BATCHES).currentSnapshot().parentId();
+    spark.sql("CALL lakehouse.system.rollback_to_snapshot('" + Tables.OPS_STREAM_BATCHES + "', " + parent + ")");
+    assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isLessThan(ledgerRowsBefore);
+
+    BronzeResult second = drain(false);
+
+    assertThat(second.batches()).isEqualTo(1);
+    assertThat(second.replayedBatches()).isEqualTo(1);
+    assertThat(tableCounts()).isEqualTo(before);
+    assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isEqualTo(ledgerRowsBefore);
+    LedgerChecks.assertNoDuplicates(spark);
+    LedgerChecks.assertLedgerMatchesTables(spark);
+  }
+
+  @Test
+  @Order(2)
+  void deletedOffsetsStopTheStreamUnlessDataLossIsAllowed() throws Exception {
+    TopicPartition tp = new TopicPartition(Topics.TRANSACTIONS, 0);
+    long readUpTo = spark.sql("SELECT max(end_offset) FROM " + Tables.OPS_STREAM_BATCHES
+        + " WHERE kafka_topic = 'transactions' AND kafka_partition = 0").first().getLong(0);
+    // 30 new messages on partition 0; then retention deletes the first 10 before bronze reads them.
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 30; i++) {
+        producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, ("not json " + i).getBytes(StandardCharsets.UTF_8))).get();
+      }
+    }
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(readUpTo + 11))).all().get();
+    }
+
+    assertThatThrownBy(() -> drain(false))
+        .isInstanceOf(BronzeStream.DataLossException.class)
+        .hasMessageContaining("--allow-data-loss");
+
+    BronzeResult allowed = drain(true);
+
+    assertThat(allowed.lostOffsets()).isEqualTo(10);
+    assertThat(allowed.consumed()).isEqualTo(20);
+    List<Row> lost = spark.sql("SELECT lost_from_offset, lost_to_offset FROM " + Tables.OPS_STREAM_BATCHES
+        + " WHERE lost_from_offset IS NOT NULL").collectAsList();
+    assertThat(lost).hasSize(1);
+    assertThat(lost.get(0).getLong(0)).isEqualTo(readUpTo + 1);
+    assertThat(lost.get(0).getLong(1)).isEqualTo(readUpTo + 10);
+    LedgerChecks.assertNoDuplicates(spark);
+    LedgerChecks.assertLedgerMatchesTables(spark);
+  }
+}
