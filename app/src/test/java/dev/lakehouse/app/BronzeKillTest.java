@@ -1,0 +1,127 @@
+package dev.lakehouse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Tables;
+import dev.lakehouse.common.TestLake;
+import dev.lakehouse.common.Topics;
+import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.ingest.EventGenerator;
+import dev.lakehouse.ingest.EventProducer;
+import dev.lakehouse.ingest.GenerationReport;
+import dev.lakehouse.ingest.GeneratorOptions;
+import dev.lakehouse.ingest.KafkaServices;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bronze process killed with SIGKILL mid-stream, then restarted, lands every message exactly once. */
+class BronzeKillTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void sigkillMidStreamThenRestartLeavesNoDuplicateAndNoGap() throws Exception {
+    int port = EmbeddedKafka.freePort();
+    String bootstrap = "localhost:" + port;
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port)) {
+      LakehouseConfig config = TestLake.config(dataDir, Settings.KAFKA_BOOTSTRAP + "=" + bootstrap);
+      EventGenerator generator =
+          new EventGenerator(GeneratorOptions.from(config, 30_000, 10, 3L, LocalDate.of(2026, 9, 30)));
+      GenerationReport report = generator.plan();
+      KafkaServices.ensureTopics(bootstrap, 3);
+      try (EventProducer producer = new EventProducer(bootstrap)) {
+        producer.sendAll(generator.messages(), n -> { });
+      }
+
+      // A continuous stream in its own JVM, small batches so that the kill lands mid-stream.
+      Path log = dataDir.resolve("bronze-child.log");
+      Process child = new ProcessBuilder(childCommand(bootstrap))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Path commits = config.path(Settings.BRONZE_CHECKPOINT_DIR).resolve("commits");
+      try {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+            .until(() -> !child.isAlive() || committedBatches(commits) >= 2);
+        assertThat(child.isAlive()).as("the bronze process died on its own; see %s", log).isTrue();
+      } finally {
+        child.destroyForcibly(); // SIGKILL on Linux
+        child.waitFor();
+      }
+      long committedBeforeKill = committedBatches(commits);
+      assertThat(committedBeforeKill).isLessThan(15); // the kill came before the stream drained Kafka
+
+      CliRun restart = CliRun.of("bronze", "--available-now", "--data-dir", dataDir.toString(),
+          "--conf", Settings.KAFKA_BOOTSTRAP + "=" + bootstrap, "--conf", "spark.master=local[2]",
+          "--conf", Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=2000");
+      assertThat(restart.exitCode()).as(restart.err()).isZero();
+
+      SparkSession spark = TestLake.spark(config);
+      try {
+        for (String topic : Topics.ALL) {
+          assertThat(spark.table(Tables.bronzeTableFor(topic)).count()).as(topic).isEqualTo(report.topic(topic).valid());
+        }
+        long malformed = Topics.ALL.stream().mapToLong(t -> report.topic(t).malformedTotal()).sum();
+        assertThat(spark.table(Tables.BRONZE_DEAD_LETTERS).count()).isEqualTo(malformed);
+        assertThat(spark.sql("SELECT count(*) FROM (" + landed() + ") GROUP BY kafka_topic, kafka_partition, kafka_offset HAVING count(*) > 1").count())
+            .as("messages landed twice").isZero();
+        assertThat(spark.sql("SELECT query_id, batch_id, kafka_topic, kafka_partition FROM " + Tables.OPS_STREAM_BATCHES
+            + " GROUP BY 1, 2, 3, 4 HAVING count(*) > 1").count()).as("ledger rows twice").isZero();
+        org.apache.spark.sql.Row ledger = spark.sql(
+            "SELECT sum(consumed), sum(bronze_rows) + sum(dead_letters) FROM " + Tables.OPS_STREAM_BATCHES).first();
+        assertThat(ledger.getLong(0)).isEqualTo(report.totalMessages());
+        assertThat(ledger.getLong(1)).isEqualTo(report.totalMessages());
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  private static String landed() {
+    List<String> parts = new ArrayList<>();
+    for (String topic : Topics.ALL) {
+      parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.bronzeTableFor(topic));
+    }
+    parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.BRONZE_DEAD_LETTERS);
+    return String.join(" UNION ALL ", parts);
+  }
+
+  private static long committedBatches(Path commits) throws Exception {
+    if (!Files.isDirectory(commits)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(commits)) {
+      return files.filter(p -> p.getFileName().toString().matches("\\d+")).count();
+    }
+  }
+
+  private List<String> childCommand(String bootstrap) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
+    cmd.add(Lakehouse.class.getName());
+    cmd.addAll(List.of("bronze", "--data-dir", dataDir.toString(),
+        "--conf", Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
+        "--conf", "spark.master=local[2]",
+        "--conf", Settings.BRONZE_TRIGGER_SECONDS + "=1",
+        "--conf", Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=2000"));
+    return cmd;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.lakehouse.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process run of the command line: exit code, stdout and stderr. */
+record CliRun(int exitCode, String out, String err) {
+  static CliRun of(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Lakehouse.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** The --json summary: the last line of stdout. */
+  JsonNode json() {
+    String[] lines = out.strip().split("\n");
+    try {
+      return new ObjectMapper().readTree(lines[lines.length - 1]);
+    } catch (IOException e) {
+      throw new AssertionError("The last line of stdout is not JSON: " + lines[lines.length - 1], e);
+    }
+  }
+}
