@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +19,7 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -46,6 +51,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException(
           "Cannot start the embedded Kafka broker: its log directory " + logDir + " cannot be created: " + e.getMessage(), e);
     }
+    refuseIfInUse(logDir);
+    // A fatal broker error must fail this command with a message, not end the JVM silently.
+    Exit.setExitProcedure((status, message) -> {
+      throw new IllegalStateException("The embedded Kafka broker stopped (status " + status + "): " + message);
+    });
+    Exit.setHaltProcedure((status, message) -> {
+      throw new IllegalStateException("The embedded Kafka broker halted (status " + status + "): " + message);
+    });
     int controllerPort = freePort();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
@@ -94,6 +107,31 @@ public final class EmbeddedKafka implements AutoCloseable {
     kafka.awaitReady();
     LOG.info("Embedded Kafka broker is up on {} with its logs in {}.", kafka.bootstrapServers, logDir);
     return kafka;
+  }
+
+  /** Kafka locks its log directory with {@code .lock}; check it first for a clear message. */
+  private static void refuseIfInUse(Path logDir) {
+    Path lock = logDir.resolve(".lock");
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock held = channel.tryLock();
+      if (held == null) {
+        throw inUse(logDir);
+      }
+      held.release();
+    } catch (OverlappingFileLockException e) {
+      throw inUse(logDir);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot start the embedded Kafka broker: cannot lock " + lock + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static IllegalStateException inUse(Path logDir) {
+    return new IllegalStateException(
+        "Cannot start the embedded Kafka broker: its log directory "
+            + logDir
+            + " is in use by another lakehouse process. Stop that process, or keep it running"
+            + " (lakehouse services) and point kafka.bootstrap-servers at it.");
   }
 
   private static void format(Path logDir) {
