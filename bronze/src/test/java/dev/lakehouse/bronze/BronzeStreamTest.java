@@ -14,7 +14,15 @@ import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
 import dev.lakehouse.ingest.KafkaServices;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
@@ -119,6 +127,39 @@ class BronzeStreamTest {
     long partitions = spark.sql("SELECT count(*) FROM " + Tables.BRONZE_TRANSACTIONS + ".partitions").first().getLong(0);
     long days = spark.sql("SELECT count(DISTINCT to_date(event_ts)) FROM " + Tables.BRONZE_TRANSACTIONS).first().getLong(0);
     assertThat(partitions).isEqualTo(days).isGreaterThanOrEqualTo(12);
+  }
+
+  @Test
+  void parseSplitsInlineKafkaRowsIntoTableRowsAndDeadLetters() {
+    StructType kafkaSchema = new StructType()
+        .add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType).add("topic", DataTypes.StringType)
+        .add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType).add("timestamp", DataTypes.TimestampType);
+    Timestamp kafkaTs = Timestamp.from(Instant.parse("2026-11-01T00:00:00Z"));
+    String merchant = "{\"schema_version\":1,\"merchant_id\":\"M1\",\"name\":\"Chai Point\",\"category\":\"FOOD\","
+        + "\"city\":\"Pune\",\"updated_at\":\"2026-11-01T05:30:00+05:30\"}";
+    List<Row> input = List.of(
+        // a valid merchant profile
+        RowFactory.create("M1".getBytes(StandardCharsets.UTF_8), merchant.getBytes(StandardCharsets.UTF_8), "merchants", 0, 7L, kafkaTs),
+        // the same merchant with an unknown category
+        RowFactory.create(null, merchant.replace("FOOD", "GAMBLING").getBytes(StandardCharsets.UTF_8), "merchants", 0, 8L, kafkaTs));
+    Dataset<Row> parsed = MessageParsing.parse(spark.createDataFrame(input, kafkaSchema), 1024);
+    Timestamp ingestedAt = Timestamp.from(Instant.parse("2026-11-02T00:00:00Z"));
+
+    List<Row> valid = MessageParsing.valid(parsed, "merchants", ingestedAt).collectAsList();
+    assertThat(valid).hasSize(1);
+    Row m = valid.get(0);
+    assertThat(m.getAs("merchant_id").toString()).isEqualTo("M1");
+    assertThat((Timestamp) m.getAs("updated_at")).isEqualTo(kafkaTs);
+    assertThat((long) m.getAs("kafka_offset")).isEqualTo(7L);
+    assertThat(m.getAs("kafka_key").toString()).isEqualTo("M1");
+    assertThat((Timestamp) m.getAs("ingested_at")).isEqualTo(ingestedAt);
+
+    List<Row> dead = MessageParsing.deadLetters(parsed, ingestedAt).collectAsList();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).getAs("reason_code").toString()).isEqualTo("UNKNOWN_ENUM");
+    assertThat((long) dead.get(0).getAs("kafka_offset")).isEqualTo(8L);
+    assertThat(dead.get(0).getAs("raw_text").toString()).contains("GAMBLING");
+    assertThat(MessageParsing.valid(parsed, "transactions", ingestedAt).count()).isZero();
   }
 
   @Test
