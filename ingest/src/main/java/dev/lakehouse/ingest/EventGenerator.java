@@ -151,24 +151,8 @@ public final class EventGenerator {
     long eventMs;
   }
 
-  /** One message to deliver; its bytes are made when it is sent. */
-  private static final class Planned {
-    final String topic;
-    final String key;
-    final long arrivalMs;
-    final Map<String, Object> body;
-    final DeadLetterReason defect;
-    final long order;
-
-    Planned(String topic, String key, long arrivalMs, Map<String, Object> body, DeadLetterReason defect, long order) {
-      this.topic = topic;
-      this.key = key;
-      this.arrivalMs = arrivalMs;
-      this.body = body;
-      this.defect = defect;
-      this.order = order;
-    }
-  }
+  /** One message to deliver, already serialised: a few hundred bytes instead of a map per message. */
+  private record Planned(String topic, String key, long arrivalMs, byte[] value, long order) {}
 
   private final GeneratorOptions options;
   private final Random random;
@@ -205,7 +189,7 @@ public final class EventGenerator {
     }
     planReferenceData();
     planTransactions();
-    planned.sort(Comparator.comparingLong((Planned p) -> p.arrivalMs).thenComparingLong(p -> p.order));
+    planned.sort(Comparator.comparingLong(Planned::arrivalMs).thenComparingLong(Planned::order));
     return report;
   }
 
@@ -230,7 +214,7 @@ public final class EventGenerator {
             Planned p = planned.get(next);
             // Release the plan as it is sent, so memory shrinks while producing.
             planned.set(next++, null);
-            return new OutgoingMessage(p.topic, p.key, serialise(p), p.arrivalMs);
+            return new OutgoingMessage(p.topic(), p.key(), p.value(), p.arrivalMs());
           }
         };
   }
@@ -353,7 +337,7 @@ public final class EventGenerator {
   }
 
   private void addReference(String topic, String key, long at, Map<String, Object> body) {
-    planned.add(new Planned(topic, key, at, body, null, order++));
+    planned.add(new Planned(topic, key, at, serialise(topic, body, null), order++));
     report.countValid(topic, false);
     maybeMalformed(topic, key, at, body);
   }
@@ -603,14 +587,15 @@ public final class EventGenerator {
         body.put("risk_score", Math.round(random.nextDouble() * 1000) / 1000.0);
         body.put("app_version", "5." + random.nextInt(10) + "." + random.nextInt(10));
       }
-      planned.add(new Planned(Topics.TRANSACTIONS, t.id, arrival[i], body, null, order++));
+      byte[] value = serialise(Topics.TRANSACTIONS, body, null);
+      planned.add(new Planned(Topics.TRANSACTIONS, t.id, arrival[i], value, order++));
       report.countValid(Topics.TRANSACTIONS, extras);
       if (swapped && i == 0) {
         report.outOfOrder++;
       }
       if (transactionMessages() < target && random.nextDouble() < options.duplicateRate()) {
         long again = Math.min(arrival[i] + 1_000 + random.nextInt(600_000), cutoffMs);
-        planned.add(new Planned(Topics.TRANSACTIONS, t.id, again, body, null, order++));
+        planned.add(new Planned(Topics.TRANSACTIONS, t.id, again, value, order++));
         report.countDuplicate(Topics.TRANSACTIONS, extras);
       }
       if (transactionMessages() < target) {
@@ -672,22 +657,21 @@ public final class EventGenerator {
     // Round robin, so every kind appears once there are enough malformed messages.
     int cursor = defectCursor.merge(topic, 1, Integer::sum) - 1;
     DeadLetterReason defect = kinds.get(cursor % kinds.size());
-    Map<String, Object> copy = new LinkedHashMap<>(body);
-    planned.add(new Planned(topic, key, Math.min(at + 50, cutoffMs), copy, defect, order++));
+    planned.add(new Planned(topic, key, Math.min(at + 50, cutoffMs), serialise(topic, body, defect), order++));
     report.countMalformed(topic, defect);
   }
 
   private static final String UTF8_MARKER = "@@INVALID-UTF8@@";
 
-  private byte[] serialise(Planned p) {
+  private byte[] serialise(String topic, Map<String, Object> body, DeadLetterReason defect) {
     try {
-      if (p.defect == null) {
-        return JSON.writeValueAsBytes(p.body);
+      if (defect == null) {
+        return JSON.writeValueAsBytes(body);
       }
-      Map<String, Object> m = new LinkedHashMap<>(p.body);
-      applyFieldDefect(p.topic, p.defect, m);
+      Map<String, Object> m = new LinkedHashMap<>(body);
+      applyFieldDefect(topic, defect, m);
       byte[] bytes = JSON.writeValueAsBytes(m);
-      return switch (p.defect) {
+      return switch (defect) {
         case MALFORMED_JSON -> java.util.Arrays.copyOf(bytes, bytes.length / 2);
         case INVALID_UTF8 -> replaceMarker(bytes);
         default -> bytes;
