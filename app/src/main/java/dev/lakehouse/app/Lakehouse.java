@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakehouse.common.ConfigException;
+import dev.lakehouse.common.DataQualityException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import java.io.PrintWriter;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Spec;
       GenerateCommand.class,
       IngestCommand.class,
       BronzeCommand.class,
+      SilverCommand.class,
+      BackfillCommand.class,
       SqlCommand.class,
       ServicesCommand.class,
       ConfigCommand.class,
@@ -130,6 +133,9 @@ public final class Lakehouse implements Runnable {
           String message;
           if (e instanceof ConfigException) {
             code = EXIT_USAGE;
+            message = "lakehouse " + command + ": " + e.getMessage();
+          } else if (e instanceof DataQualityException) {
+            code = EXIT_DATA_QUALITY;
             message = "lakehouse " + command + ": " + e.getMessage();
           } else {
             code = EXIT_FAILURE;

@@ -52,6 +52,15 @@ public final class LakehouseSpark {
     return w.contains("://") ? w : java.nio.file.Paths.get(w).toUri().toString();
   }
 
+  /** Appends rows to a lakehouse table. */
+  public static void append(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, String table) {
+    try {
+      rows.writeTo(Tables.qualified(table)).append();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Cannot append to " + table + ": the table does not exist.", e);
+    }
+  }
+
   /** Creates the namespaces the lakehouse writes to. */
   public static void createNamespaces(SparkSession spark, String... namespaces) {
     for (String ns : namespaces) {

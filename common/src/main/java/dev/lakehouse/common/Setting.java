@@ -106,6 +106,34 @@ public final class Setting {
     };
   }
 
+  static String severityOverrides(String value) {
+    if (value.isBlank()) {
+      return null;
+    }
+    for (String part : value.split(",")) {
+      String[] kv = part.trim().split("=");
+      if (kv.length != 2 || !kv[0].trim().matches("[a-z0-9_]+")
+          || !kv[1].trim().matches("warn|quarantine|fail")) {
+        return "must be a comma-separated list of rule=warn|quarantine|fail";
+      }
+    }
+    return null;
+  }
+
+  static String rates(String value) {
+    for (String part : value.split(",")) {
+      String[] kv = part.trim().split("=");
+      try {
+        if (kv.length != 2 || !kv[0].trim().matches("[A-Z]{3}") || new java.math.BigDecimal(kv[1].trim()).signum() <= 0) {
+          return "must be a comma-separated list of CUR=rate with positive rates";
+        }
+      } catch (NumberFormatException e) {
+        return "must be a comma-separated list of CUR=rate with positive rates";
+      }
+    }
+    return null;
+  }
+
   static String hostPorts(String value) {
     for (String part : value.split(",")) {
       String p = part.trim();

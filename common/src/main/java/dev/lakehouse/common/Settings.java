@@ -29,6 +29,11 @@ public final class Settings {
   public static final String GEN_FAILURE_RATE = "generate.failure-rate";
   public static final String GEN_REVERSAL_RATE = "generate.reversal-rate";
   public static final String PII_HMAC_KEY = "pii.hmac-key";
+  public static final String SILVER_LOOKBACK_DAYS = "silver.lookback-days";
+  public static final String SILVER_FUTURE_TOLERANCE_MINUTES = "silver.future-tolerance-minutes";
+  public static final String SILVER_ON_GAP = "silver.on-gap";
+  public static final String SILVER_SEVERITY_OVERRIDES = "silver.severity-overrides";
+  public static final String FX_INR_RATES = "fx.inr-rates";
 
   private static final List<Setting> ALL =
       List.of(
@@ -76,6 +81,16 @@ public final class Settings {
               "Share of transactions that end FAILED."),
           Setting.of(GEN_REVERSAL_RATE, "0.02", Setting.fraction(),
               "Share of successful transactions later REVERSED."),
+          Setting.of(SILVER_LOOKBACK_DAYS, "3", Setting.integer(0, 60),
+              "Days before the business date that a daily silver run reprocesses (late settlements)."),
+          Setting.of(SILVER_FUTURE_TOLERANCE_MINUTES, "10", Setting.integer(0, 10_080),
+              "How far event_ts may lie after the message's arrival before the event is quarantined."),
+          Setting.of(SILVER_ON_GAP, "stop", Setting.oneOf("stop", "process"),
+              "When the previous date was never processed: stop, or process the missed dates first."),
+          Setting.of(SILVER_SEVERITY_OVERRIDES, "", Setting::severityOverrides,
+              "Change rule severities, e.g. txn_event_ts_not_future=fail,txn_account_known=quarantine."),
+          Setting.of(FX_INR_RATES, "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90", Setting::rates,
+              "Fixed INR value of one unit of each accepted currency; other currencies are quarantined."),
           Setting.secret(PII_HMAC_KEY,
               "Key of the HMAC that replaces PII in silver. Environment only."));
 

@@ -21,6 +21,23 @@ public final class Tables {
   public static final String BRONZE_MERCHANTS = "bronze.merchants";
   /** One row per Kafka message that broke the contract. */
   public static final String BRONZE_DEAD_LETTERS = "bronze.dead_letters";
+  public static final String SILVER = "silver";
+  /** One row per transaction_id in its current legal state. */
+  public static final String SILVER_TRANSACTIONS = "silver.transactions";
+  /** One row per customer_id, latest by updated_at, PII masked or keyed-hashed. */
+  public static final String SILVER_CUSTOMERS = "silver.customers";
+  /** One row per account_id, latest by updated_at. */
+  public static final String SILVER_ACCOUNTS = "silver.accounts";
+  /** One row per merchant_id, latest by updated_at. */
+  public static final String SILVER_MERCHANTS = "silver.merchants";
+  /** One row per (rule, source message) a validation rule sent away. */
+  public static final String SILVER_QUARANTINE = "silver.quarantine";
+  /** One row per run of a batch job, failed runs included. */
+  public static final String OPS_RUNS = "ops.runs";
+  /** One row per run and rule. */
+  public static final String OPS_DQ_RESULTS = "ops.dq_results";
+  /** One row per bronze message that arrived after its date left the lookback window. */
+  public static final String OPS_LATE_ARRIVALS = "ops.late_arrivals";
   /** One row per stream micro-batch and Kafka topic-partition it read. */
   public static final String OPS_STREAM_BATCHES = "ops.stream_batches";
 

@@ -1,0 +1,58 @@
+package dev.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.udf;
+
+import dev.lakehouse.common.ConfigException;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed hashing of PII. The key comes from LAKEHOUSE_PII_HMAC_KEY; only the local profile may fall back
+ * to a public development key (its hashes are then not secret, which is fine for synthetic data).
+ */
+final class Pii {
+  private static final Logger LOG = LoggerFactory.getLogger(Pii.class);
+  static final String DEVELOPMENT_KEY = "lakehouse-local-development-key-not-secret";
+
+  private Pii() {}
+
+  static String key(LakehouseConfig config) {
+    return config.secret(Settings.PII_HMAC_KEY).orElseGet(() -> {
+      if (!"local".equals(config.profile())) {
+        throw new ConfigException(
+            "Cannot run silver: the PII key is missing. Set the environment variable LAKEHOUSE_PII_HMAC_KEY"
+                + " (a long random secret) for profile " + config.profile() + ".");
+      }
+      LOG.warn("LAKEHOUSE_PII_HMAC_KEY is not set; the local profile uses a development key, so PII hashes are not secret.");
+      return DEVELOPMENT_KEY;
+    });
+  }
+
+  static String hmac(String key, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    }
+  }
+
+  /** A Spark function computing the HMAC; the key travels inside the function, never in a plan string. */
+  static UserDefinedFunction hmacFunction(String key) {
+    return udf((UDF1<String, String>) value -> hmac(key, value), DataTypes.StringType);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import dev.lakehouse.common.Tables;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The MERGE statements of silver, one per target table, each USING a source with one row per key. The
+ * window's dates are literals so Iceberg reads and rewrites only those partitions. A MERGE that would
+ * change nothing is not run, so a rerun commits no new snapshot.
+ */
+final class SilverMerges {
+  static final String MERGE_TRANSACTIONS =
+      "MERGE INTO lakehouse.silver.transactions t USING ${source} s"
+          + " ON t.transaction_id = s.transaction_id"
+          + " AND t.event_ts >= TIMESTAMP '${window_start}' AND t.event_ts < TIMESTAMP '${window_end_exclusive}'"
+          + " WHEN MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET *"
+          + " WHEN NOT MATCHED THEN INSERT *";
+
+  static final String MERGE_REFERENCE =
+      "MERGE INTO lakehouse.${table} t USING ${source} s ON t.${key} = s.${key}"
+          + " WHEN MATCHED AND (s.updated_at > t.updated_at"
+          + "   OR (s.updated_at = t.updated_at AND s.row_hash <> t.row_hash)) THEN UPDATE SET *"
+          + " WHEN NOT MATCHED THEN INSERT *";
+
+  static final String MERGE_QUARANTINE =
+      "MERGE INTO lakehouse.silver.quarantine t USING ${source} s"
+          + " ON t.rule = s.rule AND t.source_table = s.source_table"
+          + " AND t.kafka_partition = s.kafka_partition AND t.kafka_offset = s.kafka_offset"
+          + " WHEN NOT MATCHED THEN INSERT *";
+
+  static final String MERGE_LATE =
+      "MERGE INTO lakehouse.ops.late_arrivals t USING ${source} s"
+          + " ON t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition"
+          + " AND t.kafka_offset = s.kafka_offset"
+          + " WHEN NOT MATCHED THEN INSERT *";
+
+  private SilverMerges() {}
+
+  static String startLiteral(LocalDate start) {
+    return start + " 00:00:00";
+  }
+
+  static String endExclusiveLiteral(LocalDate end) {
+    return end.plusDays(1) + " 00:00:00";
+  }
+
+  /** column in [start 00:00, end + 1 day 00:00), as literals. */
+  static Column windowPredicate(String column, LocalDate start, LocalDate end) {
+    return expr(column + " >= TIMESTAMP '" + startLiteral(start) + "' AND " + column
+        + " < TIMESTAMP '" + endExclusiveLiteral(end) + "'");
+  }
+
+  private static String view(SparkSession spark, Dataset<Row> source, String name) {
+    String view = "silver_source_" + name.replace('.', '_');
+    source.createOrReplaceTempView(view);
+    return view;
+  }
+
+  /** MERGEs reference rows; returns {inserted, updated}. */
+  static long[] mergeReference(SparkSession spark, String table, String key, Dataset<Row> source) {
+    Dataset<Row> target = spark.table(Tables.qualified(table));
+    long inserted = source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
+    long updated = source.as("s").join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
+        .filter(expr("s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND s.row_hash <> t.row_hash)"))
+        .count();
+    if (inserted + updated > 0) {
+      spark.sql(MERGE_REFERENCE.replace("${table}", table).replace("${key}", key)
+          .replace("${source}", view(spark, source, table)));
+    }
+    return new long[] {inserted, updated};
+  }
+
+  /** MERGEs the window's transactions; returns {inserted, updated}. */
+  static long[] mergeTransactions(SparkSession spark, Dataset<Row> source, LocalDate start, LocalDate end) {
+    Dataset<Row> target = spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS)).filter(windowPredicate("event_ts", start, end));
+    long inserted = source.join(target, source.col("transaction_id").equalTo(target.col("transaction_id")), "left_anti").count();
+    long updated = source.as("s").join(target.as("t"), col("s.transaction_id").equalTo(col("t.transaction_id")))
+        .filter(col("s.row_hash").notEqual(col("t.row_hash"))).count();
+    if (inserted + updated > 0) {
+      spark.sql(MERGE_TRANSACTIONS
+          .replace("${source}", view(spark, source, Tables.SILVER_TRANSACTIONS))
+          .replace("${window_start}", startLiteral(start))
+          .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
+    }
+    return new long[] {inserted, updated};
+  }
+
+  static void mergeQuarantine(SparkSession spark, Dataset<Row> source) {
+    Dataset<Row> target = spark.table(Tables.qualified(Tables.SILVER_QUARANTINE));
+    long fresh = source.as("s").join(target.as("t"),
+        expr("t.rule = s.rule AND t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition"
+            + " AND t.kafka_offset = s.kafka_offset"), "left_anti").count();
+    if (fresh > 0) {
+      spark.sql(MERGE_QUARANTINE.replace("${source}", view(spark, source, Tables.SILVER_QUARANTINE)));
+    }
+  }
+
+  static void mergeLateArrivals(SparkSession spark, Dataset<Row> source) {
+    Dataset<Row> target = spark.table(Tables.qualified(Tables.OPS_LATE_ARRIVALS));
+    long fresh = source.as("s").join(target.as("t"),
+        expr("t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition AND t.kafka_offset = s.kafka_offset"),
+        "left_anti").count();
+    if (fresh > 0) {
+      spark.sql(MERGE_LATE.replace("${source}", view(spark, source, Tables.OPS_LATE_ARRIVALS)));
+    }
+  }
+
+  /** Late arrivals of the window that this run read are now applied. */
+  static void markLateApplied(SparkSession spark, String runId, LocalDate start, LocalDate end, Map<String, Timestamp> watermarks) {
+    for (Map.Entry<String, Timestamp> e : watermarks.entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      String condition = "applied_run_id IS NULL AND source_table = '" + e.getKey() + "'"
+          + " AND event_date BETWEEN DATE '" + start + "' AND DATE '" + end + "'"
+          + " AND ingested_at <= TIMESTAMP '" + e.getValue() + "'";
+      if (spark.table(Tables.qualified(Tables.OPS_LATE_ARRIVALS)).filter(expr(condition)).limit(1).count() > 0) {
+        spark.sql("UPDATE lakehouse." + Tables.OPS_LATE_ARRIVALS + " SET applied_run_id = '" + runId + "' WHERE " + condition);
+      }
+    }
+  }
+}

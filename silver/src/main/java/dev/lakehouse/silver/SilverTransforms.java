@@ -1,0 +1,205 @@
+package dev.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.repeat;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.apache.spark.sql.functions.year;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The pure transforms of the silver job: Dataset in, Dataset out; no reads, writes or configuration. */
+final class SilverTransforms {
+  static final String KIND_STATE = "state";
+  static final String KIND_REJECTED = "rejected";
+
+  private SilverTransforms() {}
+
+  /** Keeps the first delivery of each event_id (by arrival, then partition and offset). */
+  static Dataset<Row> dedupeRedeliveries(Dataset<Row> events) {
+    return events
+        .withColumn("_n", row_number().over(Window.partitionBy("event_id")
+            .orderBy(col("kafka_ts"), col("kafka_partition"), col("kafka_offset"))))
+        .filter(col("_n").equalTo(1))
+        .drop("_n");
+  }
+
+  /** The INR rate of the row's currency, null when the currency has no configured rate. */
+  static Column fxRate(Map<String, BigDecimal> rates) {
+    Column rate = lit(null).cast(DataTypes.createDecimalType(18, 6));
+    for (Map.Entry<String, BigDecimal> e : rates.entrySet()) {
+      rate = when(col("currency").equalTo(e.getKey()), lit(e.getValue()).cast(DataTypes.createDecimalType(18, 6))).otherwise(rate);
+    }
+    return rate;
+  }
+
+  /** Adds one boolean column per event rule, true where the row fails it. */
+  static Dataset<Row> flagEventRules(Dataset<Row> events, Map<String, BigDecimal> rates, int toleranceMinutes) {
+    return events
+        .withColumn(Expectations.TXN_KEYS_NOT_NULL.name(),
+            blank("transaction_id").or(blank("event_id")).or(blank("account_id")).or(blank("customer_id")))
+        .withColumn(Expectations.TXN_AMOUNT_VALID.name(),
+            coalesce(col("amount").leq(0).or(col("amount").notEqual(expr("round(amount, 2)"))), lit(true)))
+        .withColumn(Expectations.TXN_KNOWN_CURRENCY.name(), fxRate(rates).isNull())
+        .withColumn(Expectations.TXN_EVENT_TS_NOT_FUTURE.name(),
+            coalesce(col("event_ts").gt(col("kafka_ts").plus(expr("INTERVAL " + toleranceMinutes + " MINUTES"))), lit(true)));
+  }
+
+  private static Column blank(String column) {
+    return col(column).isNull().or(trim(col(column)).equalTo(""));
+  }
+
+  static StructType resolvedSchema(StructType events) {
+    return events
+        .add("kind", DataTypes.StringType)
+        .add("reason", DataTypes.StringType)
+        .add("first_seen_at", DataTypes.TimestampType)
+        .add("events_seen", DataTypes.IntegerType);
+  }
+
+  /**
+   * Runs the state machine per transaction: one {@code state} row per transaction (its winning event)
+   * and one {@code rejected} row per event that lost with a reason.
+   */
+  static Dataset<Row> resolveStates(Dataset<Row> events) {
+    StructType schema = resolvedSchema(events.schema());
+    int seq = events.schema().fieldIndex("sequence");
+    int status = events.schema().fieldIndex("status");
+    int ts = events.schema().fieldIndex("kafka_ts");
+    int partition = events.schema().fieldIndex("kafka_partition");
+    int offset = events.schema().fieldIndex("kafka_offset");
+    int txnId = events.schema().fieldIndex("transaction_id");
+    return events
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(txnId), Encoders.STRING())
+        .flatMapGroups(
+            (FlatMapGroupsFunction<String, Row, Row>) (key, rows) -> {
+              List<Row> list = new ArrayList<>();
+              rows.forEachRemaining(list::add);
+              list.sort(Comparator.<Row>comparingInt(r -> r.getInt(seq))
+                  .thenComparing(r -> r.getTimestamp(ts))
+                  .thenComparingInt(r -> r.getInt(partition))
+                  .thenComparingLong(r -> r.getLong(offset)));
+              Timestamp firstSeen = list.stream().map(r -> r.getTimestamp(ts)).min(Comparator.naturalOrder()).orElse(null);
+              TransactionStateMachine.Outcome<Row> outcome =
+                  TransactionStateMachine.resolve(list, r -> r.getInt(seq), r -> r.getString(status));
+              List<Row> out = new ArrayList<>();
+              out.add(extend(outcome.current(), KIND_STATE, null, firstSeen, list.size()));
+              for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
+                out.add(extend(r.event(), KIND_REJECTED, r.reason(), firstSeen, list.size()));
+              }
+              return out.iterator();
+            },
+            Encoders.row(schema));
+  }
+
+  private static Row extend(Row row, String kind, String reason, Timestamp firstSeen, int eventsSeen) {
+    Object[] values = Arrays.copyOf(toArray(row), row.length() + 4);
+    values[row.length()] = kind;
+    values[row.length() + 1] = reason;
+    values[row.length() + 2] = firstSeen;
+    values[row.length() + 3] = eventsSeen;
+    return RowFactory.create(values);
+  }
+
+  private static Object[] toArray(Row row) {
+    Object[] values = new Object[row.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.get(i);
+    }
+    return values;
+  }
+
+  /** The silver.transactions rows from the winning events, with INR amounts and reference flags. */
+  static Dataset<Row> currentTransactions(
+      Dataset<Row> states, Map<String, BigDecimal> rates, Dataset<Row> accountIds, Dataset<Row> customerIds) {
+    Dataset<Row> withFx = states
+        .withColumn("fx_rate", fxRate(rates))
+        .withColumn("amount_inr", expr("CAST(round(amount * fx_rate, 2) AS DECIMAL(18,2))"));
+    Dataset<Row> flagged = withFx
+        .join(accountIds.select(col("account_id").as("_known_account")).distinct(),
+            col("account_id").equalTo(col("_known_account")), "left")
+        .join(customerIds.select(col("customer_id").as("_known_customer")).distinct(),
+            col("customer_id").equalTo(col("_known_customer")), "left")
+        .withColumn("is_account_known", col("_known_account").isNotNull())
+        .withColumn("is_customer_known", col("_known_customer").isNotNull());
+    Dataset<Row> silver = flagged.select(
+        col("transaction_id"), col("event_id"), col("sequence"), col("status"), col("txn_type"),
+        col("account_id"), col("customer_id"), col("amount"), col("currency"), col("amount_inr"),
+        col("fx_rate"), col("channel"), col("event_ts"), col("status_ts"), col("merchant_id"),
+        col("counterparty_account_id"), col("device_id"), col("city"), col("latitude"), col("longitude"),
+        col("failure_reason"), col("events_seen"), col("first_seen_at"), col("kafka_ts").as("last_updated_at"),
+        col("is_account_known"), col("is_customer_known"));
+    return withRowHash(silver);
+  }
+
+  /** Latest row per key by updated_at; ties go to the later arrival. */
+  static Dataset<Row> latestByKey(Dataset<Row> rows, String key) {
+    return rows
+        .withColumn("_n", row_number().over(Window.partitionBy(key).orderBy(
+            col("updated_at").desc(), col("kafka_ts").desc(), col("kafka_partition").desc(), col("kafka_offset").desc())))
+        .filter(col("_n").equalTo(1))
+        .drop("_n");
+  }
+
+  /** silver.customers rows: PII masked or replaced by a keyed hash. */
+  static Dataset<Row> customers(Dataset<Row> latest, UserDefinedFunction hmac) {
+    return withRowHash(latest.select(
+        col("customer_id"),
+        // "Asha Rao" -> "A*** R***": initials only.
+        regexp_replace(col("full_name"), "(\\p{L})[\\p{L}\\p{M}.'-]*", "$1***").as("full_name_masked"),
+        hmac.apply(lower(trim(col("email")))).as("email_hmac"),
+        lower(substring_index(col("email"), "@", -1)).as("email_domain"),
+        hmac.apply(regexp_replace(col("phone"), "[^0-9+]", "")).as("phone_hmac"),
+        concat(repeat(lit("*"), length(col("phone")).minus(4)), expr("right(phone, 4)")).as("phone_masked"),
+        year(col("date_of_birth")).as("birth_year"),
+        col("city"), col("state"), col("city_tier"), col("signup_ts"), col("kyc_status"), col("updated_at")));
+  }
+
+  static Dataset<Row> accounts(Dataset<Row> latest, Dataset<Row> customerIds) {
+    Dataset<Row> flagged = latest
+        .join(customerIds.select(col("customer_id").as("_known")).distinct(), col("customer_id").equalTo(col("_known")), "left")
+        .withColumn("is_customer_known", col("_known").isNotNull());
+    return withRowHash(flagged.select(
+        col("account_id"), col("customer_id"), col("account_type"), col("opened_at"), col("opening_balance"),
+        col("overdraft_limit"), col("updated_at"), col("is_customer_known")));
+  }
+
+  static Dataset<Row> merchants(Dataset<Row> latest) {
+    return withRowHash(latest.select(
+        col("merchant_id"), col("name"), col("category"), col("city"), col("attributes"), col("updated_at")));
+  }
+
+  /** A hash of every column, so that MERGE updates only rows whose content changed. */
+  static Dataset<Row> withRowHash(Dataset<Row> rows) {
+    Column[] all = Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new);
+    return rows.withColumn("row_hash", xxhash64(all));
+  }
+
+}
