@@ -1,0 +1,306 @@
+package dev.lakehouse.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakehouse.bronze.BronzeTables;
+import dev.lakehouse.common.ConfigException;
+import dev.lakehouse.common.DataQualityException;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Tables;
+import dev.lakehouse.common.TestLake;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Silver on hand-built bronze rows. The tests share one lake and run in order; each uses its own
+ * transactions and dates, and the run for D = 2026-11-10 (window 11-07..11-10) is the main one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SilverJobTest {
+  static final LocalDate D = LocalDate.of(2026, 11, 10);
+  @TempDir static Path dataDir;
+  static LakehouseConfig config;
+  static SparkSession spark;
+  static BronzeFixture bronze;
+
+  @BeforeAll
+  static void start() {
+    config = TestLake.config(dataDir);
+    spark = TestLake.spark(config);
+    BronzeTables.createIfMissing(spark);
+    SilverTables.createIfMissing(spark);
+    bronze = new BronzeFixture(spark);
+    bronze.append(Tables.BRONZE_CUSTOMERS,
+        bronze.customer("C1", "Asha Rao", "asha.rao@example.in", "+919812345678", "2026-11-07T01:00:00Z"));
+    bronze.append(Tables.BRONZE_ACCOUNTS, bronze.account("A1", "C1", "2026-11-07T01:00:00Z"));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static SilverResult runDaily(LocalDate date) {
+    return SilverJob.run(spark, config, SilverJob.Request.daily(date, 3, false));
+  }
+
+  static Map<String, String> statuses() {
+    Map<String, String> m = new HashMap<>();
+    for (Row r : spark.sql("SELECT transaction_id, status FROM silver.transactions").collectAsList()) {
+      m.put(r.getString(0), r.getString(1));
+    }
+    return m;
+  }
+
+  static String checksum() {
+    return spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.transactions").first().toString()
+        + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.customers").first()
+        + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.accounts").first()
+        + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.quarantine").first();
+  }
+
+  @Test
+  @Order(1)
+  void stateMachineCasesEndToEnd() {
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        // T1: PENDING on D-2, its SUCCESS arrives on D (late, but inside the lookback)
+        bronze.txn("e1a", "T1", 1, "PENDING", "100.00", "2026-11-08T10:00:00Z", "2026-11-08T10:00:01Z"),
+        bronze.txn("e1b", "T1", 2, "SUCCESS", "100.00", "2026-11-08T10:00:00Z", "2026-11-10T09:00:00Z"),
+        // T2: SUCCESS delivered before its PENDING
+        bronze.txn("e2b", "T2", 2, "SUCCESS", "200.00", "2026-11-09T10:00:00Z", "2026-11-09T10:05:00Z"),
+        bronze.txn("e2a", "T2", 1, "PENDING", "200.00", "2026-11-09T10:00:00Z", "2026-11-09T10:09:00Z"),
+        // T3: SUCCESS, then a regressive PENDING with a higher sequence
+        bronze.txn("e3a", "T3", 1, "SUCCESS", "300.00", "2026-11-09T11:00:00Z", "2026-11-09T11:00:01Z"),
+        bronze.txn("e3b", "T3", 2, "PENDING", "300.00", "2026-11-09T11:00:00Z", "2026-11-09T12:00:00Z"),
+        // T4: FAILED, then an illegal SUCCESS
+        bronze.txn("e4a", "T4", 1, "PENDING", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:00:01Z"),
+        bronze.txn("e4b", "T4", 2, "FAILED", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:01:00Z"),
+        bronze.txn("e4c", "T4", 3, "SUCCESS", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:02:00Z"),
+        // T5: SUCCESS then REVERSED, the SUCCESS redelivered twice
+        bronze.txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:00:01Z"),
+        bronze.txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:03:00Z"),
+        bronze.txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:04:00Z"),
+        bronze.txn("e5b", "T5", 2, "REVERSED", "500.00", "2026-11-07T09:00:00Z", "2026-11-09T09:00:00Z"));
+
+    SilverResult r = runDaily(D);
+
+    assertThat(r.status()).isEqualTo("SUCCESS");
+    assertThat(statuses()).containsExactlyInAnyOrderEntriesOf(
+        Map.of("T1", "SUCCESS", "T2", "SUCCESS", "T3", "SUCCESS", "T4", "FAILED", "T5", "REVERSED"));
+    assertThat(spark.sql("SELECT events_seen FROM silver.transactions WHERE transaction_id = 'T5'").first().getInt(0))
+        .as("redeliveries removed").isEqualTo(2);
+    Row t1 = spark.sql("SELECT first_seen_at, last_updated_at, amount_inr FROM silver.transactions WHERE transaction_id = 'T1'").first();
+    assertThat(t1.getTimestamp(0)).isEqualTo(BronzeFixture.ts("2026-11-08T10:00:01Z"));
+    assertThat(t1.getTimestamp(1)).isEqualTo(BronzeFixture.ts("2026-11-10T09:00:00Z"));
+    assertThat(t1.getDecimal(2)).isEqualByComparingTo("100.00");
+    List<Row> q = spark.sql("SELECT business_key, reason FROM silver.quarantine WHERE rule = 'txn_legal_transition'"
+        + " ORDER BY business_key").collectAsList();
+    assertThat(q).hasSize(2);
+    assertThat(q.get(0).getString(0)).isEqualTo("T3");
+    assertThat(q.get(0).getString(1)).isEqualTo("regressive update SUCCESS -> PENDING (sequence 2)");
+    assertThat(q.get(1).getString(0)).isEqualTo("T4");
+    assertThat(q.get(1).getString(1)).isEqualTo("illegal transition FAILED -> SUCCESS (sequence 3)");
+    assertThat(r.rowsQuarantined()).isEqualTo(2);
+    Row dq = spark.sql("SELECT rows_checked, rows_failed FROM ops.dq_results WHERE run_id = '" + r.runId()
+        + "' AND rule = 'txn_legal_transition'").first();
+    assertThat(dq.getLong(0)).isEqualTo(11); // 13 events, 2 redeliveries removed
+    assertThat(dq.getLong(1)).isEqualTo(2);
+  }
+
+  @Test
+  @Order(2)
+  void rerunWithTheSameInputsIsARecordedNoOpAndAForcedRerunChangesNothing() {
+    String before = checksum();
+    long snapshotsBefore = spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0);
+
+    SilverResult noop = runDaily(D);
+    assertThat(noop.status()).isEqualTo("NOOP");
+    assertThat(noop.rerun()).isTrue();
+
+    SilverResult forced = SilverJob.run(spark, config, SilverJob.Request.daily(D, 3, true));
+    assertThat(forced.status()).isEqualTo("SUCCESS");
+    assertThat(forced.rerun()).isTrue();
+    assertThat(forced.rowsInserted() + forced.rowsUpdated()).isZero();
+    assertThat(checksum()).isEqualTo(before);
+    assertThat(spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0)).isEqualTo(snapshotsBefore);
+    List<Row> ledger = spark.sql("SELECT status, is_rerun FROM ops.runs WHERE job = 'silver' AND business_date = DATE '2026-11-10'"
+        + " ORDER BY started_at").collectAsList();
+    assertThat(ledger).extracting(x -> x.getString(0) + "/" + x.getBoolean(1))
+        .containsExactly("SUCCESS/false", "NOOP/true", "SUCCESS/true");
+  }
+
+  @Test
+  @Order(3)
+  void validationRulesQuarantineOrFlagWithoutDroppingTransactions() {
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        // unknown currency: quarantined
+        withValue(bronze.txn("v1", "V1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "XYZ"),
+        // event_ts two hours after its arrival: quarantined
+        bronze.txn("v2", "V2", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"),
+        // negative amount written straight into bronze: quarantined
+        bronze.txn("v3", "V3", 1, "SUCCESS", "-5.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+        // blank account: quarantined
+        withValue(bronze.txn("v4", "V4", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", " "),
+        // account not known yet: kept, flagged, warned
+        withValue(bronze.txn("v5", "V5", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", "A404"),
+        // a USD card payment: INR at the configured rate 83.25
+        withValue(bronze.txn("v6", "V6", 1, "SUCCESS", "12.34", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "USD"));
+
+    SilverResult r = runDaily(LocalDate.of(2026, 11, 11));
+
+    Map<String, String> rules = new HashMap<>();
+    for (Row q : spark.sql("SELECT business_key, rule FROM silver.quarantine WHERE business_key LIKE 'V%'").collectAsList()) {
+      rules.put(q.getString(0), q.getString(1));
+    }
+    assertThat(rules).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "V1", "txn_known_currency", "V2", "txn_event_ts_not_future", "V3", "txn_amount_positive_2dp", "V4", "txn_keys_not_null"));
+    assertThat(statuses()).containsKeys("V5", "V6").doesNotContainKeys("V1", "V2", "V3", "V4");
+    Row v5 = spark.sql("SELECT is_account_known, is_customer_known FROM silver.transactions WHERE transaction_id = 'V5'").first();
+    assertThat(v5.getBoolean(0)).isFalse();
+    assertThat(v5.getBoolean(1)).isTrue();
+    assertThat(spark.sql("SELECT amount_inr FROM silver.transactions WHERE transaction_id = 'V6'").first().getDecimal(0))
+        .isEqualByComparingTo("1027.31"); // 12.34 * 83.25 = 1027.305, rounded half up
+    Row warn = spark.sql("SELECT severity, rows_failed, sample_keys FROM ops.dq_results WHERE run_id = '" + r.runId()
+        + "' AND rule = 'txn_account_known'").first();
+    assertThat(warn.getString(0)).isEqualTo("warn");
+    assertThat(warn.getLong(1)).isEqualTo(1);
+    assertThat(warn.getList(2)).containsExactly("V5");
+    assertThat(spark.sql("SELECT count(DISTINCT rule) FROM ops.dq_results WHERE run_id = '" + r.runId() + "'").first().getLong(0))
+        .isEqualTo(Expectations.ALL.size());
+  }
+
+  @Test
+  @Order(4)
+  void aFailRuleCommitsNothingAndRecordsTheFailedRun() {
+    String before = checksum();
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        // good, and one event from the future
+        bronze.txn("f1", "F1", 1, "SUCCESS", "10.00", "2026-11-12T10:00:00Z", "2026-11-12T10:00:01Z"),
+        bronze.txn("f2", "F2", 1, "SUCCESS", "10.00", "2026-11-12T23:00:00Z", "2026-11-12T10:00:00Z"));
+    LakehouseConfig strict = TestLake.config(dataDir, Settings.SILVER_SEVERITY_OVERRIDES + "=txn_event_ts_not_future=fail");
+
+    assertThatThrownBy(() -> SilverJob.run(spark, strict, SilverJob.Request.daily(LocalDate.of(2026, 11, 12), 3, false)))
+        .isInstanceOf(DataQualityException.class)
+        // F2, and V2 from the validation test (11-11 is in this window too)
+        .hasMessageContaining("txn_event_ts_not_future (2 rows)");
+
+    assertThat(checksum()).isEqualTo(before);
+    assertThat(statuses()).doesNotContainKeys("F1", "F2");
+    Row failed = spark.sql("SELECT status, error FROM ops.runs WHERE business_date = DATE '2026-11-12'").first();
+    assertThat(failed.getString(0)).isEqualTo("FAILED");
+    assertThat(failed.getString(1)).contains("txn_event_ts_not_future");
+  }
+
+  @Test
+  @Order(5)
+  void piiNeverAppearsInClearInSilver() {
+    bronze.append(Tables.BRONZE_CUSTOMERS,
+        // a customer whose id is blank: quarantined, but its PII must not be copied there
+        bronze.customer(" ", "Vikram Seth", "vikram@example.in", "+919900011122", "2026-11-13T01:00:00Z"));
+    runDaily(LocalDate.of(2026, 11, 13));
+    Row c1 = spark.sql("SELECT full_name_masked, email_hmac, email_domain, phone_masked, birth_year FROM silver.customers"
+        + " WHERE customer_id = 'C1'").first();
+    assertThat(c1.getString(0)).isEqualTo("A*** R***");
+    assertThat(c1.getString(1)).hasSize(64).isEqualTo(Pii.hmac(Pii.DEVELOPMENT_KEY, "asha.rao@example.in"));
+    assertThat(c1.getString(2)).isEqualTo("example.in");
+    assertThat(c1.getString(3)).isEqualTo("*********5678");
+    assertThat(c1.getInt(4)).isEqualTo(1990);
+    String everything = spark.sql("SELECT to_json(struct(*)) FROM silver.customers").collectAsList().toString()
+        + spark.sql("SELECT to_json(struct(*)) FROM silver.quarantine").collectAsList();
+    for (String clear : List.of("Asha", "asha.rao", "9812345678", "1990-04-17", "Vikram", "vikram@", "9900011122")) {
+      assertThat(everything).doesNotContain(clear);
+    }
+    assertThat(spark.sql("SELECT count(*) FROM silver.quarantine WHERE rule = 'customer_keys_not_null'").first().getLong(0)).isEqualTo(1);
+  }
+
+  @Test
+  @Order(6)
+  void anArrivalBeyondTheLookbackIsRecordedAndAppliedByBackfill() {
+    // L1 happened on 11-08 (already processed by the run for 11-10) and settles only on 11-14.
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        bronze.txn("l1a", "L1", 1, "PENDING", "70.00", "2026-11-08T07:00:00Z", "2026-11-08T07:00:01Z"));
+    SilverJob.run(spark, config, SilverJob.Request.daily(D, 3, true));
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        bronze.txn("l1b", "L1", 2, "SUCCESS", "70.00", "2026-11-08T07:00:00Z", "2026-11-14T07:00:00Z"));
+
+    SilverResult daily = runDaily(LocalDate.of(2026, 11, 14)); // window 11-11..11-14: 11-08 is out
+
+    assertThat(daily.lateDetected()).isEqualTo(1);
+    assertThat(statuses()).containsEntry("L1", "PENDING");
+    Row late = spark.sql("SELECT business_key, event_date, days_late, detected_run_id, applied_run_id FROM ops.late_arrivals").first();
+    assertThat(late.getString(0)).isEqualTo("L1");
+    assertThat(late.getDate(1).toString()).isEqualTo("2026-11-08");
+    assertThat(late.getInt(2)).isEqualTo(6);
+    assertThat(late.getString(3)).isEqualTo(daily.runId());
+    assertThat(late.isNullAt(4)).isTrue();
+
+    SilverResult backfill = SilverJob.run(spark, config, SilverJob.Request.backfill(LocalDate.of(2026, 11, 8), LocalDate.of(2026, 11, 8), false));
+
+    assertThat(statuses()).containsEntry("L1", "SUCCESS");
+    assertThat(spark.sql("SELECT applied_run_id FROM ops.late_arrivals").first().getString(0)).isEqualTo(backfill.runId());
+    assertThat(backfill.lateOutstanding()).isZero();
+    // The next daily run finds nothing new to report.
+    assertThat(SilverJob.run(spark, config, SilverJob.Request.daily(LocalDate.of(2026, 11, 14), 3, true)).lateDetected()).isZero();
+  }
+
+  @Test
+  @Order(7)
+  void mergeRewritesOnlyTheWindowsPartitions() {
+    // History: one transaction on each of 20 days before the window, all processed.
+    for (int day = 1; day <= 20; day++) {
+      String date = String.format("2026-10-%02d", day);
+      bronze.append(Tables.BRONZE_TRANSACTIONS,
+          bronze.txn("h" + day, "H" + day, 1, "SUCCESS", "1.00", date + "T10:00:00Z", date + "T10:00:01Z"));
+    }
+    SilverJob.run(spark, config, SilverJob.Request.backfill(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 20), false));
+    long partitions = spark.sql("SELECT count(*) FROM silver.transactions.partitions").first().getLong(0);
+    assertThat(partitions).isGreaterThanOrEqualTo(25);
+    // New events on three of the window's four days, and an update of an existing one.
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        bronze.txn("p1", "P1", 1, "SUCCESS", "1.00", "2026-11-07T10:00:00Z", "2026-11-10T11:00:00Z"),
+        bronze.txn("p2", "P2", 1, "SUCCESS", "1.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"),
+        bronze.txn("p3", "P3", 1, "PENDING", "1.00", "2026-11-10T10:00:00Z", "2026-11-10T11:00:00Z"),
+        bronze.txn("p4", "T2", 3, "REVERSED", "200.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"));
+
+    SilverJob.run(spark, config, SilverJob.Request.daily(D, 3, true));
+
+    Map<String, String> summary = spark.sql("SELECT summary FROM silver.transactions.snapshots ORDER BY committed_at DESC LIMIT 1")
+        .first().getJavaMap(0);
+    assertThat(summary.get("changed-partition-count")).isNotNull();
+    assertThat(Integer.parseInt(summary.get("changed-partition-count"))).isBetween(1, 4);
+    assertThat(statuses()).containsEntry("T2", "REVERSED").containsEntry("P3", "PENDING");
+  }
+
+  @Test
+  @Order(8)
+  void aMissedPreviousDateStopsTheDailyRunOrIsProcessedFirst() {
+    // 11-14 is the last business date processed; 11-15 and 11-16 were never run.
+    assertThatThrownBy(() -> SilverJob.runDaily(spark, config, LocalDate.of(2026, 11, 17), false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("previous date was never processed (missed: 2026-11-15 to 2026-11-16)")
+        .hasMessageContaining("silver.on-gap=process");
+    LakehouseConfig catchUp = TestLake.config(dataDir, Settings.SILVER_ON_GAP + "=process");
+    List<SilverResult> runs = SilverJob.runDaily(spark, catchUp, LocalDate.of(2026, 11, 17), false);
+    assertThat(runs).extracting(SilverResult::businessDate).containsExactly(
+        LocalDate.of(2026, 11, 15), LocalDate.of(2026, 11, 16), LocalDate.of(2026, 11, 17));
+  }
+
+  private static Map<String, Object> withValue(Map<String, Object> row, String column, Object value) {
+    row.put(column, value);
+    return row;
+  }
+}
