@@ -41,7 +41,7 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"generate", "ingest", "bronze", "sql", "services", "config"})
+  @ValueSource(strings = {"generate", "ingest", "bronze", "silver", "backfill", "sql", "services", "config"})
   void everySubcommandHasHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
     assertThat(run.exitCode()).isZero();

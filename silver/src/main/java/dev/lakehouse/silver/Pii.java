@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class Pii {
   private static final Logger LOG = LoggerFactory.getLogger(Pii.class);
   static final String DEVELOPMENT_KEY = "lakehouse-local-development-key-not-secret";
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Pii() {}
 
@@ -33,7 +34,9 @@ final class Pii {
             "Cannot run silver: the PII key is missing. Set the environment variable LAKEHOUSE_PII_HMAC_KEY"
                 + " (a long random secret) for profile " + config.profile() + ".");
       }
-      LOG.warn("LAKEHOUSE_PII_HMAC_KEY is not set; the local profile uses a development key, so PII hashes are not secret.");
+      if (!WARNED.getAndSet(true)) {
+        LOG.warn("LAKEHOUSE_PII_HMAC_KEY is not set; the local profile uses a development key, so PII hashes are not secret.");
+      }
       return DEVELOPMENT_KEY;
     });
   }

@@ -372,13 +372,8 @@ public final class SilverJob {
   }
 
   private void uniqueRule(Rule rule, Dataset<Row> rows, String keyColumn) {
-    Row r = rows.agg(count(lit(1)), countDistinct(col(keyColumn))).first();
-    long checked = r.getLong(0);
-    long failed = checked - r.getLong(1);
-    List<String> samples = failed == 0 ? List.of()
-        : rows.groupBy(keyColumn).count().filter(col("count").gt(1)).limit(5)
-            .select(col(keyColumn)).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    addDq(rule, checked, failed, samples);
+    SilverTransforms.KeyCheck check = SilverTransforms.duplicateKeys(rows, keyColumn);
+    addDq(rule, check.rows(), check.duplicates(), check.samples());
   }
 
   private void record(Rule rule, Dataset<Row> rows, Column failed, String keyColumn) {

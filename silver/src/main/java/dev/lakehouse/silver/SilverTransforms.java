@@ -196,6 +196,18 @@ final class SilverTransforms {
         col("merchant_id"), col("name"), col("category"), col("city"), col("attributes"), col("updated_at")));
   }
 
+  /** Rows checked, rows beyond the first per key, and up to five duplicated keys. */
+  record KeyCheck(long rows, long duplicates, List<String> samples) {}
+
+  static KeyCheck duplicateKeys(Dataset<Row> rows, String keyColumn) {
+    Row r = rows.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.countDistinct(col(keyColumn))).first();
+    long duplicates = r.getLong(0) - r.getLong(1);
+    List<String> samples = duplicates == 0 ? List.of()
+        : rows.groupBy(keyColumn).count().filter(col("count").gt(1)).orderBy(keyColumn).limit(5)
+            .select(col(keyColumn).cast("string")).as(Encoders.STRING()).collectAsList();
+    return new KeyCheck(r.getLong(0), duplicates, samples);
+  }
+
   /** A hash of every column, so that MERGE updates only rows whose content changed. */
   static Dataset<Row> withRowHash(Dataset<Row> rows) {
     Column[] all = Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new);

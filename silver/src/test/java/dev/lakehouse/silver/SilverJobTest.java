@@ -160,7 +160,29 @@ class SilverJobTest {
         // a USD card payment: INR at the configured rate 83.25
         withValue(bronze.txn("v6", "V6", 1, "SUCCESS", "12.34", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "USD"));
 
+    bronze.append(Tables.BRONZE_ACCOUNTS,
+        // an account whose customer is not known: kept, flagged, warned
+        bronze.account("A2", "C404", "2026-11-11T01:00:00Z"),
+        // an account without a customer: quarantined
+        bronze.account("A3", "", "2026-11-11T01:00:00Z"));
+    Map<String, Object> merchant = new HashMap<>();
+    merchant.put("merchant_id", null); // no key: quarantined
+    merchant.put("name", "Chai Point");
+    merchant.put("category", "FOOD");
+    merchant.put("city", "Pune");
+    merchant.put("updated_at", BronzeFixture.ts("2026-11-11T01:00:00Z"));
+    merchant.put("kafka_ts", BronzeFixture.ts("2026-11-11T01:00:00Z"));
+    merchant.put("ingested_at", BronzeFixture.ts("2026-11-11T01:00:00Z"));
+    bronze.append(Tables.BRONZE_MERCHANTS, merchant);
+
     SilverResult r = runDaily(LocalDate.of(2026, 11, 11));
+
+    assertThat(spark.sql("SELECT account_id, is_customer_known FROM silver.accounts ORDER BY account_id").collectAsList().toString())
+        .isEqualTo("[[A1,true], [A2,false]]");
+    assertThat(spark.sql("SELECT rule FROM silver.quarantine WHERE source_table IN ('bronze.accounts', 'bronze.merchants')"
+        + " ORDER BY rule").collectAsList().toString()).isEqualTo("[[account_keys_not_null], [merchant_keys_not_null]]");
+    assertThat(spark.sql("SELECT rows_failed FROM ops.dq_results WHERE run_id = '" + r.runId()
+        + "' AND rule = 'account_customer_known'").first().getLong(0)).isEqualTo(1);
 
     Map<String, String> rules = new HashMap<>();
     for (Row q : spark.sql("SELECT business_key, rule FROM silver.quarantine WHERE business_key LIKE 'V%'").collectAsList()) {
