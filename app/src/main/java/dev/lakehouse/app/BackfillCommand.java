@@ -3,6 +3,8 @@ package dev.lakehouse.app;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.gold.GoldJob;
+import dev.lakehouse.gold.GoldResult;
 import dev.lakehouse.silver.SilverJob;
 import dev.lakehouse.silver.SilverResult;
 import java.io.PrintWriter;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "backfill",
     mixinStandardHelpOptions = true,
-    description = "Reprocess an explicit range of event dates in one run (silver now; gold too once it exists), applying the late arrivals that daily runs recorded in ops.late_arrivals for those dates.")
+    description = "Reprocess an explicit range of event dates in one run of silver and then gold, applying the late arrivals that daily runs recorded in ops.late_arrivals for those dates.")
 final class BackfillCommand extends LakehouseCommand {
   @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First event date.")
   LocalDate from;
@@ -38,7 +40,12 @@ final class BackfillCommand extends LakehouseCommand {
       SilverResult r = SilverJob.run(spark, config, SilverJob.Request.backfill(from, to, force));
       double seconds = (System.nanoTime() - t0) / 1e9;
       SilverReport.print(out, r, seconds);
+      long t1 = System.nanoTime();
+      GoldResult g = GoldJob.runRange(spark, config, from, to);
+      GoldCommand.print(out, g, (System.nanoTime() - t1) / 1e9);
+      seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> summary = new LinkedHashMap<>(r.toMap());
+      summary.put("gold", g.toMap());
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       return summary;
     } finally {

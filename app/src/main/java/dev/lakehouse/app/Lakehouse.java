@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       IngestCommand.class,
       BronzeCommand.class,
       SilverCommand.class,
+      GoldCommand.class,
       BackfillCommand.class,
       SqlCommand.class,
       ServicesCommand.class,

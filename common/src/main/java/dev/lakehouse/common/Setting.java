@@ -134,6 +134,24 @@ public final class Setting {
     return null;
   }
 
+  static String feeSchedule(String value) {
+    for (String part : value.split(",")) {
+      if (!part.trim().matches("[A-Z0-9_]+(:[A-Z_]+)?=\\d+(\\.\\d+)?\\+\\d+(\\.\\d{1,2})?")) {
+        return "must be a comma-separated list of TXN_TYPE[:CATEGORY]=BASIS_POINTS+FIXED_INR, e.g. CARD_PAYMENT=180+0";
+      }
+    }
+    return null;
+  }
+
+  static String namedAmounts(String value) {
+    for (String part : value.split(",")) {
+      if (!part.trim().matches("[a-z_]+=\\d+(\\.\\d{1,2})?")) {
+        return "must be a comma-separated list of name=amount";
+      }
+    }
+    return null;
+  }
+
   static String hostPorts(String value) {
     for (String part : value.split(",")) {
       String p = part.trim();

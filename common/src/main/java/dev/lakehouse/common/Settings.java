@@ -34,6 +34,9 @@ public final class Settings {
   public static final String SILVER_ON_GAP = "silver.on-gap";
   public static final String SILVER_SEVERITY_OVERRIDES = "silver.severity-overrides";
   public static final String FX_INR_RATES = "fx.inr-rates";
+  public static final String GOLD_FEE_SCHEDULE = "gold.fee-schedule";
+  public static final String GOLD_TIER_THRESHOLDS = "gold.tier-thresholds";
+  public static final String GOLD_ACTIVITY_THRESHOLDS = "gold.activity-thresholds";
 
   private static final List<Setting> ALL =
       List.of(
@@ -91,6 +94,15 @@ public final class Settings {
               "Change rule severities, e.g. txn_event_ts_not_future=fail,txn_account_known=quarantine."),
           Setting.of(FX_INR_RATES, "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90", Setting::rates,
               "Fixed INR value of one unit of each accepted currency; other currencies are quarantined."),
+          Setting.of(GOLD_FEE_SCHEDULE,
+              "CARD_PAYMENT=180+0,CARD_PAYMENT:TRAVEL=220+0,CARD_PAYMENT:FUEL=100+0,CARD_PAYMENT:GROCERY=120+0,"
+                  + "UPI_PAYMENT=0+0,P2P_TRANSFER_OUT=0+2.00,WITHDRAWAL=0+20.00,LOAN_DISBURSEMENT=100+0,INVESTMENT=25+0",
+              Setting::feeSchedule,
+              "Platform fee per txn_type (and merchant category for card payments): basis points + fixed INR."),
+          Setting.of(GOLD_TIER_THRESHOLDS, "gold=100000,diamond=500000", Setting::namedAmounts,
+              "Customer tier by average month-end balance (INR) over the trailing three months."),
+          Setting.of(GOLD_ACTIVITY_THRESHOLDS, "withdrawals=100000,loans=100000,investments=100000", Setting::namedAmounts,
+              "Monthly INR totals above which a month counts as high activity."),
           Setting.secret(PII_HMAC_KEY,
               "Key of the HMAC that replaces PII in silver. Environment only."));
 
