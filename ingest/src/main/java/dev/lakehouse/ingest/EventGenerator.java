@@ -245,7 +245,8 @@ public final class EventGenerator {
     c.kyc = random.nextDouble() < 0.9 ? "VERIFIED" : "PENDING";
     c.overspender = random.nextDouble() < 0.08;
     int salaryBand = c.city.tier() == 1 ? 90_000 : c.city.tier() == 2 ? 60_000 : 40_000;
-    c.salary = money(salaryBand * (0.4 + random.nextDouble() * 1.6));
+    // Overspenders earn little and spend a lot: they are the customers who end months in the red.
+    c.salary = money(salaryBand * (c.overspender ? 0.1 + random.nextDouble() * 0.15 : 0.4 + random.nextDouble() * 1.6));
     c.device = "dev-" + Long.toHexString(random.nextLong() & 0xFFFFFFFFFFFFL);
     c.savings = newAccount(c, "SAVINGS", i, 0);
     if (c.overspender) {
@@ -493,7 +494,7 @@ public final class EventGenerator {
 
   private BigDecimal spend(Customer c) {
     double base = Math.exp(5.5 + random.nextGaussian() * 1.1);
-    return money(Math.min(base * (c.overspender ? 3 : 1), 250_000) + 1);
+    return money(Math.min(base * (c.overspender ? 6 : 1), 250_000) + 1);
   }
 
   private long randomTime() {

@@ -1,0 +1,115 @@
+package dev.lakehouse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.TestLake;
+import dev.lakehouse.ingest.EmbeddedKafka;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** generate -> bronze -> backfill (silver + gold) on a generated data set, then the invariants of DOMAIN.md. */
+class PipelineInvariantsTest {
+  @TempDir static Path dataDir;
+  static SparkSession spark;
+  static LakehouseConfig config;
+  static String[] common;
+
+  @BeforeAll
+  static void runPipeline() {
+    int port = EmbeddedKafka.freePort();
+    common = new String[] {"--data-dir", dataDir.toString(), "--conf", "kafka.bootstrap-servers=localhost:" + port,
+        "--conf", "spark.master=local[2]", "--conf", "spark.shuffle-partitions=2"};
+    // Nothing listens on the port: each command starts the embedded broker under the data directory.
+    assertThat(CliRun.of(concat(common, "generate", "--events", "6000", "--days", "95", "--seed", "5",
+        "--end-date", "2026-10-31")).exitCode()).isZero();
+    CliRun bronze = CliRun.of(concat(common, "bronze", "--available-now"));
+    assertThat(bronze.exitCode()).as(bronze.err()).isZero();
+    CliRun backfill = CliRun.of(concat(common, "backfill", "--from", "2026-07-29", "--to", "2026-10-31"));
+    assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+    config = TestLake.config(dataDir);
+    spark = TestLake.spark(config);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static long scalar(String sql) {
+    return spark.sql(sql).first().getLong(0);
+  }
+
+  @Test
+  void revenueSummaryAddsUpToTheFeesOfTheSameDays() {
+    String fees = spark.sql("SELECT sum(fee_inr) FROM gold.fct_transactions").first().get(0).toString();
+    String revenue = spark.sql("SELECT sum(revenue_inr) FROM gold.daily_revenue_summary").first().get(0).toString();
+    assertThat(revenue).isEqualTo(fees);
+    assertThat(new java.math.BigDecimal(fees)).isPositive();
+    assertThat(scalar("SELECT count(*) FROM (SELECT event_date, sum(fee_inr) f FROM gold.fct_transactions GROUP BY 1) x"
+        + " FULL JOIN (SELECT summary_date, sum(revenue_inr) r FROM gold.daily_revenue_summary GROUP BY 1) y"
+        + " ON x.event_date = y.summary_date WHERE NOT (x.f <=> y.r)")).isZero();
+  }
+
+  @Test
+  void closingEqualsOpeningPlusCreditsMinusDebitsAndTheNextOpening() {
+    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement")).isGreaterThan(100);
+    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement"
+        + " WHERE closing_balance_inr <> opening_balance_inr + credits_inr - debits_inr")).isZero();
+    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement a JOIN gold.monthly_statement b"
+        + " ON a.account_id = b.account_id AND b.month_start = add_months(a.month_start, 1)"
+        + " WHERE a.closing_balance_inr <> b.opening_balance_inr")).isZero();
+    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement a JOIN gold.monthly_statement b"
+        + " ON a.account_id = b.account_id AND b.month_start = add_months(a.month_start, 1)")).isGreaterThan(100);
+  }
+
+  @Test
+  void everyFactRowJoinsToItsDimensionsAndNoTransactionIsDropped() {
+    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions")).isEqualTo(scalar("SELECT count(*) FROM silver.transactions"));
+    for (String join : new String[] {
+        "gold.dim_customer d ON d.customer_key = f.customer_key", "gold.dim_account d ON d.account_key = f.account_key",
+        "gold.dim_merchant d ON d.merchant_key = f.merchant_key", "gold.dim_date d ON d.date_key = f.date_key"}) {
+      assertThat(scalar("SELECT count(*) FROM gold.fct_transactions f LEFT ANTI JOIN " + join)).as(join).isZero();
+    }
+  }
+
+  @Test
+  void theGeneratedDataShowsEveryFeature() {
+    assertThat(scalar("SELECT count(*) FROM silver.transactions WHERE status = 'REVERSED'")).isPositive();
+    assertThat(scalar("SELECT count(*) FROM bronze.dead_letters")).isPositive();
+    assertThat(scalar("SELECT count(DISTINCT month_start) FROM gold.monthly_kpis")).isEqualTo(4);
+    assertThat(scalar("SELECT count(*) FROM gold.customer_monthly WHERE is_in_red")).isPositive();
+  }
+
+  @Test
+  void rerunningGoldForADateLeavesTheMartsIdentical() {
+    String before = checksums();
+    CliRun again = CliRun.of(concat(common, "gold", "--date", "2026-10-31"));
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    // The command stopped the JVM's shared SparkSession when it ended; start a fresh one.
+    spark = TestLake.spark(config);
+    assertThat(checksums()).isEqualTo(before);
+  }
+
+  private static String checksums() {
+    StringBuilder sb = new StringBuilder();
+    for (String t : new String[] {"fct_transactions", "fct_daily_account_balance", "daily_revenue_summary",
+        "monthly_statement", "customer_monthly", "customers_in_red", "high_activity_customers", "monthly_kpis",
+        "customers_per_tier", "monthly_transaction_trend", "dim_customer", "dim_account"}) {
+      sb.append(spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM gold." + t)
+          .first()).append(';');
+    }
+    return sb.toString();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
