@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       SilverCommand.class,
       GoldCommand.class,
       BackfillCommand.class,
+      ExportCommand.class,
       SqlCommand.class,
       ServicesCommand.class,
       ConfigCommand.class,

@@ -152,6 +152,11 @@ public final class Setting {
     return null;
   }
 
+  static String jdbcUrl(String value) {
+    return value.matches("jdbc:postgresql://[^/:]+(:\\d+)?/[A-Za-z0-9_]+(\\?.*)?")
+        ? null : "must look like jdbc:postgresql://host:port/database";
+  }
+
   static String hostPorts(String value) {
     for (String part : value.split(",")) {
       String p = part.trim();

@@ -34,6 +34,11 @@ public final class Settings {
   public static final String SILVER_ON_GAP = "silver.on-gap";
   public static final String SILVER_SEVERITY_OVERRIDES = "silver.severity-overrides";
   public static final String FX_INR_RATES = "fx.inr-rates";
+  public static final String POSTGRES_URL = "postgres.url";
+  public static final String POSTGRES_USER = "postgres.user";
+  public static final String POSTGRES_PASSWORD = "postgres.password";
+  public static final String POSTGRES_EMBEDDED = "postgres.embedded";
+  public static final String EXPORT_PARALLELISM = "export.parallelism";
   public static final String GOLD_FEE_SCHEDULE = "gold.fee-schedule";
   public static final String GOLD_TIER_THRESHOLDS = "gold.tier-thresholds";
   public static final String GOLD_ACTIVITY_THRESHOLDS = "gold.activity-thresholds";
@@ -94,6 +99,14 @@ public final class Settings {
               "Change rule severities, e.g. txn_event_ts_not_future=fail,txn_account_known=quarantine."),
           Setting.of(FX_INR_RATES, "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90", Setting::rates,
               "Fixed INR value of one unit of each accepted currency; other currencies are quarantined."),
+          Setting.of(POSTGRES_URL, "jdbc:postgresql://localhost:5433/postgres", Setting::jdbcUrl,
+              "PostgreSQL that receives the marts (schema marts)."),
+          Setting.of(POSTGRES_USER, "postgres", Setting::anyText, "PostgreSQL user of the export."),
+          Setting.of(POSTGRES_EMBEDDED, "true", Setting::bool,
+              "Start an embedded PostgreSQL under the data directory when the URL is not reachable."),
+          Setting.of(EXPORT_PARALLELISM, "4", Setting.integer(1, 64),
+              "Parallel COPY streams of the PostgreSQL export."),
+          Setting.secret(POSTGRES_PASSWORD, "Password of postgres.user. Environment only."),
           Setting.of(GOLD_FEE_SCHEDULE,
               "CARD_PAYMENT=180+0,CARD_PAYMENT:TRAVEL=220+0,CARD_PAYMENT:FUEL=100+0,CARD_PAYMENT:GROCERY=120+0,"
                   + "UPI_PAYMENT=0+0,P2P_TRANSFER_OUT=0+2.00,WITHDRAWAL=0+20.00,LOAN_DISBURSEMENT=100+0,INVESTMENT=25+0",
