@@ -71,7 +71,7 @@ public final class PostgresServices {
         config.secret(Settings.POSTGRES_PASSWORD).orElse(null));
   }
 
-  static Connection connect(String url, String user, String password) throws SQLException {
+  public static Connection connect(String url, String user, String password) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", user);
     if (password != null) {

@@ -220,6 +220,10 @@ class GoldMartsTest {
   }
 
   static void append(String table, List<Map<String, Object>> rows) {
+    append(spark, table, rows);
+  }
+
+  static void append(SparkSession spark, String table, List<Map<String, Object>> rows) {
     StructType schema = spark.table(Tables.qualified(table)).schema();
     List<Row> out = new ArrayList<>();
     for (Map<String, Object> m : rows) {
