@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ""
     },
     subcommands = {
+      DemoCommand.class,
       GenerateCommand.class,
       IngestCommand.class,
       BronzeCommand.class,

@@ -39,6 +39,27 @@ final class Tables {
     return sb.toString();
   }
 
+  /** The same layout for rows already turned into text. */
+  static String renderText(String[] columns, List<String[]> rows) {
+    int[] width = new int[columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      width[c] = columns[c].length();
+      for (String[] r : rows) {
+        width[c] = Math.max(width[c], r[c].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    line(sb, columns, width);
+    for (int c = 0; c < columns.length; c++) {
+      sb.append(c == 0 ? "" : "-+-").append("-".repeat(width[c]));
+    }
+    sb.append('\n');
+    for (String[] r : rows) {
+      line(sb, r, width);
+    }
+    return sb.toString();
+  }
+
   private static void line(StringBuilder sb, String[] values, int[] width) {
     for (int c = 0; c < values.length; c++) {
       sb.append(c == 0 ? "" : " | ").append(String.format("%-" + width[c] + "s", values[c]));

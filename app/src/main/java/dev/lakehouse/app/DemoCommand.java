@@ -1,0 +1,236 @@
+package dev.lakehouse.app;
+
+import dev.lakehouse.bronze.BronzeResult;
+import dev.lakehouse.bronze.BronzeStream;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.gold.GoldJob;
+import dev.lakehouse.gold.GoldResult;
+import dev.lakehouse.gold.PostgresExporter;
+import dev.lakehouse.gold.PostgresServices;
+import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.ingest.EventGenerator;
+import dev.lakehouse.ingest.EventProducer;
+import dev.lakehouse.ingest.GenerationReport;
+import dev.lakehouse.ingest.GeneratorOptions;
+import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.silver.SilverJob;
+import dev.lakehouse.silver.SilverResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "The whole platform in one command, on embedded services: generate a data set, run bronze to completion, silver and gold for every date, export the marts to PostgreSQL, and print what each layer holds. Uses <data-dir>/demo, which it empties first.")
+final class DemoCommand extends LakehouseCommand {
+  @Option(names = "--events", paramLabel = "N", description = "Messages on the transactions topic (default: ${DEFAULT-VALUE}).")
+  long events = 200_000;
+
+  @Option(names = "--days", paramLabel = "D", description = "Days of history (default: ${DEFAULT-VALUE}); four months show red streaks and tier changes.")
+  int days = 120;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Override
+  Map<String, Object> execute(LakehouseConfig base, PrintWriter out) throws Exception {
+    long t0 = System.nanoTime();
+    Path dir = base.dataDir().resolve("demo");
+    deleteRecursively(dir);
+    Map<String, String> conf = new HashMap<>();
+    conf.put(Settings.DATA_DIR, dir.toString());
+    if (!KafkaServices.reachable(base.get(Settings.KAFKA_BOOTSTRAP)) || base.profile().equals("local")) {
+      // The demo's broker is its own, on a free port, so it never mixes with a running 'services'.
+      conf.put(Settings.KAFKA_BOOTSTRAP, "localhost:" + EmbeddedKafka.freePort());
+    }
+    LakehouseConfig config = base.with(conf);
+    LocalDate end = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    LocalDate start = end.minusDays(days - 1L);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    Optional<EmbeddedKafka> kafka = KafkaServices.ensureBroker(config);
+    Optional<AutoCloseable> pg = Optional.empty();
+    SparkSession spark = null;
+    try {
+      step(out, 1, "Generating " + String.format("%,d", events) + " events over " + days + " days (" + start + " to " + end + ")", t0);
+      EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, events, days, seed, end));
+      GenerationReport report = generator.plan();
+      String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
+      KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
+      try (EventProducer producer = new EventProducer(bootstrap)) {
+        producer.sendAll(generator.messages(), n -> { });
+      }
+      out.printf("      %,d messages produced: %,d customers, %,d accounts, %,d merchants, %,d transactions.%n",
+          report.totalMessages(), report.toMap().get("customers"), report.toMap().get("accounts"),
+          report.toMap().get("merchants"), report.toMap().get("transactions"));
+
+      step(out, 2, "Bronze: draining Kafka into Iceberg", t0);
+      spark = LakehouseSpark.session(config, "lakehouse-demo");
+      BronzeResult bronze = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
+      out.printf("      %,d messages in %d batches: %,d bronze rows, %,d dead letters.%n",
+          bronze.consumed(), bronze.batches(), bronze.bronzeTotal(), bronze.deadLetters());
+
+      step(out, 3, "Silver: every date from " + start + " to " + end + " in one run", t0);
+      SilverResult silver = SilverJob.run(spark, config, SilverJob.Request.backfill(start, end, false));
+      out.printf("      %,d bronze rows read, %,d rows inserted, %,d quarantined.%n",
+          silver.rowsRead(), silver.rowsInserted(), silver.rowsQuarantined());
+
+      step(out, 4, "Gold: star schema and marts for every date", t0);
+      GoldResult gold = GoldJob.runRange(spark, config, start, end);
+      out.printf("      %,d fact rows, %,d daily balances.%n",
+          gold.rowsWritten().get("gold.fct_transactions"), gold.rowsWritten().get("gold.fct_daily_account_balance"));
+
+      step(out, 5, "Export: marts to PostgreSQL", t0);
+      pg = PostgresServices.ensureServer(config);
+      PostgresExporter.Result export = PostgresExporter.export(spark, config);
+      out.printf("      %d tables, %,d rows published in one transaction (%,.0f rows/s).%n",
+          export.published().size(), export.rows(), export.rows() / Math.max(export.seconds(), 1e-3));
+
+      step(out, 6, "Summary", t0);
+      summary.put("layers", layers(spark, out));
+      summary.put("dead_letters_by_reason", grouped(spark, out, "Dead letters by reason",
+          "SELECT reason_code, count(*) FROM bronze.dead_letters GROUP BY 1 ORDER BY 2 DESC, 1"));
+      summary.put("quarantine_by_rule", grouped(spark, out, "Quarantine by rule",
+          "SELECT rule, count(*) FROM silver.quarantine GROUP BY 1 ORDER BY 2 DESC, 1"));
+      summary.put("data_quality_failures", grouped(spark, out, "Data-quality rules with failures (last run)",
+          "SELECT rule, rows_failed FROM ops.dq_results WHERE run_id = '" + silver.runId() + "' AND rows_failed > 0 ORDER BY 2 DESC"));
+      summary.put("late_arrivals", silver.lateOutstanding());
+      out.printf("%n  Late arrivals outstanding: %,d (settlements more than %d days late are applied by backfill).%n",
+          silver.lateOutstanding(), config.intValue(Settings.SILVER_LOOKBACK_DAYS));
+      try (Connection c = PostgresServices.connect(config)) {
+        summary.put("monthly_kpis", fromPostgres(c, out, "Monthly KPIs (marts.monthly_kpis)",
+            "SELECT month_start, revenue_inr, volume_inr, txn_count, active_customers, revenue_growth"
+                + " FROM marts.monthly_kpis ORDER BY month_start"));
+        summary.put("customers_per_tier", fromPostgres(c, out, "Customers per tier, last month (marts.customers_per_tier)",
+            "SELECT tier, customer_count FROM marts.customers_per_tier"
+                + " WHERE month_start = (SELECT max(month_start) FROM marts.customers_per_tier) ORDER BY tier"));
+        summary.put("customers_in_red", fromPostgres(c, out, "Customers in the red for 3+ months (marts.customers_in_red)",
+            "SELECT r.as_of_month, r.customer_id, d.full_name_masked, r.streak_months, r.month_end_balance_inr"
+                + " FROM marts.customers_in_red r JOIN marts.dim_customer d ON d.customer_id = r.customer_id AND d.is_current"
+                + " WHERE r.as_of_month = (SELECT max(as_of_month) FROM marts.customers_in_red)"
+                + " ORDER BY r.month_end_balance_inr LIMIT 5"));
+        summary.put("red_customers_total", scalar(c, "SELECT count(*) FROM marts.customers_in_red"
+            + " WHERE as_of_month = (SELECT max(as_of_month) FROM marts.customers_in_red)"));
+        summary.put("revenue_inr_total", scalar(c, "SELECT coalesce(sum(revenue_inr), 0) FROM marts.daily_revenue_summary"));
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      out.printf("%nDemo finished in %.0f s. Explore: bin/lakehouse --data-dir %s sql \"SELECT * FROM gold.monthly_kpis\"%n", seconds, dir);
+      summary.put("seconds", Math.round(seconds * 10) / 10.0);
+      summary.put("data_dir", dir.toString());
+      return summary;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+      if (pg.isPresent()) {
+        pg.get().close();
+      }
+      kafka.ifPresent(EmbeddedKafka::close);
+    }
+  }
+
+  private static void step(PrintWriter out, int n, String what, long t0) {
+    out.printf("[%d/6 %5.1f s] %s%n", n, (System.nanoTime() - t0) / 1e9, what);
+    out.flush();
+  }
+
+  private static Map<String, Long> layers(SparkSession spark, PrintWriter out) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String t : List.of("bronze.transactions", "bronze.customers", "bronze.accounts", "bronze.merchants",
+        "bronze.dead_letters", "silver.transactions", "silver.customers", "silver.accounts", "silver.merchants",
+        "silver.quarantine", "gold.fct_transactions", "gold.fct_daily_account_balance", "gold.daily_revenue_summary",
+        "gold.monthly_statement", "gold.customers_in_red", "gold.monthly_kpis")) {
+      m.put(t, spark.table(t).count());
+    }
+    out.println("\n  Rows per layer:");
+    m.forEach((t, n) -> out.printf("    %-34s %,12d%n", t, n));
+    return m;
+  }
+
+  private static Map<String, Long> grouped(SparkSession spark, PrintWriter out, String title, String sql) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Row r : spark.sql(sql).collectAsList()) {
+      m.put(r.getString(0), r.getLong(1));
+    }
+    out.printf("%n  %s:%s%n", title, m.isEmpty() ? " none" : "");
+    m.forEach((k, n) -> out.printf("    %-34s %,12d%n", k, n));
+    return m;
+  }
+
+  private static List<Map<String, Object>> fromPostgres(Connection c, PrintWriter out, String title, String sql) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      ResultSetMetaData md = r.getMetaData();
+      String[] columns = new String[md.getColumnCount()];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = md.getColumnName(i + 1);
+      }
+      List<String[]> cells = new ArrayList<>();
+      while (r.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        String[] line = new String[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+          Object v = r.getObject(i + 1);
+          row.put(columns[i], v == null ? null : v.toString());
+          line[i] = v == null ? "" : v.toString();
+        }
+        rows.add(row);
+        cells.add(line);
+      }
+      out.printf("%n  %s, from PostgreSQL:%n", title);
+      for (String l : Tables.renderText(columns, cells).split("\n")) {
+        out.println("    " + l);
+      }
+    }
+    return rows;
+  }
+
+  private static String scalar(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+}
