@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       GoldCommand.class,
       BackfillCommand.class,
       ExportCommand.class,
+      StatementCommand.class,
       SqlCommand.class,
       ServicesCommand.class,
       ConfigCommand.class,

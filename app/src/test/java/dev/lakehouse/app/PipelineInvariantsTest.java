@@ -6,6 +6,7 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.TestLake;
 import dev.lakehouse.ingest.EmbeddedKafka;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,25 @@ class PipelineInvariantsTest {
     // The command stopped the JVM's shared SparkSession when it ended; start a fresh one.
     spark = TestLake.spark(config);
     assertThat(checksums()).isEqualTo(before);
+  }
+
+  @Test
+  void everyAnalystQueryRuns() throws Exception {
+    Path queries = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/queries");
+    List<Path> files;
+    try (var list = java.nio.file.Files.list(queries)) {
+      files = list.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
+    }
+    assertThat(files).hasSizeGreaterThanOrEqualTo(6);
+    for (Path f : files) {
+      CliRun run = CliRun.of(concat(common, "sql", "-f", f.toString()));
+      assertThat(run.exitCode()).as(f + ": " + run.err()).isZero();
+      assertThat(run.out()).as(f.toString()).containsPattern("\\((\\d+) rows?");
+    }
+    spark = TestLake.spark(config);
+    assertThat(CliRun.of(concat(common, "sql", "-f", queries.resolve("customers_in_red.sql").toString(), "--json"))
+        .json().get("results").size()).isPositive();
+    spark = TestLake.spark(config);
   }
 
   private static String checksums() {
