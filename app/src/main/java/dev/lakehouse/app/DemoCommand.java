@@ -15,6 +15,7 @@ import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
 import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.ingest.OutgoingMessage;
 import dev.lakehouse.silver.SilverJob;
 import dev.lakehouse.silver.SilverResult;
 import java.io.IOException;
@@ -68,6 +69,7 @@ final class DemoCommand extends LakehouseCommand {
     }
     LakehouseConfig config = base.with(conf);
     LocalDate end = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
     LocalDate start = end.minusDays(days - 1L);
     Map<String, Object> summary = new LinkedHashMap<>();
     Optional<EmbeddedKafka> kafka = KafkaServices.ensureBroker(config);
@@ -79,12 +81,21 @@ final class DemoCommand extends LakehouseCommand {
       GenerationReport report = generator.plan();
       String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
       KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
-      try (EventProducer producer = new EventProducer(bootstrap)) {
-        producer.sendAll(generator.messages(), n -> { });
+      // Two deliveries: what had arrived a week ago, then the last week (with settlements of older days).
+      LocalDate lastWeek = end.minusDays(6);
+      long cutoff = lastWeek.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+      List<OutgoingMessage> early = new ArrayList<>();
+      List<OutgoingMessage> late = new ArrayList<>();
+      for (OutgoingMessage m : generator.messages()) {
+        (m.timestampMs() < cutoff ? early : late).add(m);
       }
-      out.printf("      %,d messages produced: %,d customers, %,d accounts, %,d merchants, %,d transactions.%n",
+      try (EventProducer producer = new EventProducer(bootstrap)) {
+        producer.sendAll(early, n -> { });
+      }
+      out.printf("      %,d messages planned: %,d customers, %,d accounts, %,d merchants, %,d transactions;%n"
+              + "      %,d delivered now, %,d held back as the last week's traffic.%n",
           report.totalMessages(), report.toMap().get("customers"), report.toMap().get("accounts"),
-          report.toMap().get("merchants"), report.toMap().get("transactions"));
+          report.toMap().get("merchants"), report.toMap().get("transactions"), early.size(), late.size());
 
       step(out, 2, "Bronze: draining Kafka into Iceberg", t0);
       spark = LakehouseSpark.session(config, "lakehouse-demo");
@@ -92,33 +103,61 @@ final class DemoCommand extends LakehouseCommand {
       out.printf("      %,d messages in %d batches: %,d bronze rows, %,d dead letters.%n",
           bronze.consumed(), bronze.batches(), bronze.bronzeTotal(), bronze.deadLetters());
 
-      step(out, 3, "Silver: every date from " + start + " to " + end + " in one run", t0);
-      SilverResult silver = SilverJob.run(spark, config, SilverJob.Request.backfill(start, end, false));
+      step(out, 3, "Silver: every date from " + start + " to " + lastWeek.minusDays(1) + " in one run", t0);
+      SilverResult silver = SilverJob.run(spark, config, SilverJob.Request.backfill(start, lastWeek.minusDays(1), false));
       out.printf("      %,d bronze rows read, %,d rows inserted, %,d quarantined.%n",
           silver.rowsRead(), silver.rowsInserted(), silver.rowsQuarantined());
 
-      step(out, 4, "Gold: star schema and marts for every date", t0);
+      step(out, 4, "The last week arrives: Kafka, bronze, then silver for its dates with their " + lookback + "-day lookback", t0);
+      try (EventProducer producer = new EventProducer(bootstrap)) {
+        producer.sendAll(late, n -> { });
+      }
+      BronzeResult bronze2 = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
+      SilverResult week = SilverJob.run(spark, config,
+          new SilverJob.Request(end, lastWeek.minusDays(lookback), end, SilverJob.Mode.DAILY, false));
+      out.printf("      %,d more messages; %,d rows updated by late settlements inside the lookback;%n"
+              + "      %,d late arrivals for older dates recorded in ops.late_arrivals.%n",
+          bronze2.consumed(), week.rowsUpdated(), week.lateDetected());
+
+      step(out, 5, "Backfill: applying the late arrivals", t0);
+      Row range = spark.sql("SELECT min(event_date), max(event_date) FROM ops.late_arrivals WHERE applied_run_id IS NULL").first();
+      long applied = 0;
+      if (!range.isNullAt(0)) {
+        LocalDate from = range.getDate(0).toLocalDate();
+        LocalDate to = range.getDate(1).toLocalDate();
+        SilverResult backfill = SilverJob.run(spark, config, SilverJob.Request.backfill(from, to, false));
+        applied = week.lateDetected() - backfill.lateOutstanding();
+        out.printf("      backfill %s..%s: %,d rows updated, %,d late arrivals applied, %,d outstanding.%n",
+            from, to, backfill.rowsUpdated(), applied, backfill.lateOutstanding());
+      } else {
+        out.println("      none to apply.");
+      }
+      summary.put("late_arrivals_detected", week.lateDetected());
+      summary.put("late_arrivals_applied", applied);
+
+      step(out, 6, "Gold: star schema and marts for every date", t0);
       GoldResult gold = GoldJob.runRange(spark, config, start, end);
       out.printf("      %,d fact rows, %,d daily balances.%n",
           gold.rowsWritten().get("gold.fct_transactions"), gold.rowsWritten().get("gold.fct_daily_account_balance"));
 
-      step(out, 5, "Export: marts to PostgreSQL", t0);
+      step(out, 7, "Export: marts to PostgreSQL", t0);
       pg = PostgresServices.ensureServer(config);
       PostgresExporter.Result export = PostgresExporter.export(spark, config);
       out.printf("      %d tables, %,d rows published in one transaction (%,.0f rows/s).%n",
           export.published().size(), export.rows(), export.rows() / Math.max(export.seconds(), 1e-3));
+      summary.put("export_rows", export.rows());
+      summary.put("export_rows_per_second", Math.round(export.rows() / Math.max(export.seconds(), 1e-3)));
 
-      step(out, 6, "Summary", t0);
+      step(out, 8, "Summary", t0);
       summary.put("layers", layers(spark, out));
       summary.put("dead_letters_by_reason", grouped(spark, out, "Dead letters by reason",
           "SELECT reason_code, count(*) FROM bronze.dead_letters GROUP BY 1 ORDER BY 2 DESC, 1"));
       summary.put("quarantine_by_rule", grouped(spark, out, "Quarantine by rule",
           "SELECT rule, count(*) FROM silver.quarantine GROUP BY 1 ORDER BY 2 DESC, 1"));
-      summary.put("data_quality_failures", grouped(spark, out, "Data-quality rules with failures (last run)",
-          "SELECT rule, rows_failed FROM ops.dq_results WHERE run_id = '" + silver.runId() + "' AND rows_failed > 0 ORDER BY 2 DESC"));
-      summary.put("late_arrivals", silver.lateOutstanding());
-      out.printf("%n  Late arrivals outstanding: %,d (settlements more than %d days late are applied by backfill).%n",
-          silver.lateOutstanding(), config.intValue(Settings.SILVER_LOOKBACK_DAYS));
+      summary.put("data_quality_failures", grouped(spark, out, "Data-quality rule failures (all runs)",
+          "SELECT rule, sum(rows_failed) FROM ops.dq_results WHERE rows_failed > 0 GROUP BY 1 ORDER BY 2 DESC"));
+      out.printf("%n  Late arrivals: %,d settlements arrived more than %d days after their date; the daily run recorded them"
+          + " and the backfill applied %,d.%n", week.lateDetected(), lookback, applied);
       try (Connection c = PostgresServices.connect(config)) {
         summary.put("monthly_kpis", fromPostgres(c, out, "Monthly KPIs (marts.monthly_kpis)",
             "SELECT month_start, revenue_inr, volume_inr, txn_count, active_customers, revenue_growth"
@@ -152,7 +191,7 @@ final class DemoCommand extends LakehouseCommand {
   }
 
   private static void step(PrintWriter out, int n, String what, long t0) {
-    out.printf("[%d/6 %5.1f s] %s%n", n, (System.nanoTime() - t0) / 1e9, what);
+    out.printf("[%d/8 %5.1f s] %s%n", n, (System.nanoTime() - t0) / 1e9, what);
     out.flush();
   }
 

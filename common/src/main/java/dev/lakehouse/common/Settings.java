@@ -28,6 +28,7 @@ public final class Settings {
   public static final String GEN_MALFORMED_RATE = "generate.malformed-rate";
   public static final String GEN_FAILURE_RATE = "generate.failure-rate";
   public static final String GEN_REVERSAL_RATE = "generate.reversal-rate";
+  public static final String GEN_ILLEGAL_UPDATE_RATE = "generate.illegal-update-rate";
   public static final String PII_HMAC_KEY = "pii.hmac-key";
   public static final String SILVER_LOOKBACK_DAYS = "silver.lookback-days";
   public static final String SILVER_FUTURE_TOLERANCE_MINUTES = "silver.future-tolerance-minutes";
@@ -89,6 +90,8 @@ public final class Settings {
               "Share of transactions that end FAILED."),
           Setting.of(GEN_REVERSAL_RATE, "0.02", Setting.fraction(),
               "Share of successful transactions later REVERSED."),
+          Setting.of(GEN_ILLEGAL_UPDATE_RATE, "0.002", Setting.fraction(),
+              "Share of lifecycles followed by an illegal update (SUCCESS after FAILED, PENDING after SUCCESS)."),
           Setting.of(SILVER_LOOKBACK_DAYS, "3", Setting.integer(0, 60),
               "Days before the business date that a daily silver run reprocesses (late settlements)."),
           Setting.of(SILVER_FUTURE_TOLERANCE_MINUTES, "10", Setting.integer(0, 10_080),

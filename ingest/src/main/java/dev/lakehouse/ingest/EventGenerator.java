@@ -554,6 +554,15 @@ public final class EventGenerator {
       }
       statusMs[i] = statusMs[i - 1] + lag;
     }
+    if (random.nextDouble() < options.illegalUpdateRate()) {
+      // A buggy upstream update: SUCCESS after FAILED, or PENDING after SUCCESS. Silver quarantines it.
+      String last = statuses.get(statuses.size() - 1);
+      String illegal = last.equals("FAILED") ? "SUCCESS" : last.equals("PENDING") ? "REVERSED" : "PENDING";
+      statuses.add(illegal);
+      statusMs = java.util.Arrays.copyOf(statusMs, statuses.size());
+      statusMs[statuses.size() - 1] = statusMs[statuses.size() - 2] + HOUR + random.nextInt(3_600) * 1000L;
+      report.illegalUpdates++;
+    }
     if (statuses.contains("REVERSED")) {
       report.reversals++;
     }

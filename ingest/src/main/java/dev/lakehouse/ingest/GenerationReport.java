@@ -67,6 +67,7 @@ public final class GenerationReport {
   long reversals;
   long failures;
   long unsettledAtCutoff;
+  long illegalUpdates;
 
   GenerationReport() {
     for (String t : Topics.ALL) {
@@ -124,6 +125,7 @@ public final class GenerationReport {
     m.put("reversals", reversals);
     m.put("failures", failures);
     m.put("unsettled_at_cutoff", unsettledAtCutoff);
+    m.put("illegal_updates", illegalUpdates);
     return m;
   }
 }

@@ -21,6 +21,7 @@ public record GeneratorOptions(
     double malformedRate,
     double failureRate,
     double reversalRate,
+    double illegalUpdateRate,
     int maxMessageBytes) {
 
   public GeneratorOptions {
@@ -47,12 +48,20 @@ public record GeneratorOptions(
         config.doubleValue(Settings.GEN_MALFORMED_RATE),
         config.doubleValue(Settings.GEN_FAILURE_RATE),
         config.doubleValue(Settings.GEN_REVERSAL_RATE),
+        config.doubleValue(Settings.GEN_ILLEGAL_UPDATE_RATE),
         config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024);
+  }
+
+  /** The same options without illegal status updates (every lifecycle follows the state machine). */
+  public GeneratorOptions withoutIllegalUpdates() {
+    return new GeneratorOptions(
+        events, days, seed, endDate, lateSettlementRate, veryLateSettlementRate, outOfOrderRate,
+        duplicateRate, malformedRate, failureRate, reversalRate, 0, maxMessageBytes);
   }
 
   public GeneratorOptions withRates(double malformed, double duplicate) {
     return new GeneratorOptions(
         events, days, seed, endDate, lateSettlementRate, veryLateSettlementRate, outOfOrderRate,
-        duplicate, malformed, failureRate, reversalRate, maxMessageBytes);
+        duplicate, malformed, failureRate, reversalRate, illegalUpdateRate, maxMessageBytes);
   }
 }
