@@ -115,6 +115,32 @@ class PipelineInvariantsTest {
     spark = TestLake.spark(config);
   }
 
+  @Test
+  void aStatementListsTheMonthsTransactionsAndEndsAtTheClosingBalance() throws Exception {
+    spark = TestLake.spark(config);
+    org.apache.spark.sql.Row pick = spark.sql("SELECT account_id, date_format(month_start, 'yyyy-MM'), closing_balance_inr,"
+        + " transaction_count FROM gold.monthly_statement WHERE transaction_count > 3 ORDER BY account_id, month_start LIMIT 1").first();
+    Path csv = dataDir.resolve("statement.csv");
+    CliRun run = CliRun.of(concat(common, "statement", "--account", pick.getString(0), "--month", pick.getString(1),
+        "--out", csv.toString(), "--json"));
+    spark = TestLake.spark(config);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.json().get("closing_balance_inr").asText()).isEqualTo(pick.getDecimal(2).toPlainString());
+    assertThat(run.json().get("transactions").asLong()).isEqualTo(pick.getLong(3));
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    String last = lines.get(lines.size() - 1);
+    assertThat(last.substring(last.lastIndexOf(',') + 1)).isEqualTo(pick.getDecimal(2).toPlainString());
+    assertThat(lines).hasSize(4 + (int) pick.getLong(3));
+
+    CliRun badMonth = CliRun.of(concat(common, "statement", "--account", pick.getString(0), "--month", "2026-13"));
+    assertThat(badMonth.exitCode()).isEqualTo(2);
+    assertThat(badMonth.err()).contains("Invalid --month '2026-13'");
+    CliRun unknown = CliRun.of(concat(common, "statement", "--account", "A404", "--month", pick.getString(1)));
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("No statement for account A404");
+    spark = TestLake.spark(config);
+  }
+
   private static String checksums() {
     StringBuilder sb = new StringBuilder();
     for (String t : new String[] {"fct_transactions", "fct_daily_account_balance", "daily_revenue_summary",

@@ -305,7 +305,36 @@ public final class PostgresExporter {
         .select("data_type").as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().findFirst().orElse("");
     try (Statement s = c.createStatement()) {
       s.execute("COMMENT ON TABLE marts." + stage + " IS '" + grain.replace("'", "''") + " Exported from " + table + ".'");
+      for (StructField f : spark.table(Tables.qualified(table)).schema().fields()) {
+        String note = columnNote(f.name());
+        if (note != null && !f.name().equals("row_hash")) {
+          s.execute("COMMENT ON COLUMN marts." + stage + "." + f.name() + " IS '" + note + "'");
+        }
+      }
     }
+  }
+
+  /** What a column means, from its suffix (the naming convention of the lakehouse). */
+  static String columnNote(String column) {
+    if (column.endsWith("_inr")) {
+      return "Indian rupees, exact to the paisa (numeric, 2 decimals).";
+    }
+    if (column.equals("month_start") || column.equals("as_of_month")) {
+      return "The month, as its first day (UTC); part of the grain.";
+    }
+    if (column.endsWith("_date")) {
+      return "A calendar day in UTC; part of the grain.";
+    }
+    if (column.endsWith("_growth")) {
+      return "Change against the previous month as a fraction (0.1 = +10 %); null when the previous month is zero.";
+    }
+    if (column.endsWith("_key")) {
+      return "Key to a dimension; UNKNOWN when the reference data had not arrived.";
+    }
+    if (column.endsWith("_id")) {
+      return "Business key.";
+    }
+    return null;
   }
 
   /** Indexes go on the staging table before publishing, so the swap itself is short. */

@@ -90,6 +90,11 @@ class PostgresExportTest {
       assertThat(rs.getString(1)).startsWith("One row per account and month.");
     }
     try (Connection c = PostgresServices.connect(config); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT col_description('marts.monthly_statement'::regclass, 4)")) {
+      rs.next();
+      assertThat(rs.getString(1)).startsWith("Indian rupees"); // opening_balance_inr
+    }
+    try (Connection c = PostgresServices.connect(config); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT opening_balance_inr, credits_inr, closing_balance_inr FROM marts.monthly_statement")) {
       rs.next();
       assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("100.00");
