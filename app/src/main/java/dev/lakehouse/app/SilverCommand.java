@@ -1,19 +1,18 @@
 package dev.lakehouse.app;
 
-import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.silver.SilverJob;
 import dev.lakehouse.silver.SilverResult;
 import java.io.PrintWriter;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -21,21 +20,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Build silver for a business date D (UTC): read bronze for event dates D-L..D (L = silver.lookback-days) as of one snapshot per table, validate, deduplicate, resolve transaction states and MERGE into silver.transactions, silver.customers, silver.accounts and silver.merchants. Rejected rows go to silver.quarantine, rule results to ops.dq_results, late arrivals to ops.late_arrivals, and every run to ops.runs. Exit code 3 when a rule with severity fail does not pass.")
 final class SilverCommand extends LakehouseCommand {
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Business date (default: today, UTC).")
-  LocalDate date;
-
-  @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First business date of a range (with --to), run one date at a time in order.")
-  LocalDate from;
-
-  @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last business date of a range.")
-  LocalDate to;
+  @Mixin DateOptions dates = new DateOptions();
 
   @Option(names = "--force", description = "Reprocess even when a run already processed the same bronze snapshots.")
   boolean force;
 
   @Override
   Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
-    List<LocalDate> dates = dates();
+    List<LocalDate> dates = this.dates.dates();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-silver");
     List<Object> runs = new ArrayList<>();
     long started = System.nanoTime();
@@ -57,26 +49,5 @@ final class SilverCommand extends LakehouseCommand {
     summary.put("runs", runs);
     summary.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
     return summary;
-  }
-
-  private List<LocalDate> dates() {
-    if (date != null && (from != null || to != null)) {
-      throw new ConfigException("Give either --date or --from/--to, not both.");
-    }
-    if ((from == null) != (to == null)) {
-      throw new ConfigException("--from and --to go together.");
-    }
-    List<LocalDate> dates = new ArrayList<>();
-    if (from == null) {
-      dates.add(date != null ? date : LocalDate.now(ZoneOffset.UTC));
-      return dates;
-    }
-    if (to.isBefore(from)) {
-      throw new ConfigException("--to " + to + " is before --from " + from + ".");
-    }
-    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-      dates.add(d);
-    }
-    return dates;
   }
 }

@@ -3,7 +3,6 @@ package dev.lakehouse.bronze;
 import dev.lakehouse.common.Tables;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -53,10 +52,6 @@ final class CommitGuard {
   }
 
   static Table load(SparkSession spark, String table) {
-    try {
-      return Spark3Util.loadIcebergTable(spark, Tables.qualified(table));
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
-    }
+    return dev.lakehouse.common.LakehouseSpark.icebergTable(spark, table);
   }
 }

@@ -52,6 +52,21 @@ public final class LakehouseSpark {
     return w.contains("://") ? w : java.nio.file.Paths.get(w).toUri().toString();
   }
 
+  /** The Iceberg table behind a lakehouse table name, freshly loaded. */
+  public static org.apache.iceberg.Table icebergTable(SparkSession spark, String table) {
+    try {
+      return org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, Tables.qualified(table));
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The table's current snapshot id, or -1 while it has none. */
+  public static long currentSnapshotId(SparkSession spark, String table) {
+    org.apache.iceberg.Snapshot s = icebergTable(spark, table).currentSnapshot();
+    return s == null ? -1 : s.snapshotId();
+  }
+
   /** Appends rows to a lakehouse table. */
   public static void append(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, String table) {
     try {

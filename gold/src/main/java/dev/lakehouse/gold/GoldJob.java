@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.expr;
 
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.silver.RunLedger;
@@ -16,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -166,13 +165,9 @@ public final class GoldJob {
   }
 
   private long snapshot(String table) {
-    try {
-      Snapshot s = Spark3Util.loadIcebergTable(spark, Tables.qualified(table)).currentSnapshot();
-      return s == null ? -1 : s.snapshotId();
-    } catch (Exception e) {
-      return -1;
-    }
+    return LakehouseSpark.currentSnapshotId(spark, table);
   }
+
 
   private static Timestamp now() {
     return Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));

@@ -3,6 +3,7 @@ package dev.lakehouse.gold;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import java.io.IOException;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -155,13 +154,9 @@ public final class PostgresExporter {
   }
 
   private long snapshot(String table) {
-    try {
-      Snapshot s = Spark3Util.loadIcebergTable(spark, Tables.qualified(table)).currentSnapshot();
-      return s == null ? -1 : s.snapshotId();
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot load " + table + ": " + e.getMessage(), e);
-    }
+    return LakehouseSpark.currentSnapshotId(spark, table);
   }
+
 
   static String pgType(DataType t) {
     if (t instanceof DecimalType d) {

@@ -33,9 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -333,14 +330,9 @@ public final class SilverJob {
   }
 
   long currentSnapshot(String table) {
-    try {
-      Table t = Spark3Util.loadIcebergTable(spark, Tables.qualified(table));
-      Snapshot s = t.currentSnapshot();
-      return s == null ? -1 : s.snapshotId();
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot load " + table + ": " + e.getMessage(), e);
-    }
+    return LakehouseSpark.currentSnapshotId(spark, table);
   }
+
 
   private Map<String, BigDecimal> rates() {
     Map<String, BigDecimal> rates = new TreeMap<>();
