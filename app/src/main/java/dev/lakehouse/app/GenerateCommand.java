@@ -39,13 +39,17 @@ final class GenerateCommand extends LakehouseCommand {
   LocalDate endDate;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  void validate(LakehouseConfig config) {
     if (events < 1) {
       throw new ConfigException("--events must be at least 1, got " + events);
     }
     if (days < 1 || days > 3660) {
       throw new ConfigException("--days must be between 1 and 3660, got " + days);
     }
+  }
+
+  @Override
+  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     LocalDate end = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC).minusDays(1);
     GeneratorOptions options = GeneratorOptions.from(config, events, days, seed, end);
     long started = System.nanoTime();

@@ -19,6 +19,11 @@ final class GoldCommand extends LakehouseCommand {
   @Mixin DateOptions dates = new DateOptions();
 
   @Override
+  void validate(LakehouseConfig config) {
+    dates.isRange();
+  }
+
+  @Override
   Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     boolean range = dates.isRange();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-gold");

@@ -32,13 +32,17 @@ final class IngestCommand extends LakehouseCommand {
   Path file;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  void validate(LakehouseConfig config) {
     if (!Topics.ALL.contains(topic)) {
       throw new ConfigException("Unknown topic '" + topic + "'; use one of " + String.join(", ", Topics.ALL) + ".");
     }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("Cannot read --file " + file + ": no such file.");
     }
+  }
+
+  @Override
+  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
     List<byte[]> lines = splitLines(Files.readAllBytes(file));
     Optional<EmbeddedKafka> embedded = KafkaServices.ensureBroker(config);
     try {

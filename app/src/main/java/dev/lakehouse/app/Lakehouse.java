@@ -85,6 +85,12 @@ public final class Lakehouse implements Runnable {
   boolean json;
 
   @Option(
+      names = "--dry-run",
+      scope = ScopeType.INHERIT,
+      description = "Validate the arguments and the configuration, then stop without running anything.")
+  boolean dryRun;
+
+  @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,
       description = "Print stack traces of failures.")

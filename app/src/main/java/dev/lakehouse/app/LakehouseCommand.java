@@ -16,6 +16,13 @@ abstract class LakehouseCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     LakehouseConfig config = root.loadConfig();
+    validate(config);
+    if (root.dryRun) {
+      out().printf("lakehouse %s: arguments and configuration (profile %s) are valid; nothing was run (--dry-run).%n",
+          spec.name(), config.profile());
+      root.printSummary(out(), spec.name(), "ok", Map.of("dry_run", true, "profile", config.profile()));
+      return 0;
+    }
     Map<String, Object> summary = execute(config, out());
     root.printSummary(out(), spec.name(), "ok", summary);
     return 0;
@@ -28,6 +35,9 @@ abstract class LakehouseCommand implements Callable<Integer> {
   boolean json() {
     return root.json;
   }
+
+  /** Checks the arguments beyond what picocli checks; throws ConfigException (exit 2). */
+  void validate(LakehouseConfig config) {}
 
   /** Does the work; returns the fields of the JSON summary. */
   abstract Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception;

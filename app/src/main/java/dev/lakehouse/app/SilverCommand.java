@@ -26,6 +26,11 @@ final class SilverCommand extends LakehouseCommand {
   boolean force;
 
   @Override
+  void validate(LakehouseConfig config) {
+    dates.isRange();
+  }
+
+  @Override
   Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     List<LocalDate> dates = this.dates.dates();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-silver");

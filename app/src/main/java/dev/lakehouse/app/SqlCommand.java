@@ -35,6 +35,15 @@ final class SqlCommand extends LakehouseCommand {
   int limit = 100;
 
   @Override
+  void validate(LakehouseConfig config) {
+    try {
+      statements();
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read -f " + file + ": " + e.getMessage());
+    }
+  }
+
+  @Override
   Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
     List<String> statements = statements();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-sql");

@@ -34,16 +34,24 @@ final class StatementCommand extends LakehouseCommand {
   Path csv;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  void validate(LakehouseConfig config) {
+    yearMonth();
+  }
+
+  private YearMonth yearMonth() {
     if (!account.matches("[A-Za-z0-9_-]+")) {
       throw new ConfigException("Invalid --account '" + account + "': letters, digits, '-' and '_' only.");
     }
-    YearMonth ym;
     try {
-      ym = YearMonth.parse(month);
+      return YearMonth.parse(month);
     } catch (DateTimeParseException e) {
       throw new ConfigException("Invalid --month '" + month + "': use YYYY-MM, e.g. 2026-10.");
     }
+  }
+
+  @Override
+  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+    YearMonth ym = yearMonth();
     String start = ym.atDay(1).toString();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-statement");
     try {

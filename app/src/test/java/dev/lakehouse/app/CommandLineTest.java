@@ -76,6 +76,18 @@ class CommandLineTest {
   }
 
   @Test
+  void dryRunValidatesArgumentsAndConfigurationWithoutRunning() {
+    CliRun ok = CliRun.of("silver", "--date", "2026-11-01", "--dry-run", "--data-dir", dataDir.resolve("dry").toString(), "--json");
+    assertThat(ok.exitCode()).isZero();
+    assertThat(ok.out()).contains("are valid; nothing was run");
+    assertThat(ok.json().get("dry_run").asBoolean()).isTrue();
+    assertThat(dataDir.resolve("dry")).doesNotExist();
+    assertThat(CliRun.of("gold", "--from", "2026-11-02", "--to", "2026-11-01", "--dry-run").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("statement", "--account", "A1", "--month", "11/2026", "--dry-run").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("export", "--dry-run", "--conf", "postgres.url=mysql://x").exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void configShowsWhereEachValueCameFrom() {
     CliRun run = CliRun.of("config", "--conf", "kafka.partitions=7");
     assertThat(run.exitCode()).isZero();
