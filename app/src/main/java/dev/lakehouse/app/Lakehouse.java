@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       BackfillCommand.class,
       ExportCommand.class,
       StatementCommand.class,
+      DeadLettersCommand.class,
       SqlCommand.class,
       ServicesCommand.class,
       ConfigCommand.class,

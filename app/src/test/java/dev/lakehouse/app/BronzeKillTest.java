@@ -92,7 +92,7 @@ class BronzeKillTest {
     for (String topic : Topics.ALL) {
       parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.bronzeTableFor(topic));
     }
-    parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.BRONZE_DEAD_LETTERS);
+    parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.BRONZE_DEAD_LETTERS + " WHERE replayed_at IS NULL");
     return String.join(" UNION ALL ", parts);
   }
 

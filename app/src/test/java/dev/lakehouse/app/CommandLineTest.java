@@ -41,7 +41,8 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"generate", "ingest", "bronze", "silver", "backfill", "sql", "services", "config"})
+  @ValueSource(strings = {"demo", "generate", "ingest", "bronze", "silver", "gold", "backfill", "export", "statement",
+      "dead-letters", "sql", "services", "config"})
   void everySubcommandHasHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
     assertThat(run.exitCode()).isZero();
@@ -153,6 +154,11 @@ class CommandLineTest {
     CliRun extras = CliRun.of("sql", "SELECT merchant_id, extra_fields FROM bronze.merchants",
         "--data-dir", dataDir.toString(), "--conf", bootstrapConf);
     assertThat(extras.out()).contains("M9").contains("{\"new_field\":true}").contains("(1 row)");
+
+    CliRun listed = CliRun.of("dead-letters", "list", "--data-dir", dataDir.toString(), "--json");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("merchants").contains("INVALID_UTF8").contains("(3 groups)");
+    assertThat(CliRun.of("dead-letters", "list", "--reason", "NOPE", "--data-dir", dataDir.toString()).exitCode()).isEqualTo(2);
 
     CliRun badSql = CliRun.of("sql", "SELECT * FROM bronze.nope", "--data-dir", dataDir.toString());
     assertThat(badSql.exitCode()).isEqualTo(2);

@@ -32,10 +32,14 @@ public final class BronzeTables {
             + " raw_text STRING COMMENT 'the message as text when it is valid UTF-8',"
             + " reason_code STRING COMMENT 'see README: dead-letter reason codes',"
             + " stage STRING COMMENT 'decode, parse or validate',"
-            + " message STRING, ingested_at TIMESTAMP)"
+            + " message STRING, ingested_at TIMESTAMP,"
+            + " replayed_at TIMESTAMP COMMENT 'when lakehouse dead-letters replay moved it into bronze; null while it is a dead letter')"
             + " USING iceberg PARTITIONED BY (days(ingested_at))"
             + " COMMENT 'One row per Kafka message that broke the event contract.' "
             + PROPERTIES);
+    if (!java.util.Arrays.asList(spark.table(Tables.qualified(Tables.BRONZE_DEAD_LETTERS)).columns()).contains("replayed_at")) {
+      spark.sql("ALTER TABLE " + Tables.BRONZE_DEAD_LETTERS + " ADD COLUMN replayed_at TIMESTAMP");
+    }
     spark.sql(
         "CREATE TABLE IF NOT EXISTS " + Tables.OPS_STREAM_BATCHES + " ("
             + " query_id STRING, batch_id BIGINT,"

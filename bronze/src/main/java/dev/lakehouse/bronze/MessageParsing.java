@@ -45,7 +45,7 @@ final class MessageParsing {
     Column[] columns = {
       col("kafka_topic"), col("kafka_partition"), col("kafka_offset"), col("kafka_ts"),
       col("kafka_key"), col("raw_value"), col("raw_text"), col("reason_code"), col("stage"),
-      col("message"), lit(ingestedAt).as("ingested_at")
+      col("message"), lit(ingestedAt).as("ingested_at"), lit(null).cast("timestamp").as("replayed_at")
     };
     return parsed.filter(col("reason_code").isNotNull()).select(columns);
   }

@@ -30,10 +30,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /** generate with faults into a real broker, drain with bronze, compare with the generator's ground truth. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BronzeStreamTest {
   @TempDir static Path dataDir;
   static EmbeddedKafka kafka;
@@ -160,6 +164,34 @@ class BronzeStreamTest {
     assertThat((long) dead.get(0).getAs("kafka_offset")).isEqualTo(8L);
     assertThat(dead.get(0).getAs("raw_text").toString()).contains("GAMBLING");
     assertThat(MessageParsing.valid(parsed, "transactions", ingestedAt).count()).isZero();
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // changes bronze, so it runs last
+  void oversizedDeadLettersAreReplayedExactlyOnceAfterTheLimitIsRaised() {
+    long oversized = Topics.ALL.stream().mapToLong(t -> report.topic(t).malformed().getOrDefault(DeadLetterReason.OVERSIZED, 0L)).sum();
+    long oversizedTxn = report.topic(Topics.TRANSACTIONS).malformed().get(DeadLetterReason.OVERSIZED);
+    long before = spark.table(Tables.BRONZE_TRANSACTIONS).count();
+    LakehouseConfig raised = TestLake.config(dataDir, Settings.BRONZE_MAX_MESSAGE_KB + "=256");
+
+    DeadLetterReplay.Result first = DeadLetterReplay.replay(spark, raised, "OVERSIZED", null);
+
+    assertThat(first.selected()).isEqualTo(oversized).isPositive();
+    assertThat(first.replayedTotal()).isEqualTo(oversized);
+    assertThat(first.stillDead()).isEmpty();
+    assertThat(spark.table(Tables.BRONZE_TRANSACTIONS).count()).isEqualTo(before + oversizedTxn);
+    assertThat(spark.sql("SELECT count(*) FROM " + Tables.BRONZE_DEAD_LETTERS
+        + " WHERE reason_code = 'OVERSIZED' AND replayed_at IS NULL").first().getLong(0)).isZero();
+
+    DeadLetterReplay.Result second = DeadLetterReplay.replay(spark, raised, "OVERSIZED", null);
+
+    assertThat(second.selected()).isZero();
+    assertThat(spark.table(Tables.BRONZE_TRANSACTIONS).count()).isEqualTo(before + oversizedTxn);
+    LedgerChecks.assertNoDuplicates(spark);
+    // Under the old limit a replay moves nothing: the letters stay dead, with their reason.
+    DeadLetterReplay.Result unchanged = DeadLetterReplay.replay(spark, config, "INVALID_UTF8", null);
+    assertThat(unchanged.replayedTotal()).isZero();
+    assertThat(unchanged.stillDead()).containsOnlyKeys("INVALID_UTF8");
   }
 
   @Test
