@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       ExportCommand.class,
       StatementCommand.class,
       DeadLettersCommand.class,
+      StatusCommand.class,
       SqlCommand.class,
       ServicesCommand.class,
       ConfigCommand.class,
@@ -145,6 +146,10 @@ public final class Lakehouse implements Runnable {
           if (e instanceof ConfigException) {
             code = EXIT_USAGE;
             message = "lakehouse " + command + ": " + e.getMessage();
+          } else if (e instanceof StatusCommand.StatusProblem) {
+            err.println("lakehouse status: " + e.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
           } else if (e instanceof DataQualityException) {
             code = EXIT_DATA_QUALITY;
             message = "lakehouse " + command + ": " + e.getMessage();

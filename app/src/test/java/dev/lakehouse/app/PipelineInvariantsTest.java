@@ -141,6 +141,26 @@ class PipelineInvariantsTest {
     spark = TestLake.spark(config);
   }
 
+  @Test
+  void statusIsHealthyUntilARunFailsAndThenExitsWith1() {
+    CliRun healthy = CliRun.of(concat(common, "status", "--json"));
+    assertThat(healthy.exitCode()).as(healthy.out() + healthy.err()).isZero();
+    assertThat(healthy.json().get("healthy").asBoolean()).isTrue();
+    assertThat(healthy.json().get("tables").get("gold.fct_transactions").get("rows").asLong()).isPositive();
+    assertThat(healthy.out()).contains("HEALTHY").contains("Last runs:");
+
+    // The generated data holds a few illegal status updates; as a fail rule they stop the run.
+    CliRun strict = CliRun.of(concat(common, "backfill", "--from", "2026-07-29", "--to", "2026-10-31", "--force",
+        "--conf", "silver.severity-overrides=txn_legal_transition=fail"));
+    assertThat(strict.exitCode()).as(strict.err()).isEqualTo(3);
+
+    CliRun unhealthy = CliRun.of(concat(common, "status", "--json"));
+    assertThat(unhealthy.exitCode()).isEqualTo(1);
+    assertThat(unhealthy.json().get("status").asText()).isEqualTo("unhealthy");
+    assertThat(unhealthy.json().get("problems").toString()).contains("the last silver run failed");
+    spark = TestLake.spark(config);
+  }
+
   private static String checksums() {
     StringBuilder sb = new StringBuilder();
     for (String t : new String[] {"fct_transactions", "fct_daily_account_balance", "daily_revenue_summary",
