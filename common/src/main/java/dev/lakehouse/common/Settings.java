@@ -42,6 +42,8 @@ public final class Settings {
   public static final String EXPORT_PARALLELISM = "export.parallelism";
   public static final String STATUS_MAX_RUN_AGE_HOURS = "status.max-run-age-hours";
   public static final String STATUS_MAX_STREAM_LAG = "status.max-stream-lag";
+  public static final String MAINTAIN_SNAPSHOT_RETENTION_DAYS = "maintain.snapshot-retention-days";
+  public static final String MAINTAIN_ORPHAN_AGE_DAYS = "maintain.orphan-age-days";
   public static final String GOLD_FEE_SCHEDULE = "gold.fee-schedule";
   public static final String GOLD_TIER_THRESHOLDS = "gold.tier-thresholds";
   public static final String GOLD_ACTIVITY_THRESHOLDS = "gold.activity-thresholds";
@@ -116,6 +118,10 @@ public final class Settings {
               "lakehouse status reports a job stale when its last successful run ended longer ago than this."),
           Setting.of(STATUS_MAX_STREAM_LAG, "100000", Setting.integer(0, Long.MAX_VALUE),
               "lakehouse status reports the stream stale when Kafka holds more unread messages than this."),
+          Setting.of(MAINTAIN_SNAPSHOT_RETENTION_DAYS, "7", Setting.integer(0, 3650),
+              "lakehouse maintain expires snapshots older than this many days (the last 10 are always kept)."),
+          Setting.of(MAINTAIN_ORPHAN_AGE_DAYS, "3", Setting.integer(1, 3650),
+              "lakehouse maintain deletes unreferenced files only when they are older than this many days."),
           Setting.of(GOLD_FEE_SCHEDULE,
               "CARD_PAYMENT=180+0,CARD_PAYMENT:TRAVEL=220+0,CARD_PAYMENT:FUEL=100+0,CARD_PAYMENT:GROCERY=120+0,"
                   + "UPI_PAYMENT=0+0,P2P_TRANSFER_OUT=0+2.00,WITHDRAWAL=0+20.00,LOAN_DISBURSEMENT=100+0,INVESTMENT=25+0",

@@ -1,0 +1,35 @@
+package dev.lakehouse.app;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.gold.LakeMaintenance;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "maintain",
+    mixinStandardHelpOptions = true,
+    description = "Compact small files in partitions that have left the lookback window, rewrite manifests, expire snapshots older than maintain.snapshot-retention-days (never the bronze stream's newest one), and remove orphan files older than maintain.orphan-age-days. Safe while the stream writes; recorded in ops.runs.")
+final class MaintainCommand extends LakehouseCommand {
+  @Override
+  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+    SparkSession spark = LakehouseSpark.session(config, "lakehouse-maintain");
+    try {
+      LakeMaintenance.Result r = LakeMaintenance.run(spark, config);
+      Map<String, Object> tables = new LinkedHashMap<>();
+      r.tables().forEach((t, c) -> {
+        out.printf("  %-34s data files %,6d -> %,6d   snapshots %,5d -> %,5d%n", t, c[0], c[1], c[2], c[3]);
+        tables.put(t, Map.of("files_before", c[0], "files_after", c[1], "snapshots_before", c[2], "snapshots_after", c[3]));
+      });
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("run_id", r.runId());
+      summary.put("tables", tables);
+      return summary;
+    } finally {
+      spark.stop();
+    }
+  }
+}
