@@ -74,7 +74,7 @@ final class DeadLettersCommand extends LakehouseCommand {
           m.put("messages", r.getLong(2));
           json.add(m);
         }
-        out.print(Tables.renderText(new String[] {"topic", "reason", "messages", "first ingested", "last ingested", "example"}, cells));
+        out.print(TextTable.renderText(new String[] {"topic", "reason", "messages", "first ingested", "last ingested", "example"}, cells));
         out.printf("(%d group%s)%n", cells.size(), cells.size() == 1 ? "" : "s");
         summary.put("groups", json);
       } else {

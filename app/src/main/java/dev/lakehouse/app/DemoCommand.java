@@ -67,7 +67,7 @@ final class DemoCommand extends LakehouseCommand {
       // The demo's broker is its own, on a free port, so it never mixes with a running 'services'.
       conf.put(Settings.KAFKA_BOOTSTRAP, "localhost:" + EmbeddedKafka.freePort());
     }
-    LakehouseConfig config = base.with(conf);
+    LakehouseConfig config = root.loadConfig(conf);
     LocalDate end = LocalDate.now(ZoneOffset.UTC).minusDays(1);
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
     LocalDate start = end.minusDays(days - 1L);
@@ -239,7 +239,7 @@ final class DemoCommand extends LakehouseCommand {
         cells.add(line);
       }
       out.printf("%n  %s, from PostgreSQL:%n", title);
-      for (String l : Tables.renderText(columns, cells).split("\n")) {
+      for (String l : TextTable.renderText(columns, cells).split("\n")) {
         out.println("    " + l);
       }
     }

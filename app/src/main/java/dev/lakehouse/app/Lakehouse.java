@@ -105,10 +105,16 @@ public final class Lakehouse implements Runnable {
   }
 
   LakehouseConfig loadConfig() {
+    return loadConfig(Map.of());
+  }
+
+  /** The run's configuration with some keys set on top of the command line (the demo's own data directory). */
+  LakehouseConfig loadConfig(Map<String, String> overrides) {
     Map<String, String> commandLine = new LinkedHashMap<>(conf);
     if (dataDir != null) {
       commandLine.put(Settings.DATA_DIR, dataDir);
     }
+    commandLine.putAll(overrides);
     return LakehouseConfig.load(profile, commandLine);
   }
 

@@ -64,7 +64,7 @@ final class SqlCommand extends LakehouseCommand {
         boolean more = rows.size() > limit;
         List<Row> shown = more ? rows.subList(0, limit) : rows;
         if (!json()) {
-          out.print(Tables.render(df.columns(), shown));
+          out.print(TextTable.render(df.columns(), shown));
           out.printf("(%d row%s%s)%n", shown.size(), shown.size() == 1 ? "" : "s", more ? ", more not shown; use --limit" : "");
         }
         List<Object> jsonRows = new ArrayList<>();

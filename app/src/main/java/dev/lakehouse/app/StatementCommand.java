@@ -84,7 +84,7 @@ final class StatementCommand extends LakehouseCommand {
             r.getDecimal(4).toPlainString(), r.getString(5), r.getDecimal(6).toPlainString(), r.getDecimal(7).toPlainString(),
             balance.toPlainString()});
       }
-      out.print(Tables.renderText(columns, cells));
+      out.print(TextTable.renderText(columns, cells));
       if (csv != null) {
         StringBuilder sb = new StringBuilder("account_id,month,opening_balance_inr,credits_inr,debits_inr,fees_inr,closing_balance_inr\n");
         sb.append(String.join(",", account, ym.toString(), h.getDecimal(1).toPlainString(), h.getDecimal(2).toPlainString(),

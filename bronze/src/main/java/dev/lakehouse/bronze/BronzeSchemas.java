@@ -60,8 +60,4 @@ final class BronzeSchemas {
       case DOUBLE -> DataTypes.DoubleType;
     };
   }
-
-  static String sqlType(DataType type) {
-    return type.sql();
-  }
 }

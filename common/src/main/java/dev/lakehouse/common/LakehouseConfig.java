@@ -190,27 +190,6 @@ public final class LakehouseConfig implements Serializable {
     }
   }
 
-  /** A copy with some values replaced (already validated keys only; used by commands such as demo). */
-  public LakehouseConfig with(Map<String, String> overrides) {
-    Map<String, String> v = new TreeMap<>(values);
-    Map<String, String> o = new TreeMap<>(origins);
-    String oldDataDir = values.get(Settings.DATA_DIR);
-    String newDataDir = overrides.getOrDefault(Settings.DATA_DIR, oldDataDir);
-    for (Map.Entry<String, String> e : overrides.entrySet()) {
-      Setting s = known(e.getKey(), "override");
-      String problem = s.problemWith(e.getValue());
-      if (problem != null) {
-        throw new ConfigException("Invalid value for " + e.getKey() + ": '" + e.getValue() + "' " + problem + ".");
-      }
-    }
-    // Paths derived from the data directory follow it, unless set explicitly.
-    v.replaceAll((k, val) -> "default".equals(o.get(k)) || o.get(k).startsWith("profile")
-        ? val.replace(oldDataDir, newDataDir) : val);
-    v.putAll(overrides);
-    overrides.keySet().forEach(k -> o.put(k, "override"));
-    return new LakehouseConfig(profile, v, o);
-  }
-
   public String profile() {
     return profile;
   }

@@ -67,6 +67,14 @@ public final class LakehouseSpark {
     return s == null ? -1 : s.snapshotId();
   }
 
+  /** Adds {@code row_hash} over every column, so a MERGE can update only rows whose content changed. */
+  public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> withRowHash(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows) {
+    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(rows.columns())
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    return rows.withColumn("row_hash", org.apache.spark.sql.functions.xxhash64(all));
+  }
+
   /** Appends rows to a lakehouse table. */
   public static void append(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, String table) {
     try {

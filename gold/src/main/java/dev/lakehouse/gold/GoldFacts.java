@@ -30,16 +30,21 @@ final class GoldFacts {
   }
 
   static long mergeTransactions(SparkSession spark, String feeSql, LocalDate start, LocalDate end) {
-    Dataset<Row> source = spark.sql(fctSource(feeSql, start, end));
-    source = source.withColumn("row_hash", org.apache.spark.sql.functions.xxhash64(
-        java.util.Arrays.stream(source.columns()).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)));
-    source.createOrReplaceTempView("gold_fct_source");
-    spark.sql("MERGE INTO lakehouse.gold.fct_transactions t USING gold_fct_source s"
-        + " ON t.transaction_id = s.transaction_id"
-        + " AND t.event_ts >= TIMESTAMP '" + start + " 00:00:00' AND t.event_ts < TIMESTAMP '" + end.plusDays(1) + " 00:00:00'"
-        + " WHEN MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET *"
-        + " WHEN NOT MATCHED THEN INSERT *");
-    return source.count();
+    Dataset<Row> source = dev.lakehouse.common.LakehouseSpark.withRowHash(spark.sql(fctSource(feeSql, start, end)));
+    // Persisted: the join with the dimensions is counted and merged from one computation.
+    source = source.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      long rows = source.count();
+      source.createOrReplaceTempView("gold_fct_source");
+      spark.sql("MERGE INTO lakehouse.gold.fct_transactions t USING gold_fct_source s"
+          + " ON t.transaction_id = s.transaction_id"
+          + " AND t.event_ts >= TIMESTAMP '" + start + " 00:00:00' AND t.event_ts < TIMESTAMP '" + end.plusDays(1) + " 00:00:00'"
+          + " WHEN MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET *"
+          + " WHEN NOT MATCHED THEN INSERT *");
+      return rows;
+    } finally {
+      source.unpersist();
+    }
   }
 
   /**

@@ -3,9 +3,6 @@ package dev.lakehouse.silver;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
@@ -446,10 +443,6 @@ public final class SilverJob {
 
   private static Timestamp now() {
     return Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
-  }
-
-  static Column daysLate(Column eventDate, Column arrivedAt) {
-    return datediff(to_date(arrivedAt), eventDate);
   }
 
 }

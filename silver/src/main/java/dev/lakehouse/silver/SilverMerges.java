@@ -59,7 +59,7 @@ final class SilverMerges {
         + " < TIMESTAMP '" + endExclusiveLiteral(end) + "'");
   }
 
-  private static String view(SparkSession spark, Dataset<Row> source, String name) {
+  private static String view(Dataset<Row> source, String name) {
     String view = "silver_source_" + name.replace('.', '_');
     source.createOrReplaceTempView(view);
     return view;
@@ -74,7 +74,7 @@ final class SilverMerges {
         .count();
     if (inserted + updated > 0) {
       spark.sql(MERGE_REFERENCE.replace("${table}", table).replace("${key}", key)
-          .replace("${source}", view(spark, source, table)));
+          .replace("${source}", view(source, table)));
     }
     return new long[] {inserted, updated};
   }
@@ -87,7 +87,7 @@ final class SilverMerges {
         .filter(col("s.row_hash").notEqual(col("t.row_hash"))).count();
     if (inserted + updated > 0) {
       spark.sql(MERGE_TRANSACTIONS
-          .replace("${source}", view(spark, source, Tables.SILVER_TRANSACTIONS))
+          .replace("${source}", view(source, Tables.SILVER_TRANSACTIONS))
           .replace("${window_start}", startLiteral(start))
           .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
     }
@@ -100,7 +100,7 @@ final class SilverMerges {
         expr("t.rule = s.rule AND t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition"
             + " AND t.kafka_offset = s.kafka_offset"), "left_anti").count();
     if (fresh > 0) {
-      spark.sql(MERGE_QUARANTINE.replace("${source}", view(spark, source, Tables.SILVER_QUARANTINE)));
+      spark.sql(MERGE_QUARANTINE.replace("${source}", view(source, Tables.SILVER_QUARANTINE)));
     }
   }
 
@@ -110,7 +110,7 @@ final class SilverMerges {
         expr("t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition AND t.kafka_offset = s.kafka_offset"),
         "left_anti").count();
     if (fresh > 0) {
-      spark.sql(MERGE_LATE.replace("${source}", view(spark, source, Tables.OPS_LATE_ARRIVALS)));
+      spark.sql(MERGE_LATE.replace("${source}", view(source, Tables.OPS_LATE_ARRIVALS)));
     }
   }
 

@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.year;
 
 import java.math.BigDecimal;
@@ -208,10 +207,9 @@ final class SilverTransforms {
     return new KeyCheck(r.getLong(0), duplicates, samples);
   }
 
-  /** A hash of every column, so that MERGE updates only rows whose content changed. */
   static Dataset<Row> withRowHash(Dataset<Row> rows) {
-    Column[] all = Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new);
-    return rows.withColumn("row_hash", xxhash64(all));
+    return dev.lakehouse.common.LakehouseSpark.withRowHash(rows);
   }
+
 
 }

@@ -3,43 +3,28 @@ package dev.lakehouse.app;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
-/** Renders query results as an aligned text table. */
-final class Tables {
+/** Renders rows as an aligned text table. */
+final class TextTable {
   private static final int MAX_WIDTH = 60;
 
-  private Tables() {}
+  private TextTable() {}
 
   static String render(String[] columns, List<Row> rows) {
-    int[] width = new int[columns.length];
-    String[][] cells = new String[rows.size()][columns.length];
-    for (int c = 0; c < columns.length; c++) {
-      width[c] = columns[c].length();
-    }
-    for (int r = 0; r < rows.size(); r++) {
+    List<String[]> cells = new java.util.ArrayList<>(rows.size());
+    for (Row row : rows) {
+      String[] line = new String[columns.length];
       for (int c = 0; c < columns.length; c++) {
-        Object v = rows.get(r).get(c);
+        Object v = row.get(c);
         String s = v == null ? "NULL" : v instanceof byte[] b ? "<" + b.length + " bytes>" : v.toString();
         s = s.replace('\n', ' ');
-        if (s.length() > MAX_WIDTH) {
-          s = s.substring(0, MAX_WIDTH - 3) + "...";
-        }
-        cells[r][c] = s;
-        width[c] = Math.max(width[c], s.length());
+        line[c] = s.length() > MAX_WIDTH ? s.substring(0, MAX_WIDTH - 3) + "..." : s;
       }
+      cells.add(line);
     }
-    StringBuilder sb = new StringBuilder();
-    line(sb, columns, width);
-    for (int c = 0; c < columns.length; c++) {
-      sb.append(c == 0 ? "" : "-+-").append("-".repeat(width[c]));
-    }
-    sb.append('\n');
-    for (String[] row : cells) {
-      line(sb, row, width);
-    }
-    return sb.toString();
+    return renderText(columns, cells);
   }
 
-  /** The same layout for rows already turned into text. */
+  /** Rows already turned into text, in aligned columns under a header. */
   static String renderText(String[] columns, List<String[]> rows) {
     int[] width = new int[columns.length];
     for (int c = 0; c < columns.length; c++) {
