@@ -45,7 +45,7 @@ final class BackfillCommand extends LakehouseCommand {
       double seconds = (System.nanoTime() - t0) / 1e9;
       SilverReport.print(out, r, seconds);
       long t1 = System.nanoTime();
-      GoldResult g = GoldJob.runRange(spark, config, from, to);
+      GoldResult g = GoldJob.runRange(spark, config, from, to, force);
       GoldCommand.print(out, g, (System.nanoTime() - t1) / 1e9);
       seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> summary = new LinkedHashMap<>(r.toMap());

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       StatementCommand.class,
       DeadLettersCommand.class,
       StatusCommand.class,
+      DqGateCommand.class,
       MaintainCommand.class,
       SqlCommand.class,
       ServicesCommand.class,

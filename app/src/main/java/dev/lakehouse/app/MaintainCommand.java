@@ -4,21 +4,35 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.gold.LakeMaintenance;
 import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "maintain",
     mixinStandardHelpOptions = true,
     description = "Compact small files in partitions that have left the lookback window, rewrite manifests, expire snapshots older than maintain.snapshot-retention-days (never the bronze stream's newest one), and remove orphan files older than maintain.orphan-age-days. Safe while the stream writes; recorded in ops.runs.")
 final class MaintainCommand extends LakehouseCommand {
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+      description = "Business date: partitions before date - silver.lookback-days are compacted (default: today, UTC). A date already maintained is a recorded no-op.")
+  LocalDate date;
+
+  @Option(names = "--force", description = "Maintain even when a run already finished for this date.")
+  boolean force;
+
   @Override
   Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-maintain");
     try {
-      LakeMaintenance.Result r = LakeMaintenance.run(spark, config);
+      LocalDate day = date != null ? date : LocalDate.now(ZoneOffset.UTC);
+      LakeMaintenance.Result r = LakeMaintenance.run(spark, config, day, force || date == null);
+      if ("NOOP".equals(r.status())) {
+        out.printf("maintain %s: already done for this date; nothing to do (NOOP recorded, use --force to run again).%n", day);
+      }
       Map<String, Object> tables = new LinkedHashMap<>();
       r.tables().forEach((t, c) -> {
         out.printf("  %-34s data files %,6d -> %,6d   snapshots %,5d -> %,5d%n", t, c[0], c[1], c[2], c[3]);
@@ -26,6 +40,7 @@ final class MaintainCommand extends LakehouseCommand {
       });
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("run_id", r.runId());
+      summary.put("run_status", r.status());
       summary.put("tables", tables);
       return summary;
     } finally {

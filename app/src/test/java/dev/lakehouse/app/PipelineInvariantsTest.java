@@ -10,10 +10,14 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /** generate -> bronze -> backfill (silver + gold) on a generated data set, then the invariants of DOMAIN.md. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineInvariantsTest {
   @TempDir static Path dataDir;
   static SparkSession spark;
@@ -87,13 +91,55 @@ class PipelineInvariantsTest {
   }
 
   @Test
-  void rerunningGoldForADateLeavesTheMartsIdentical() {
+  void rerunningGoldForADateLeavesTheMartsIdenticalAndARepeatedSubmissionIsARecordedNoop() {
     String before = checksums();
-    CliRun again = CliRun.of(concat(common, "gold", "--date", "2026-10-31"));
+    CliRun again = CliRun.of(concat(common, "gold", "--date", "2026-10-31", "--json"));
     assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.json().get("run_status").asText()).isEqualTo("SUCCESS");
+    assertThat(again.json().get("rows_written").size()).isPositive();
     // The command stopped the JVM's shared SparkSession when it ended; start a fresh one.
     spark = TestLake.spark(config);
     assertThat(checksums()).isEqualTo(before);
+    long snapshots = scalar("SELECT count(*) FROM gold.fct_transactions.snapshots");
+
+    CliRun retried = CliRun.of(concat(common, "gold", "--date", "2026-10-31", "--json"));
+    assertThat(retried.exitCode()).as(retried.err()).isZero();
+    assertThat(retried.out()).contains("nothing to do");
+    assertThat(retried.json().get("run_status").asText()).isEqualTo("NOOP");
+    spark = TestLake.spark(config);
+    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions.snapshots")).as("a no-op commits nothing").isEqualTo(snapshots);
+    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'gold' AND status = 'NOOP' AND business_date = DATE '2026-10-31'"))
+        .isEqualTo(1);
+
+    CliRun forced = CliRun.of(concat(common, "gold", "--date", "2026-10-31", "--force"));
+    assertThat(forced.exitCode()).as(forced.err()).isZero();
+    spark = TestLake.spark(config);
+    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions.snapshots")).isGreaterThan(snapshots);
+    assertThat(checksums()).isEqualTo(before);
+  }
+
+  @Test
+  void theDataQualityGatePassesAProcessedDateAndStopsAMissingRunOrTooMuchQuarantine() {
+    CliRun pass = CliRun.of(concat(common, "dq-gate", "--date", "2026-10-15", "--json"));
+    assertThat(pass.exitCode()).as(pass.out() + pass.err()).isZero();
+    assertThat(pass.json().get("passed").asBoolean()).isTrue();
+    assertThat(pass.json().get("silver_run_id").asText()).isNotBlank();
+    long quarantined = pass.json().get("rows_quarantined").asLong();
+    assertThat(quarantined).as("the generated data has quarantined rows").isPositive();
+
+    CliRun missing = CliRun.of(concat(common, "dq-gate", "--date", "2026-11-05"));
+    assertThat(missing.exitCode()).isEqualTo(3);
+    assertThat(missing.out()).contains("silver has not run for 2026-11-05");
+
+    CliRun strict = CliRun.of(concat(common, "--conf", "dq.max-quarantine-ratio=0", "dq-gate", "--date", "2026-10-15"));
+    assertThat(strict.exitCode()).isEqualTo(3);
+    assertThat(strict.err()).contains("quarantined " + String.format("%,d", quarantined));
+
+    // The verdicts are in the ledger; the last one passes again (status, tested last, reads the last verdict).
+    assertThat(CliRun.of(concat(common, "dq-gate", "--date", "2026-10-15")).exitCode()).isZero();
+    spark = TestLake.spark(config);
+    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'dq-gate' AND status = 'FAILED'")).isEqualTo(2);
+    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'dq-gate' AND status = 'SUCCESS'")).isEqualTo(2);
   }
 
   @Test
@@ -142,6 +188,7 @@ class PipelineInvariantsTest {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE) // it leaves a failed silver run behind
   void statusIsHealthyUntilARunFailsAndThenExitsWith1() {
     CliRun healthy = CliRun.of(concat(common, "status", "--json"));
     assertThat(healthy.exitCode()).as(healthy.out() + healthy.err()).isZero();

@@ -34,6 +34,7 @@ public final class Settings {
   public static final String SILVER_FUTURE_TOLERANCE_MINUTES = "silver.future-tolerance-minutes";
   public static final String SILVER_ON_GAP = "silver.on-gap";
   public static final String SILVER_SEVERITY_OVERRIDES = "silver.severity-overrides";
+  public static final String DQ_MAX_QUARANTINE_RATIO = "dq.max-quarantine-ratio";
   public static final String FX_INR_RATES = "fx.inr-rates";
   public static final String POSTGRES_URL = "postgres.url";
   public static final String POSTGRES_USER = "postgres.user";
@@ -104,6 +105,8 @@ public final class Settings {
               "When the previous date was never processed: stop, or process the missed dates first."),
           Setting.of(SILVER_SEVERITY_OVERRIDES, "", Setting::severityOverrides,
               "Change rule severities, e.g. txn_event_ts_not_future=fail,txn_account_known=quarantine."),
+          Setting.of(DQ_MAX_QUARANTINE_RATIO, "0.05", Setting.fraction(),
+              "lakehouse dq-gate fails a date whose silver run quarantined more than this share of the rows it read."),
           Setting.of(FX_INR_RATES, "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90", Setting::rates,
               "Fixed INR value of one unit of each accepted currency; other currencies are quarantined."),
           Setting.of(POSTGRES_URL, "jdbc:postgresql://localhost:5433/postgres", Setting::jdbcUrl,

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class GoldJob {
   private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
   static final String JOB = "gold";
+  private static final String[] SILVER_INPUTS =
+      {Tables.SILVER_TRANSACTIONS, Tables.SILVER_CUSTOMERS, Tables.SILVER_ACCOUNTS, Tables.SILVER_MERCHANTS};
 
   private final SparkSession spark;
   private final LakehouseConfig config;
@@ -38,36 +40,57 @@ public final class GoldJob {
   private final LocalDate end;
   private final String mode;
   private final LocalDate businessDate;
+  private final boolean force;
   private final String runId = UUID.randomUUID().toString();
   private final Timestamp startedAt = now();
   private final Map<String, Long> written = new LinkedHashMap<>();
 
-  private GoldJob(SparkSession spark, LakehouseConfig config, LocalDate start, LocalDate end, String mode, LocalDate businessDate) {
+  private GoldJob(SparkSession spark, LakehouseConfig config, LocalDate start, LocalDate end, String mode,
+      LocalDate businessDate, boolean force) {
     this.spark = spark;
     this.config = config;
     this.start = start;
     this.end = end;
     this.mode = mode;
     this.businessDate = businessDate;
+    this.force = force;
   }
 
   /** The daily run for business date D: window D-L..D. */
   public static GoldResult runDaily(SparkSession spark, LakehouseConfig config, LocalDate date) {
+    return runDaily(spark, config, date, false);
+  }
+
+  /**
+   * The daily run; unless forced, a NOOP (recorded in ops.runs) when a successful run over the same
+   * window read the same silver snapshots, so a retried or duplicated submission changes nothing.
+   */
+  public static GoldResult runDaily(SparkSession spark, LakehouseConfig config, LocalDate date, boolean force) {
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
-    return new GoldJob(spark, config, date.minusDays(lookback), date, "daily", date).run();
+    return new GoldJob(spark, config, date.minusDays(lookback), date, "daily", date, force).run();
   }
 
   public static GoldResult runRange(SparkSession spark, LakehouseConfig config, LocalDate from, LocalDate to) {
-    return new GoldJob(spark, config, from, to, "backfill", to).run();
+    return runRange(spark, config, from, to, false);
+  }
+
+  public static GoldResult runRange(SparkSession spark, LakehouseConfig config, LocalDate from, LocalDate to, boolean force) {
+    return new GoldJob(spark, config, from, to, "backfill", to, force).run();
   }
 
   private GoldResult run() {
-    for (String t : new String[] {Tables.SILVER_TRANSACTIONS, Tables.SILVER_CUSTOMERS, Tables.SILVER_ACCOUNTS, Tables.SILVER_MERCHANTS}) {
+    for (String t : SILVER_INPUTS) {
       if (!spark.catalog().tableExists(Tables.qualified(t))) {
         throw new ConfigException("Cannot build gold: " + t + " does not exist yet; run 'lakehouse silver' first.");
       }
     }
     GoldTables.createIfMissing(spark);
+    if (!force && RunLedger.succeededWithInputs(spark, JOB, mode, start, end, inputSnapshots())) {
+      ledger("NOOP", null);
+      LOG.info("Gold {} {}..{}: already built from the same silver snapshots; nothing to do (use --force to rebuild).",
+          mode, start, end);
+      return new GoldResult(runId, "NOOP", start, end, end, Map.of());
+    }
     try {
       GoldResult result = build();
       ledger("SUCCESS", null);
@@ -108,7 +131,7 @@ public final class GoldJob {
     written.put(GoldTables.MONTHLY_KPIS, GoldMarts.monthlyKpis(spark, firstMonth, lastMonth));
     written.put(GoldTables.CUSTOMERS_PER_TIER, GoldMarts.customersPerTier(spark, firstMonth, lastMonth));
     written.put(GoldTables.MONTHLY_TRANSACTION_TREND, GoldMarts.transactionTrend(spark, firstMonth, lastMonth));
-    return new GoldResult(runId, start, end, rangeEnd, written);
+    return new GoldResult(runId, "SUCCESS", start, end, rangeEnd, written);
   }
 
   private Map<String, BigDecimal> amounts(String key) {
@@ -147,11 +170,16 @@ public final class GoldJob {
     return out;
   }
 
-  private void ledger(String status, String error) {
+  private Map<String, Long> inputSnapshots() {
     Map<String, Long> inputs = new TreeMap<>();
-    for (String t : new String[] {Tables.SILVER_TRANSACTIONS, Tables.SILVER_CUSTOMERS, Tables.SILVER_ACCOUNTS, Tables.SILVER_MERCHANTS}) {
+    for (String t : SILVER_INPUTS) {
       inputs.put(t, snapshot(t));
     }
+    return inputs;
+  }
+
+  private void ledger(String status, String error) {
+    Map<String, Long> inputs = inputSnapshots();
     Map<String, Long> outputs = new TreeMap<>();
     if ("SUCCESS".equals(status)) {
       for (String t : written.keySet()) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LakeMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(LakeMaintenance.class);
-  private static final int ATTEMPTS = 3;
+  private static final int ATTEMPTS = 5;
   private static final String STREAM_QUERY_ID = "lakehouse.stream-query-id";
 
   /** The maintained tables and the time column whose old partitions get compacted. */
@@ -45,15 +45,32 @@ public final class LakeMaintenance {
     TABLES.put(GoldTables.FCT_DAILY_ACCOUNT_BALANCE, "balance_date");
   }
 
-  /** Per table: data files before and after, snapshots before and after. */
-  public record Result(String runId, Map<String, long[]> tables) {}
+  /** Per table: data files before and after, snapshots before and after; status SUCCESS or NOOP. */
+  public record Result(String runId, String status, Map<String, long[]> tables) {}
 
   private LakeMaintenance() {}
 
   public static Result run(SparkSession spark, LakehouseConfig config) {
+    return run(spark, config, LocalDate.now(ZoneOffset.UTC), true);
+  }
+
+  /**
+   * Maintenance for a business date: compacts partitions before date - lookback. Unless forced, a date
+   * that maintenance already finished for is a recorded NOOP (a retried scheduler task does nothing).
+   */
+  public static Result run(SparkSession spark, LakehouseConfig config, LocalDate today, boolean force) {
     String runId = UUID.randomUUID().toString();
     Timestamp started = now();
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    if (!force) {
+      java.util.Optional<String> done = RunLedger.succeededFor(spark, "maintain", today);
+      if (done.isPresent()) {
+        RunLedger.append(spark, new RunLedger.Entry(runId, "maintain", "maintenance", today, today, today,
+            "{}", "NOOP", started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), false, false,
+            "already maintained for " + today + " by run " + done.get(), null));
+        LOG.info("Maintenance for {} already ran (run {}); nothing to do.", today, done.get());
+        return new Result(runId, "NOOP", Map.of());
+      }
+    }
     LocalDate cutoff = today.minusDays(config.intValue(Settings.SILVER_LOOKBACK_DAYS) + 1L);
     Instant retention = Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS)));
     Instant orphanAge = Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_ORPHAN_AGE_DAYS)));
@@ -83,7 +100,7 @@ public final class LakeMaintenance {
       RunLedger.append(spark, new RunLedger.Entry(runId, "maintain", "maintenance", today, cutoff, today,
           "{\"compact_before\":\"" + cutoff + "\"}", "SUCCESS", started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
           Map.of(), false, false, describe(result), null));
-      return new Result(runId, result);
+      return new Result(runId, "SUCCESS", result);
     } catch (RuntimeException ex) {
       RunLedger.append(spark, new RunLedger.Entry(runId, "maintain", "maintenance", today, cutoff, today,
           "{}", "FAILED", started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), false, false,
@@ -118,13 +135,31 @@ public final class LakeMaintenance {
         return;
       } catch (RuntimeException e) {
         String m = String.valueOf(e.getMessage());
-        boolean conflict = m.contains("CommitFailed") || m.contains("Cannot commit") || m.contains("conflict");
-        if (!conflict || attempt >= ATTEMPTS) {
+        if (!concurrentCommit(e) || attempt >= ATTEMPTS) {
           throw new IllegalStateException("Cannot finish the " + step + " of " + table + ": " + m, e);
         }
         LOG.warn("The {} of {} met a concurrent commit (attempt {} of {}); retrying.", step, table, attempt, ATTEMPTS);
       }
     }
+  }
+
+  /**
+   * A commit that lost a race with another writer (the stream): Iceberg's own retries were exhausted, or
+   * its re-validation found that the files or manifests it replaces were changed meanwhile (the stream's
+   * appends merge manifests). Running the step again against the new snapshot resolves both.
+   */
+  static boolean concurrentCommit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.iceberg.exceptions.CommitFailedException
+          || t instanceof org.apache.iceberg.exceptions.ValidationException) {
+        return true;
+      }
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Cannot commit") || m.contains("conflict")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long files(SparkSession spark, String table) {

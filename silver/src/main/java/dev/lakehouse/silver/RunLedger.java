@@ -1,12 +1,18 @@
 package dev.lakehouse.silver;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -39,7 +45,46 @@ public final class RunLedger {
 
   private RunLedger() {}
 
+  /**
+   * True when a successful run of {@code job} over the same window read exactly these input snapshots:
+   * running it again would change nothing, so the caller records a NOOP instead.
+   */
+  public static boolean succeededWithInputs(SparkSession spark, String job, String mode, LocalDate start, LocalDate end,
+      Map<String, Long> snapshots) {
+    if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_RUNS))) {
+      return false;
+    }
+    Dataset<Row> runs = spark.table(Tables.qualified(Tables.OPS_RUNS))
+        .filter(col("job").equalTo(job).and(col("status").equalTo("SUCCESS"))
+            .and(col("mode").equalTo(mode.toLowerCase()))
+            .and(col("window_start").equalTo(lit(Date.valueOf(start))))
+            .and(col("window_end").equalTo(lit(Date.valueOf(end)))));
+    for (Row r : runs.select("input_snapshots").collectAsList()) {
+      Map<String, Long> previous = new HashMap<>();
+      CollectionConverters.asJava(r.<String, Long>getMap(0)).forEach(previous::put);
+      if (previous.equals(snapshots)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The id of a successful run of {@code job} for this business date, if there is one. */
+  public static Optional<String> succeededFor(SparkSession spark, String job, LocalDate businessDate) {
+    if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_RUNS))) {
+      return Optional.empty();
+    }
+    List<Row> rows = spark.table(Tables.qualified(Tables.OPS_RUNS))
+        .filter(col("job").equalTo(job).and(col("status").equalTo("SUCCESS"))
+            .and(col("business_date").equalTo(lit(Date.valueOf(businessDate)))))
+        .select("run_id").limit(1).collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getString(0));
+  }
+
   public static void append(SparkSession spark, Entry e) {
+    if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_RUNS))) {
+      SilverTables.createIfMissing(spark);
+    }
     Row row = RowFactory.create(
         e.runId(), e.job(), e.mode(), Date.valueOf(e.businessDate()), Date.valueOf(e.windowStart()),
         Date.valueOf(e.windowEnd()), e.parameters(), e.status(), e.startedAt(), e.endedAt(), e.rowsRead(),

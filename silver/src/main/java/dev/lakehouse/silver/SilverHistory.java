@@ -10,14 +10,12 @@ import dev.lakehouse.common.Tables;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** What earlier runs did, read from ops.runs: coverage, reruns, watermarks for late arrivals. */
 final class SilverHistory {
@@ -67,19 +65,6 @@ final class SilverHistory {
     return runs.filter(col("mode").equalTo(mode.toLowerCase())
         .and(col("window_start").equalTo(lit(java.sql.Date.valueOf(start))))
         .and(col("window_end").equalTo(lit(java.sql.Date.valueOf(end)))));
-  }
-
-  static boolean sameInputsSucceeded(SparkSession spark, String job, String mode, LocalDate start, LocalDate end,
-      Map<String, Long> snapshots) {
-    Dataset<Row> runs = sameWindow(done(spark, job).filter(col("status").equalTo("SUCCESS")), mode, start, end);
-    for (Row r : runs.select("input_snapshots").collectAsList()) {
-      Map<String, Long> previous = new HashMap<>();
-      CollectionConverters.asJava(r.<String, Long>getMap(0)).forEach(previous::put);
-      if (previous.equals(snapshots)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static long outstandingLate(SparkSession spark) {

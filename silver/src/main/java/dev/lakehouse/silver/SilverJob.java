@@ -123,7 +123,7 @@ public final class SilverJob {
       inputSnapshots.put(t, currentSnapshot(t));
     }
     boolean rerun = SilverHistory.hasSucceeded(spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd());
-    if (!request.force() && SilverHistory.sameInputsSucceeded(
+    if (!request.force() && RunLedger.succeededWithInputs(
         spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd(), inputSnapshots)) {
       String message = "Already processed with the same bronze snapshots; nothing to do (use --force to reprocess).";
       ledger("NOOP", 0, 0, 0, 0, 0, Map.of(), true, false, message, null);

@@ -1,0 +1,58 @@
+package dev.lakehouse.app;
+
+import dev.lakehouse.common.DataQualityException;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.silver.QualityGate;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "dq-gate",
+    mixinStandardHelpOptions = true,
+    description = "The data-quality gate between silver and gold for a business date: passes when the newest silver run covering the date succeeded, was not suspicious, broke no rule of severity fail and quarantined at most dq.max-quarantine-ratio of the rows it read. Read-only apart from its row in ops.runs. Exit code 3 when the gate fails.")
+final class DqGateCommand extends LakehouseCommand {
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Business date (default: today, UTC).")
+  LocalDate date;
+
+  @Override
+  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+    LocalDate day = date != null ? date : LocalDate.now(ZoneOffset.UTC);
+    SparkSession spark = LakehouseSpark.session(config, "lakehouse-dq-gate");
+    QualityGate.Verdict v;
+    try {
+      v = QualityGate.check(spark, config, day);
+    } finally {
+      spark.stop();
+    }
+    if (v.silverRunId() != null) {
+      out.printf("dq-gate %s: silver run %s read %,d rows, quarantined %,d (ratio %s)%n",
+          day, v.silverRunId(), v.rowsRead(), v.rowsQuarantined(), v.quarantineRatio().toPlainString());
+    }
+    v.warnings().forEach((rule, n) -> out.printf("  warning: %s failed on %,d rows%n", rule, n));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("date", day.toString());
+    summary.put("silver_run_id", v.silverRunId());
+    summary.put("rows_read", v.rowsRead());
+    summary.put("rows_quarantined", v.rowsQuarantined());
+    summary.put("quarantine_ratio", v.quarantineRatio().toPlainString());
+    summary.put("warnings", v.warnings());
+    summary.put("problems", v.problems());
+    summary.put("passed", v.passed());
+    if (!v.passed()) {
+      out.printf("dq-gate %s: FAILED%n", day);
+      v.problems().forEach(p -> out.printf("  - %s%n", p));
+      out.flush();
+      throw new DataQualityException("the gate failed for " + day + ": " + String.join("; ", v.problems()));
+    }
+    out.printf("dq-gate %s: PASSED%n", day);
+    out.flush();
+    return summary;
+  }
+}
