@@ -84,7 +84,32 @@ public final class PostgresExporter {
     return new PostgresExporter(spark, config, name -> { }).run();
   }
 
+  /** The export and its row in ops.runs: SUCCESS, NOOP when every table was already published, or FAILED. */
   Result run() {
+    java.sql.Timestamp started = new java.sql.Timestamp(System.currentTimeMillis());
+    try {
+      Result r = publishChanged();
+      ledger(started, r.published().isEmpty() ? "NOOP" : "SUCCESS", r.rows(),
+          r.published().size() + " tables published, " + r.unchanged().size() + " unchanged", null);
+      return r;
+    } catch (RuntimeException e) {
+      try {
+        ledger(started, "FAILED", 0, null, String.valueOf(e.getMessage()));
+      } catch (RuntimeException second) {
+        LOG.error("Cannot record the failed export {}: {}", runId, second.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private void ledger(java.sql.Timestamp started, String status, long rows, String message, String error) {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    dev.lakehouse.silver.RunLedger.append(spark, new dev.lakehouse.silver.RunLedger.Entry(runId, "export", "publish",
+        today, today, today, "{}", status, started, new java.sql.Timestamp(System.currentTimeMillis()), rows, rows, 0, 0, 0,
+        Map.of(), Map.of(), Map.of(), false, false, message, error));
+  }
+
+  private Result publishChanged() {
     long t0 = System.nanoTime();
     Map<String, Long> published = new LinkedHashMap<>();
     List<String> unchanged = new ArrayList<>();

@@ -1,0 +1,134 @@
+"""The lakehouse's daily run, one business date per DAG run.
+
+Every task submits the same application jar (app/target/lakehouse-jobs.jar) to Spark with
+SparkSubmitOperator, so the jobs run exactly as they do from a terminal:
+
+    drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+
+* drain_stream  bronze --available-now: lands what Kafka holds, exactly once, then stops. (If you run the
+                continuous stream instead, replace it with a `status` task: it exits 1 when the stream lags.)
+* silver        silver --date {{ ds }}: the logical date, with the 3-day lookback for late settlements.
+* dq_gate       dq-gate --date {{ ds }}: exit 3 (task failure) when the silver run broke a fail rule,
+                was suspicious or quarantined too much; gold does not run on bad data.
+* gold          gold --date {{ ds }}: star schema and marts for the same window.
+* export        export: publishes changed marts to PostgreSQL in one transaction.
+* maintain      maintain --date {{ ds }}: compaction outside the lookback, snapshot expiry, orphans.
+
+Every task is safe to retry or to submit twice: the ledger (ops.runs) decides, and a run that already
+finished for the date with the same inputs records a NOOP instead of writing again. catchup=True with
+max_active_runs=1 processes missed dates oldest first, which is what silver's gap check expects.
+
+Configuration comes from the `compose` profile baked into the jar plus LAKEHOUSE_* environment variables
+of the Airflow worker (service addresses, LAKEHOUSE_POSTGRES_PASSWORD, LAKEHOUSE_PII_HMAC_KEY, AWS_*).
+"""
+
+import os
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+JOBS_JAR = os.environ.get("LAKEHOUSE_JOBS_JAR", "/opt/lakehouse/jars/lakehouse-jobs.jar")
+MAIN_CLASS = "dev.lakehouse.app.Lakehouse"
+PROFILE = os.environ.get("LAKEHOUSE_PROFILE", "compose")
+SPARK_CONN = "spark_default"
+
+# Spark on Java 17 needs these on the driver and the executors (same set as bin/lakehouse).
+JAVA_OPTIONS = " ".join(
+    "--add-opens=java.base/" + p + "=ALL-UNNAMED"
+    for p in (
+        "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
+        "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs",
+        "sun.security.action", "sun.util.calendar",
+    )
+) + " -Djdk.reflect.useDirectMethodHandle=false"
+
+SPARK_CONF = {
+    "spark.driver.extraJavaOptions": JAVA_OPTIONS,
+    "spark.executor.extraJavaOptions": JAVA_OPTIONS,
+    "spark.sql.session.timeZone": "UTC",
+}
+
+default_args = {
+    "owner": "data-platform",
+    "depends_on_past": False,
+    "retries": 3,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": True,
+    "execution_timeout": timedelta(hours=2),
+}
+
+with DAG(
+    dag_id="lakehouse_daily",
+    description="Kafka -> bronze -> silver -> DQ gate -> gold -> PostgreSQL marts, then maintenance",
+    schedule="@daily",
+    start_date=datetime(2026, 11, 1),
+    catchup=True,
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["lakehouse", "spark", "iceberg"],
+) as dag:
+    drain_stream = SparkSubmitOperator(
+        task_id="drain_stream",
+        name="lakehouse-bronze",
+        conn_id=SPARK_CONN,
+        application=JOBS_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=["--profile", PROFILE, "--json", "bronze", "--available-now"],
+    )
+
+    silver = SparkSubmitOperator(
+        task_id="silver",
+        name="lakehouse-silver",
+        conn_id=SPARK_CONN,
+        application=JOBS_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=["--profile", PROFILE, "--json", "silver", "--date", "{{ ds }}"],
+    )
+
+    dq_gate = SparkSubmitOperator(
+        task_id="dq_gate",
+        name="lakehouse-dq-gate",
+        conn_id=SPARK_CONN,
+        application=JOBS_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=["--profile", PROFILE, "--json", "dq-gate", "--date", "{{ ds }}"],
+        # A failed verdict does not change on retry; one retry covers a lost executor or a restarted worker.
+        retries=1,
+    )
+
+    gold = SparkSubmitOperator(
+        task_id="gold",
+        name="lakehouse-gold",
+        conn_id=SPARK_CONN,
+        application=JOBS_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=["--profile", PROFILE, "--json", "gold", "--date", "{{ ds }}"],
+    )
+
+    export = SparkSubmitOperator(
+        task_id="export",
+        name="lakehouse-export",
+        conn_id=SPARK_CONN,
+        application=JOBS_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=["--profile", PROFILE, "--json", "export"],
+    )
+
+    maintain = SparkSubmitOperator(
+        task_id="maintain",
+        name="lakehouse-maintain",
+        conn_id=SPARK_CONN,
+        application=JOBS_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=["--profile", PROFILE, "--json", "maintain", "--date", "{{ ds }}"],
+        retries=5,
+    )
+
+    drain_stream >> silver >> dq_gate >> gold >> export >> maintain
