@@ -7,17 +7,11 @@ public final class LakehouseSpark {
   private LakehouseSpark() {}
 
   public static SparkSession session(LakehouseConfig config, String appName) {
-    String prefix = "spark.sql.catalog." + Tables.CATALOG;
     SparkSession.Builder builder =
         SparkSession.builder()
             .appName(appName)
             .config("spark.sql.extensions",
                 "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-            .config(prefix, "org.apache.iceberg.spark.SparkCatalog")
-            .config(prefix + ".type", config.get(Settings.CATALOG_TYPE))
-            .config(prefix + ".warehouse", warehouse(config))
-            // One process may stream and query; a cached table would hide the stream's commits.
-            .config(prefix + ".cache-enabled", "false")
             .config("spark.sql.defaultCatalog", Tables.CATALOG)
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", config.get(Settings.SPARK_SHUFFLE_PARTITIONS))
@@ -25,16 +19,7 @@ public final class LakehouseSpark {
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.streaming.stopTimeout", "60s")
             .config("spark.sql.debug.maxToStringFields", "500");
-    if ("rest".equals(config.get(Settings.CATALOG_TYPE))) {
-      builder.config(prefix + ".uri", config.get(Settings.CATALOG_URI));
-      String endpoint = config.get(Settings.CATALOG_S3_ENDPOINT);
-      if (!endpoint.isBlank()) {
-        builder
-            .config(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
-            .config(prefix + ".s3.endpoint", endpoint)
-            .config(prefix + ".s3.path-style-access", "true");
-      }
-    }
+    catalogProperties(config).forEach(builder::config);
     // Under spark-submit the master comes from the submission; otherwise from configuration.
     if (System.getProperty("spark.master") == null) {
       builder
@@ -45,6 +30,34 @@ public final class LakehouseSpark {
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /** The Spark properties of the Iceberg catalog {@code lakehouse} for the configured catalog type. */
+  public static java.util.Map<String, String> catalogProperties(LakehouseConfig config) {
+    String prefix = "spark.sql.catalog." + Tables.CATALOG;
+    String type = config.get(Settings.CATALOG_TYPE);
+    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+    p.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    if ("glue".equals(type)) {
+      p.put(prefix + ".catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog");
+    } else {
+      p.put(prefix + ".type", type);
+    }
+    p.put(prefix + ".warehouse", warehouse(config));
+    // One process may stream and query; a cached table would hide the stream's commits.
+    p.put(prefix + ".cache-enabled", "false");
+    if ("rest".equals(type) || "hive".equals(type)) {
+      p.put(prefix + ".uri", config.get(Settings.CATALOG_URI));
+    }
+    String endpoint = config.get(Settings.CATALOG_S3_ENDPOINT);
+    if (!"hadoop".equals(type) && (!endpoint.isBlank() || "glue".equals(type))) {
+      p.put(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    }
+    if (!endpoint.isBlank()) {
+      p.put(prefix + ".s3.endpoint", endpoint);
+      p.put(prefix + ".s3.path-style-access", "true");
+    }
+    return p;
   }
 
   private static String warehouse(LakehouseConfig config) {

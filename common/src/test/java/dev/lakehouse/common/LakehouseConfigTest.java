@@ -13,6 +13,32 @@ class LakehouseConfigTest {
   @TempDir Path dir;
 
   @Test
+  void eachCatalogTypeGetsTheIcebergPropertiesItNeeds() {
+    String p = "spark.sql.catalog.lakehouse";
+    Map<String, String> hadoop = LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(), Map.of()));
+    assertThat(hadoop).containsEntry(p + ".type", "hadoop").doesNotContainKeys(p + ".uri", p + ".io-impl");
+    assertThat(hadoop.get(p + ".warehouse")).startsWith("file:/");
+
+    Map<String, String> rest = LakehouseSpark.catalogProperties(LakehouseConfig.load("compose", Map.of(), Map.of()));
+    assertThat(rest).containsEntry(p + ".type", "rest").containsEntry(p + ".uri", "http://localhost:8181")
+        .containsEntry(p + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+        .containsEntry(p + ".s3.endpoint", "http://localhost:9000").containsEntry(p + ".warehouse", "s3://lakehouse/warehouse");
+
+    Map<String, String> hive = LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(
+        "catalog.type", "hive", "catalog.uri", "thrift://metastore:9083", "catalog.warehouse", "s3://b/w"), Map.of()));
+    assertThat(hive).containsEntry(p + ".type", "hive").containsEntry(p + ".uri", "thrift://metastore:9083")
+        .doesNotContainKey(p + ".io-impl");
+
+    Map<String, String> glue = LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(
+        "catalog.type", "glue", "catalog.warehouse", "s3://b/w"), Map.of()));
+    assertThat(glue).containsEntry(p + ".catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog")
+        .containsEntry(p + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO").doesNotContainKeys(p + ".type", p + ".uri");
+
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of("catalog.type", "nessie"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("catalog.type");
+  }
+
+  @Test
   void commandLineBeatsEnvironmentBeatsProfileBeatsDefault() {
     // bronze.trigger-seconds: profile says 60; environment 30; command line 5.
     LakehouseConfig fromProfile = LakehouseConfig.load("local", Map.of(), Map.of());
