@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
       DeadLettersCommand.class,
       StatusCommand.class,
       DqGateCommand.class,
+      BenchCommand.class,
       MaintainCommand.class,
       SqlCommand.class,
       ServicesCommand.class,

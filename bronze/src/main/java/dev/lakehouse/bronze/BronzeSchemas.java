@@ -11,7 +11,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Spark schemas of the bronze tables, derived from the event contract. */
-final class BronzeSchemas {
+public final class BronzeSchemas {
   static final DataType MONEY = DataTypes.createDecimalType(18, 2);
 
   /** Where a row came from; every bronze table ends with these columns. */
@@ -42,7 +42,8 @@ final class BronzeSchemas {
 
   private BronzeSchemas() {}
 
-  static StructType contractStruct(String topic) {
+  /** The typed struct of a topic's event as the contract defines it. */
+  public static StructType contractStruct(String topic) {
     List<StructField> fields = new ArrayList<>();
     for (FieldSpec spec : EventContract.fields(topic)) {
       fields.add(DataTypes.createStructField(spec.name(), sparkType(spec), !spec.required()));

@@ -80,6 +80,11 @@ public final class PostgresExporter {
     this.beforePublish = beforePublish;
   }
 
+  /** The gold tables the export publishes, in order. */
+  public static List<String> exportedTables() {
+    return List.copyOf(EXPORTS.keySet());
+  }
+
   public static Result export(SparkSession spark, LakehouseConfig config) {
     return new PostgresExporter(spark, config, name -> { }).run();
   }
@@ -287,7 +292,8 @@ public final class PostgresExporter {
     public void close() {}
   }
 
-  static void csvLine(Row row, StringBuilder sb) {
+  /** One row as a line of PostgreSQL CSV (the COPY format of the export). */
+  public static void csvLine(Row row, StringBuilder sb) {
     for (int i = 0; i < row.length(); i++) {
       if (i > 0) {
         sb.append(',');

@@ -248,7 +248,8 @@ public final class SilverJob {
     c = SilverMerges.mergeReference(spark, Tables.SILVER_MERCHANTS, "merchant_id", merchants);
     inserted += c[0];
     updated += c[1];
-    c = SilverMerges.mergeTransactions(spark, transactions, request.windowStart(), request.windowEnd());
+    c = SilverMerges.mergeTransactions(spark, transactions, request.windowStart(), request.windowEnd(),
+        config.boolValue(Settings.SILVER_MERGE_PRUNING));
     inserted += c[0];
     updated += c[1];
     SilverMerges.mergeQuarantine(spark, quarantined);
