@@ -39,7 +39,7 @@ final class BenchCommand extends LakehouseCommand {
   static final Set<String> SECTIONS = Set.of("ingest", "silver", "export", "demo");
   static final LocalDate END = LocalDate.of(2026, 10, 31);
 
-  @Option(names = "--events", paramLabel = "N", defaultValue = "500000",
+  @Option(names = "--events", paramLabel = "N", defaultValue = "400000",
       description = "Transactions for the ingest measurements (default: ${DEFAULT-VALUE}).")
   long events;
 
