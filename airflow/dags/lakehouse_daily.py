@@ -49,6 +49,14 @@ SPARK_CONF = {
     "spark.sql.session.timeZone": "UTC",
 }
 
+# What every task shares: the jar, its entry point, the Spark connection and configuration.
+SPARK_JOB = {
+    "conn_id": SPARK_CONN,
+    "application": JOBS_JAR,
+    "java_class": MAIN_CLASS,
+    "conf": SPARK_CONF,
+}
+
 default_args = {
     "owner": "data-platform",
     "depends_on_past": False,
@@ -71,30 +79,21 @@ with DAG(
     drain_stream = SparkSubmitOperator(
         task_id="drain_stream",
         name="lakehouse-bronze",
-        conn_id=SPARK_CONN,
-        application=JOBS_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
+        **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "bronze", "--available-now"],
     )
 
     silver = SparkSubmitOperator(
         task_id="silver",
         name="lakehouse-silver",
-        conn_id=SPARK_CONN,
-        application=JOBS_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
+        **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "silver", "--date", "{{ ds }}"],
     )
 
     dq_gate = SparkSubmitOperator(
         task_id="dq_gate",
         name="lakehouse-dq-gate",
-        conn_id=SPARK_CONN,
-        application=JOBS_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
+        **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "dq-gate", "--date", "{{ ds }}"],
         # A failed verdict does not change on retry; one retry covers a lost executor or a restarted worker.
         retries=1,
@@ -103,30 +102,21 @@ with DAG(
     gold = SparkSubmitOperator(
         task_id="gold",
         name="lakehouse-gold",
-        conn_id=SPARK_CONN,
-        application=JOBS_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
+        **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "gold", "--date", "{{ ds }}"],
     )
 
     export = SparkSubmitOperator(
         task_id="export",
         name="lakehouse-export",
-        conn_id=SPARK_CONN,
-        application=JOBS_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
+        **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "export"],
     )
 
     maintain = SparkSubmitOperator(
         task_id="maintain",
         name="lakehouse-maintain",
-        conn_id=SPARK_CONN,
-        application=JOBS_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
+        **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "maintain", "--date", "{{ ds }}"],
         retries=5,
     )

@@ -77,7 +77,12 @@ def main(path):
                 elif isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
                     name = st.targets[0].id
                     if isinstance(st.value, ast.Call) and inside_dag:
-                        kwargs = {k.arg: value(k.value) for k in st.value.keywords}
+                        kwargs = {}
+                        for k in st.value.keywords:
+                            if k.arg is None:  # **SHARED: a dict of keyword arguments
+                                kwargs.update(value(k.value))
+                            else:
+                                kwargs[k.arg] = value(k.value)
                         out["tasks"].append({"variable": name, "operator": ast.unparse(st.value.func), "kwargs": kwargs})
                         env[name] = {"task": kwargs.get("task_id")}
                     else:

@@ -43,7 +43,7 @@ final class BenchCommand extends LakehouseCommand {
       description = "Transactions for the ingest measurements (default: ${DEFAULT-VALUE}).")
   long events;
 
-  @Option(names = "--per-day", paramLabel = "N", defaultValue = "2000",
+  @Option(names = "--per-day", paramLabel = "N", defaultValue = "3000",
       description = "Transactions per day of the silver history (default: ${DEFAULT-VALUE}).")
   int perDay;
 

@@ -199,7 +199,7 @@ final class BenchReport {
       md.append(String.format("**Silver** (daily run for one date, %,d transactions a day, 4-day window; history built by a backfill):%n%n",
           (Integer) parameters.get("per_day")));
       md.append("| history | silver rows before | with the literal window predicate (s) | unpruned MERGE baseline (s) |\n|---|---:|---:|---:|\n");
-      silverPruned.forEach((days, pruned) -> md.append(String.format("| %d days | %,d | %.1f %s | %.1f %s |%n", days,
+      silverPruned.forEach((days, pruned) -> md.append(String.format("| %d days | %,d | %.1f (%s) | %.1f (%s) |%n", days,
           silverHistoryRows.get(days), median(pruned), list(pruned), median(silverUnpruned.get(days)),
           list(silverUnpruned.get(days)))));
       if (silverPruned.containsKey(10) && silverPruned.containsKey(100)) {
