@@ -42,7 +42,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"demo", "generate", "ingest", "bronze", "silver", "gold", "backfill", "export", "statement",
-      "dead-letters", "sql", "services", "config", "status", "maintain", "dq-gate"})
+      "dead-letters", "sql", "services", "config", "status", "maintain", "dq-gate", "bench"})
   void everySubcommandHasHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
     assertThat(run.exitCode()).isZero();
