@@ -1,5 +1,6 @@
 package dev.lakehouse.app;
 
+import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,7 +87,7 @@ class AirflowDagIT {
   void everyTasksArgumentsAreAcceptedByTheCommandLine() {
     for (JsonNode t : dag.get("tasks")) {
       String[] args = rendered(t);
-      CliRun run = CliRun.of(withDryRun(args));
+      CliRun run = CliRun.of(concat(args, "--dry-run"));
       assertThat(run.exitCode()).as(String.join(" ", args) + "\n" + run.out() + run.err()).isZero();
       assertThat(run.out()).contains("nothing was run (--dry-run)");
     }
@@ -102,7 +103,7 @@ class AirflowDagIT {
     for (int i = 0; i < args.length; i++) {
       args[i] = args[i].equals("--date") ? "--day" : args[i];
     }
-    CliRun run = CliRun.of(withDryRun(args));
+    CliRun run = CliRun.of(concat(args, "--dry-run"));
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--day");
   }
@@ -125,11 +126,5 @@ class AirflowDagIT {
       args.add(s);
     }
     return args.toArray(new String[0]);
-  }
-
-  private static String[] withDryRun(String[] args) {
-    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
-    out[args.length] = "--dry-run";
-    return out;
   }
 }

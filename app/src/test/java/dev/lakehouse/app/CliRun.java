@@ -15,6 +15,13 @@ record CliRun(int exitCode, String out, String err) {
     return new CliRun(code, out.toString(), err.toString());
   }
 
+  /** Shared options followed by a command's own arguments. */
+  static String[] concat(String[] common, String... args) {
+    String[] out = java.util.Arrays.copyOf(common, common.length + args.length);
+    System.arraycopy(args, 0, out, common.length, args.length);
+    return out;
+  }
+
   /** The --json summary: the last line of stdout. */
   JsonNode json() {
     String[] lines = out.strip().split("\n");

@@ -1,5 +1,6 @@
 package dev.lakehouse.app;
 
+import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -163,12 +164,5 @@ class CommandLineTest {
     CliRun badSql = CliRun.of("sql", "SELECT * FROM bronze.nope", "--data-dir", dataDir.toString());
     assertThat(badSql.exitCode()).isEqualTo(2);
     assertThat(badSql.err()).contains("Cannot run the statement").contains("nope");
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] out = new String[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakehouse.app;
 
+import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.common.LakehouseConfig;
@@ -217,12 +218,5 @@ class PipelineInvariantsTest {
           .first()).append(';');
     }
     return sb.toString();
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = new String[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakehouse.app;
 
+import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,12 +48,5 @@ class SilverCommandTest {
       assertThat(gap.exitCode()).isEqualTo(2);
       assertThat(gap.err()).contains("missed: 2026-11-22");
     }
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] out = new String[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakehouse.app;
 
+import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,11 +115,5 @@ class SparkSubmitIT {
       throw new AssertionError("spark-submit did not finish in 5 minutes:\n" + Files.readString(log.toPath()));
     }
     return new Submission(p.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
-  }
-
-  static String[] concat(String[] a, String... b) {
-    String[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

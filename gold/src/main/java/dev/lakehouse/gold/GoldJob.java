@@ -44,6 +44,8 @@ public final class GoldJob {
   private final String runId = UUID.randomUUID().toString();
   private final Timestamp startedAt = now();
   private final Map<String, Long> written = new LinkedHashMap<>();
+  /** The silver snapshots when the run started: what the NOOP check compares and the ledger records. */
+  private Map<String, Long> inputs = Map.of();
 
   private GoldJob(SparkSession spark, LakehouseConfig config, LocalDate start, LocalDate end, String mode,
       LocalDate businessDate, boolean force) {
@@ -85,7 +87,8 @@ public final class GoldJob {
       }
     }
     GoldTables.createIfMissing(spark);
-    if (!force && RunLedger.succeededWithInputs(spark, JOB, mode, start, end, inputSnapshots())) {
+    inputs = inputSnapshots();
+    if (!force && RunLedger.succeededWithInputs(spark, JOB, mode, start, end, inputs)) {
       ledger("NOOP", null);
       LOG.info("Gold {} {}..{}: already built from the same silver snapshots; nothing to do (use --force to rebuild).",
           mode, start, end);
@@ -179,7 +182,6 @@ public final class GoldJob {
   }
 
   private void ledger(String status, String error) {
-    Map<String, Long> inputs = inputSnapshots();
     Map<String, Long> outputs = new TreeMap<>();
     if ("SUCCESS".equals(status)) {
       for (String t : written.keySet()) {

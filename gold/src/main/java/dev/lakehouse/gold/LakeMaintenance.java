@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LakeMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(LakeMaintenance.class);
+  private static final String JOB = "maintain";
   private static final int ATTEMPTS = 5;
   private static final String STREAM_QUERY_ID = "lakehouse.stream-query-id";
 
@@ -62,11 +64,9 @@ public final class LakeMaintenance {
     String runId = UUID.randomUUID().toString();
     Timestamp started = now();
     if (!force) {
-      java.util.Optional<String> done = RunLedger.succeededFor(spark, "maintain", today);
+      Optional<String> done = RunLedger.succeededFor(spark, JOB, today);
       if (done.isPresent()) {
-        RunLedger.append(spark, new RunLedger.Entry(runId, "maintain", "maintenance", today, today, today,
-            "{}", "NOOP", started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), false, false,
-            "already maintained for " + today + " by run " + done.get(), null));
+        ledger(spark, runId, today, today, "{}", "NOOP", started, "already maintained for " + today + " by run " + done.get(), null);
         LOG.info("Maintenance for {} already ran (run {}); nothing to do.", today, done.get());
         return new Result(runId, "NOOP", Map.of());
       }
@@ -97,16 +97,18 @@ public final class LakeMaintenance {
         result.put(table, counts);
         LOG.info("Maintained {}: data files {} -> {}, snapshots {} -> {}.", name, counts[0], counts[1], counts[2], counts[3]);
       }
-      RunLedger.append(spark, new RunLedger.Entry(runId, "maintain", "maintenance", today, cutoff, today,
-          "{\"compact_before\":\"" + cutoff + "\"}", "SUCCESS", started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
-          Map.of(), false, false, describe(result), null));
+      ledger(spark, runId, today, cutoff, "{\"compact_before\":\"" + cutoff + "\"}", "SUCCESS", started, describe(result), null);
       return new Result(runId, "SUCCESS", result);
     } catch (RuntimeException ex) {
-      RunLedger.append(spark, new RunLedger.Entry(runId, "maintain", "maintenance", today, cutoff, today,
-          "{}", "FAILED", started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), false, false,
-          describe(result), String.valueOf(ex.getMessage())));
+      ledger(spark, runId, today, cutoff, "{}", "FAILED", started, describe(result), String.valueOf(ex.getMessage()));
       throw ex;
     }
+  }
+
+  private static void ledger(SparkSession spark, String runId, LocalDate date, LocalDate windowStart, String parameters,
+      String status, Timestamp started, String message, String error) {
+    RunLedger.append(spark, new RunLedger.Entry(runId, JOB, "maintenance", date, windowStart, date, parameters, status,
+        started, now(), 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), false, false, message, error));
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.silver.RunLedger;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -18,6 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -91,7 +94,7 @@ public final class PostgresExporter {
 
   /** The export and its row in ops.runs: SUCCESS, NOOP when every table was already published, or FAILED. */
   Result run() {
-    java.sql.Timestamp started = new java.sql.Timestamp(System.currentTimeMillis());
+    Timestamp started = new Timestamp(System.currentTimeMillis());
     try {
       Result r = publishChanged();
       ledger(started, r.published().isEmpty() ? "NOOP" : "SUCCESS", r.rows(),
@@ -107,10 +110,10 @@ public final class PostgresExporter {
     }
   }
 
-  private void ledger(java.sql.Timestamp started, String status, long rows, String message, String error) {
-    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-    dev.lakehouse.silver.RunLedger.append(spark, new dev.lakehouse.silver.RunLedger.Entry(runId, "export", "publish",
-        today, today, today, "{}", status, started, new java.sql.Timestamp(System.currentTimeMillis()), rows, rows, 0, 0, 0,
+  private void ledger(Timestamp started, String status, long rows, String message, String error) {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    RunLedger.append(spark, new RunLedger.Entry(runId, "export", "publish",
+        today, today, today, "{}", status, started, new Timestamp(System.currentTimeMillis()), rows, rows, 0, 0, 0,
         Map.of(), Map.of(), Map.of(), false, false, message, error));
   }
 
