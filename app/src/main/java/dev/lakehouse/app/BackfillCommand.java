@@ -30,14 +30,14 @@ final class BackfillCommand extends LakehouseCommand {
   boolean force;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     if (to.isBefore(from)) {
       throw new ConfigException("--to " + to + " is before --from " + from + ".");
     }
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-backfill");
     long t0 = System.nanoTime();
     try {

@@ -4,9 +4,8 @@ import dev.lakehouse.bronze.BronzeResult;
 import dev.lakehouse.bronze.BronzeStream;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EmbeddedKafka;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,9 +28,9 @@ final class BronzeCommand extends LakehouseCommand {
   boolean allowDataLoss;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     long started = System.nanoTime();
-    Optional<EmbeddedKafka> embedded = KafkaServices.ensureBroker(config);
+    Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-bronze");
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     // On Ctrl-C: stop the stream, then let this command print its summary before the JVM exits.
@@ -56,7 +55,7 @@ final class BronzeCommand extends LakehouseCommand {
       double seconds = (System.nanoTime() - started) / 1e9;
       out.printf("Bronze %s: %,d batches, %,d messages read in %.1f s: %,d to bronze, %,d dead letters.%n",
           availableNow ? "drained Kafka" : "stopped", r.batches(), r.consumed(), seconds, r.bronzeTotal(), r.deadLetters());
-      for (String topic : Topics.ALL) {
+      for (String topic : Topic.names()) {
         out.printf("  bronze.%-13s +%,d rows%n", topic, r.bronzeRows().getOrDefault(topic, 0L));
       }
       r.deadLettersByReason().forEach((reason, n) -> out.printf("  dead letters %-27s %,d%n", reason, n));
@@ -78,7 +77,7 @@ final class BronzeCommand extends LakehouseCommand {
         }
       }
       spark.stop();
-      embedded.ifPresent(EmbeddedKafka::close);
+      embedded.ifPresent(LocalServices.Started::close);
       finished.countDown();
     }
   }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Print every configuration key with its value in this run and where the value came from (--conf, environment, profile file or default). Secrets are never printed.")
 final class ConfigCommand extends LakehouseCommand {
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     Map<String, String> described = config.describe();
     out.printf("Profile: %s%n", config.profile());
     for (Setting s : Settings.all()) {

@@ -4,7 +4,7 @@ import dev.lakehouse.bronze.DeadLetterReplay;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
-import dev.lakehouse.ingest.DeadLetterReason;
+import dev.lakehouse.contract.DeadLetterReason;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -34,7 +34,7 @@ final class DeadLettersCommand extends LakehouseCommand {
   String since;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     if (!action.equals("list") && !action.equals("replay")) {
       throw new ConfigException("Unknown action '" + action + "'; use list or replay.");
     }
@@ -57,7 +57,7 @@ final class DeadLettersCommand extends LakehouseCommand {
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-dead-letters");
     try {
       Map<String, Object> summary = new LinkedHashMap<>();

@@ -7,14 +7,13 @@ import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.gold.GoldJob;
 import dev.lakehouse.gold.GoldResult;
-import dev.lakehouse.gold.PostgresExporter;
-import dev.lakehouse.gold.PostgresServices;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.export.PostgresExporter;
+import dev.lakehouse.export.PostgresConnections;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.OutgoingMessage;
 import dev.lakehouse.silver.SilverJob;
 import dev.lakehouse.silver.SilverResult;
@@ -57,30 +56,30 @@ final class DemoCommand extends LakehouseCommand {
   long seed = 42;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig base, PrintWriter out) throws Exception {
+  protected Map<String, Object> execute(LakehouseConfig base, PrintWriter out) throws Exception {
     long t0 = System.nanoTime();
     Path dir = base.dataDir().resolve("demo");
     deleteRecursively(dir);
     Map<String, String> conf = new HashMap<>();
     conf.put(Settings.DATA_DIR, dir.toString());
-    if (!KafkaServices.reachable(base.get(Settings.KAFKA_BOOTSTRAP)) || base.profile().equals("local")) {
+    if (!KafkaTopics.reachable(base.get(Settings.KAFKA_BOOTSTRAP)) || base.profile().equals("local")) {
       // The demo's broker is its own, on a free port, so it never mixes with a running 'services'.
-      conf.put(Settings.KAFKA_BOOTSTRAP, "localhost:" + EmbeddedKafka.freePort());
+      conf.put(Settings.KAFKA_BOOTSTRAP, "localhost:" + LocalServices.freePort());
     }
     LakehouseConfig config = root.loadConfig(conf);
     LocalDate end = LocalDate.now(ZoneOffset.UTC).minusDays(1);
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
     LocalDate start = end.minusDays(days - 1L);
     Map<String, Object> summary = new LinkedHashMap<>();
-    Optional<EmbeddedKafka> kafka = KafkaServices.ensureBroker(config);
-    Optional<AutoCloseable> pg = Optional.empty();
+    Optional<LocalServices.Started> kafka = LocalServices.kafka(config);
+    Optional<LocalServices.Started> pg = Optional.empty();
     SparkSession spark = null;
     try {
       step(out, 1, "Generating " + String.format("%,d", events) + " events over " + days + " days (" + start + " to " + end + ")", t0);
       EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, events, days, seed, end));
       GenerationReport report = generator.plan();
       String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
-      KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
+      KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
       // Two deliveries: what had arrived a week ago, then the last week (with settlements of older days).
       LocalDate lastWeek = end.minusDays(6);
       long cutoff = lastWeek.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -141,7 +140,7 @@ final class DemoCommand extends LakehouseCommand {
           gold.rowsWritten().get("gold.fct_transactions"), gold.rowsWritten().get("gold.fct_daily_account_balance"));
 
       step(out, 7, "Export: marts to PostgreSQL", t0);
-      pg = PostgresServices.ensureServer(config);
+      pg = LocalServices.postgres(config);
       PostgresExporter.Result export = PostgresExporter.export(spark, config);
       out.printf("      %d tables, %,d rows published in one transaction (%,.0f rows/s).%n",
           export.published().size(), export.rows(), export.rows() / Math.max(export.seconds(), 1e-3));
@@ -158,7 +157,7 @@ final class DemoCommand extends LakehouseCommand {
           "SELECT rule, sum(rows_failed) FROM ops.dq_results WHERE rows_failed > 0 GROUP BY 1 ORDER BY 2 DESC"));
       out.printf("%n  Late arrivals: %,d settlements arrived more than %d days after their date; the daily run recorded them"
           + " and the backfill applied %,d.%n", week.lateDetected(), lookback, applied);
-      try (Connection c = PostgresServices.connect(config)) {
+      try (Connection c = PostgresConnections.connect(config)) {
         summary.put("monthly_kpis", fromPostgres(c, out, "Monthly KPIs (marts.monthly_kpis)",
             "SELECT month_start, revenue_inr, volume_inr, txn_count, active_customers, revenue_growth"
                 + " FROM marts.monthly_kpis ORDER BY month_start"));
@@ -186,7 +185,7 @@ final class DemoCommand extends LakehouseCommand {
       if (pg.isPresent()) {
         pg.get().close();
       }
-      kafka.ifPresent(EmbeddedKafka::close);
+      kafka.ifPresent(LocalServices.Started::close);
     }
   }
 

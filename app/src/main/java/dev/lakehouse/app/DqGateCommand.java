@@ -22,7 +22,7 @@ final class DqGateCommand extends LakehouseCommand {
   LocalDate date;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     LocalDate day = date != null ? date : LocalDate.now(ZoneOffset.UTC);
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-dq-gate");
     QualityGate.Verdict v;

@@ -2,8 +2,8 @@ package dev.lakehouse.app;
 
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
-import dev.lakehouse.gold.PostgresExporter;
-import dev.lakehouse.gold.PostgresServices;
+import dev.lakehouse.export.PostgresExporter;
+import dev.lakehouse.export.PostgresConnections;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
     description = "Export the gold marts and the dimensions they need to PostgreSQL (schema marts): COPY into staging tables in parallel, then publish every changed table in one transaction with its row in marts.export_manifest. Tables whose gold snapshot is already published are skipped. The password comes from LAKEHOUSE_POSTGRES_PASSWORD.")
 final class ExportCommand extends LakehouseCommand {
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
-    Optional<AutoCloseable> pg = PostgresServices.ensureServer(config);
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
+    Optional<LocalServices.Started> pg = LocalServices.postgres(config);
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-export");
     try {
       PostgresExporter.Result r = PostgresExporter.export(spark, config);

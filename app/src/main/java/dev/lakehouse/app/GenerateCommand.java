@@ -3,13 +3,12 @@ package dev.lakehouse.app;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.contract.Topic;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -39,7 +38,7 @@ final class GenerateCommand extends LakehouseCommand {
   LocalDate endDate;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     if (events < 1) {
       throw new ConfigException("--events must be at least 1, got " + events);
     }
@@ -49,19 +48,19 @@ final class GenerateCommand extends LakehouseCommand {
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     LocalDate end = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC).minusDays(1);
     GeneratorOptions options = GeneratorOptions.from(config, events, days, seed, end);
     long started = System.nanoTime();
     EventGenerator generator = new EventGenerator(options);
     GenerationReport report = generator.plan();
     out.printf("Planned %,d messages (%,d on transactions) for %s to %s, seed %d.%n",
-        generator.size(), report.topic(Topics.TRANSACTIONS).messages(), end.minusDays(days - 1L), end, seed);
+        generator.size(), report.topic(Topic.TRANSACTIONS.topicName()).messages(), end.minusDays(days - 1L), end, seed);
     out.flush();
-    Optional<EmbeddedKafka> embedded = KafkaServices.ensureBroker(config);
+    Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     try {
       String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
-      KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
+      KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
       long sent;
       try (EventProducer producer = new EventProducer(bootstrap);
           ProgressBar bar = progressBar(generator.size())) {
@@ -69,7 +68,7 @@ final class GenerateCommand extends LakehouseCommand {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       out.printf("Produced %,d messages to %s in %.1f s (%,.0f messages/s).%n", sent, bootstrap, seconds, sent / seconds);
-      for (String topic : Topics.ALL) {
+      for (String topic : Topic.names()) {
         GenerationReport.TopicCounts c = report.topic(topic);
         out.printf("  %-13s %,10d messages: %,d valid (%,d redeliveries), %,d malformed %s%n",
             topic, c.messages(), c.valid(), c.duplicates(), c.malformedTotal(), c.malformed().isEmpty() ? "" : c.malformed());
@@ -81,7 +80,7 @@ final class GenerateCommand extends LakehouseCommand {
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       return summary;
     } finally {
-      embedded.ifPresent(EmbeddedKafka::close);
+      embedded.ifPresent(LocalServices.Started::close);
     }
   }
 

@@ -23,12 +23,12 @@ final class GoldCommand extends LakehouseCommand {
   boolean force;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     dates.isRange();
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     boolean range = dates.isRange();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-gold");
     long t0 = System.nanoTime();

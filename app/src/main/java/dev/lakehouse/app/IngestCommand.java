@@ -3,10 +3,9 @@ package dev.lakehouse.app;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.contract.Topic;
 import dev.lakehouse.ingest.EventProducer;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.OutgoingMessage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,9 +31,9 @@ final class IngestCommand extends LakehouseCommand {
   Path file;
 
   @Override
-  void validate(LakehouseConfig config) {
-    if (!Topics.ALL.contains(topic)) {
-      throw new ConfigException("Unknown topic '" + topic + "'; use one of " + String.join(", ", Topics.ALL) + ".");
+  protected void validate(LakehouseConfig config) {
+    if (!Topic.names().contains(topic)) {
+      throw new ConfigException("Unknown topic '" + topic + "'; use one of " + String.join(", ", Topic.names()) + ".");
     }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("Cannot read --file " + file + ": no such file.");
@@ -42,12 +41,12 @@ final class IngestCommand extends LakehouseCommand {
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
     List<byte[]> lines = splitLines(Files.readAllBytes(file));
-    Optional<EmbeddedKafka> embedded = KafkaServices.ensureBroker(config);
+    Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     try {
       String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
-      KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
+      KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
       long now = System.currentTimeMillis();
       List<OutgoingMessage> messages = new ArrayList<>(lines.size());
       for (byte[] line : lines) {
@@ -63,7 +62,7 @@ final class IngestCommand extends LakehouseCommand {
       summary.put("messages", sent);
       return summary;
     } finally {
-      embedded.ifPresent(EmbeddedKafka::close);
+      embedded.ifPresent(LocalServices.Started::close);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +41,6 @@ import picocli.CommandLine.Spec;
       DeadLettersCommand.class,
       StatusCommand.class,
       DqGateCommand.class,
-      BenchCommand.class,
       MaintainCommand.class,
       SqlCommand.class,
       ServicesCommand.class,
@@ -143,8 +143,18 @@ public final class Lakehouse implements Runnable {
 
   /** Runs the command line and returns the exit code; used by main and by tests. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(out, err, List.of(), args);
+  }
+
+  /**
+   * Runs the command line with extra subcommands (the benchmark module adds {@code bench}, which the
+   * application jar does not carry) and returns the exit code.
+   */
+  public static int execute(
+      PrintWriter out, PrintWriter err, List<LakehouseCommand> extraCommands, String... args) {
     Lakehouse root = new Lakehouse();
     CommandLine cli = new CommandLine(root);
+    extraCommands.forEach(cli::addSubcommand);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

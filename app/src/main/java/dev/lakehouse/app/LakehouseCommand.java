@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A subcommand: loads the configuration, runs, prints its readable report and the JSON summary. */
-abstract class LakehouseCommand implements Callable<Integer> {
+public abstract class LakehouseCommand implements Callable<Integer> {
   @ParentCommand Lakehouse root;
   @Spec CommandSpec spec;
 
@@ -28,17 +28,18 @@ abstract class LakehouseCommand implements Callable<Integer> {
     return 0;
   }
 
-  PrintWriter out() {
+  protected PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  boolean json() {
+  protected boolean json() {
     return root.json;
   }
 
   /** Checks the arguments beyond what picocli checks; throws ConfigException (exit 2). */
-  void validate(LakehouseConfig config) {}
+  protected void validate(LakehouseConfig config) {}
 
   /** Does the work; returns the fields of the JSON summary. */
-  abstract Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception;
+  protected abstract Map<String, Object> execute(LakehouseConfig config, PrintWriter out)
+      throws Exception;
 }

@@ -2,7 +2,7 @@ package dev.lakehouse.app;
 
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
-import dev.lakehouse.gold.LakeMaintenance;
+import dev.lakehouse.ops.LakeMaintenance;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,7 +25,7 @@ final class MaintainCommand extends LakehouseCommand {
   boolean force;
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-maintain");
     try {
       LocalDate day = date != null ? date : LocalDate.now(ZoneOffset.UTC);

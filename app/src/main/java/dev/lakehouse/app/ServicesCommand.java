@@ -2,9 +2,8 @@ package dev.lakehouse.app;
 
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
-import dev.lakehouse.gold.PostgresServices;
-import dev.lakehouse.ingest.EmbeddedKafka;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.export.PostgresConnections;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,14 +17,14 @@ import picocli.CommandLine.Command;
     description = "Run the embedded services in the foreground until Ctrl-C, so that a long-running 'lakehouse bronze' and a 'lakehouse generate' can run side by side in other terminals: the Kafka broker (logs under <data-dir>/kafka) and PostgreSQL (data under <data-dir>/postgres).")
 final class ServicesCommand extends LakehouseCommand {
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws InterruptedException {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws InterruptedException {
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("kafka", bootstrap);
     summary.put("postgres", config.get(Settings.POSTGRES_URL));
-    boolean kafkaRunning = KafkaServices.reachable(bootstrap);
-    Optional<EmbeddedKafka> kafka = kafkaRunning ? Optional.empty() : KafkaServices.ensureBroker(config);
-    Optional<AutoCloseable> pg = PostgresServices.ensureServer(config);
+    boolean kafkaRunning = KafkaTopics.reachable(bootstrap);
+    Optional<LocalServices.Started> kafka = kafkaRunning ? Optional.empty() : LocalServices.kafka(config);
+    Optional<LocalServices.Started> pg = LocalServices.postgres(config);
     if (kafka.isEmpty() && pg.isEmpty()) {
       out.printf("Kafka (%s) and PostgreSQL (%s) are already running; nothing to start.%n", bootstrap, config.get(Settings.POSTGRES_URL));
       return summary;
@@ -35,7 +34,7 @@ final class ServicesCommand extends LakehouseCommand {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  kafka.ifPresent(EmbeddedKafka::close);
+                  kafka.ifPresent(LocalServices.Started::close);
                   pg.ifPresent(p -> {
                     try {
                       p.close();

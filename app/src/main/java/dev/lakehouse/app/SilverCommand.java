@@ -26,12 +26,12 @@ final class SilverCommand extends LakehouseCommand {
   boolean force;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     dates.isRange();
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     List<LocalDate> dates = this.dates.dates();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-silver");
     List<Object> runs = new ArrayList<>();

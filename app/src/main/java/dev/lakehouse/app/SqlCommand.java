@@ -35,7 +35,7 @@ final class SqlCommand extends LakehouseCommand {
   int limit = 100;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     try {
       statements();
     } catch (IOException e) {
@@ -44,7 +44,7 @@ final class SqlCommand extends LakehouseCommand {
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
     List<String> statements = statements();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-sql");
     List<Object> results = new ArrayList<>();

@@ -34,7 +34,7 @@ final class StatementCommand extends LakehouseCommand {
   Path csv;
 
   @Override
-  void validate(LakehouseConfig config) {
+  protected void validate(LakehouseConfig config) {
     yearMonth();
   }
 
@@ -50,7 +50,7 @@ final class StatementCommand extends LakehouseCommand {
   }
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
     YearMonth ym = yearMonth();
     String start = ym.atDay(1).toString();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-statement");

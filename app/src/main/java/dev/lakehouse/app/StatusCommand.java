@@ -4,8 +4,8 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -32,7 +32,7 @@ final class StatusCommand extends LakehouseCommand {
   private final List<String> problems = new ArrayList<>();
 
   @Override
-  Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-status");
     Map<String, Object> summary = new LinkedHashMap<>();
     try {
@@ -91,10 +91,11 @@ final class StatusCommand extends LakehouseCommand {
 
   private Map<String, Object> freshness(SparkSession spark, PrintWriter out) {
     Map<String, Object> tables = new LinkedHashMap<>();
+    String eventTime = Topic.TRANSACTIONS.eventTimeColumn();
     String[][] checks = {
-      {Tables.BRONZE_TRANSACTIONS, "event_ts", "ingested_at"},
-      {Tables.SILVER_TRANSACTIONS, "event_ts", "last_updated_at"},
-      {"gold.fct_transactions", "event_ts", null},
+      {Tables.BRONZE_TRANSACTIONS, eventTime, "ingested_at"},
+      {Tables.SILVER_TRANSACTIONS, eventTime, "last_updated_at"},
+      {Tables.GOLD_FCT_TRANSACTIONS, eventTime, null},
     };
     out.println("Freshness:");
     for (String[] c : checks) {
@@ -145,7 +146,7 @@ final class StatusCommand extends LakehouseCommand {
 
   private Object lag(SparkSession spark, LakehouseConfig config, PrintWriter out) throws Exception {
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
-    if (!KafkaServices.reachable(bootstrap)) {
+    if (!KafkaTopics.reachable(bootstrap)) {
       out.printf("%nStream lag: unknown, Kafka is not reachable at %s%s.%n", bootstrap,
           config.boolValue(Settings.KAFKA_EMBEDDED) ? " (the embedded broker runs only inside lakehouse commands)" : "");
       if (!config.boolValue(Settings.KAFKA_EMBEDDED)) {
@@ -164,7 +165,7 @@ final class StatusCommand extends LakehouseCommand {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000))) {
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      for (var d : admin.describeTopics(Topics.ALL).allTopicNames().get(15, TimeUnit.SECONDS).values()) {
+      for (var d : admin.describeTopics(Topic.names()).allTopicNames().get(15, TimeUnit.SECONDS).values()) {
         d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
       }
       admin.listOffsets(request).all().get(15, TimeUnit.SECONDS).forEach((tp, info) ->

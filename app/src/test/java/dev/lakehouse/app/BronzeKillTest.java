@@ -7,13 +7,13 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class BronzeKillTest {
       EventGenerator generator =
           new EventGenerator(GeneratorOptions.from(config, 30_000, 10, 3L, LocalDate.of(2026, 9, 30)));
       GenerationReport report = generator.plan();
-      KafkaServices.ensureTopics(bootstrap, 3);
+      KafkaTopics.ensureTopics(bootstrap, 3);
       try (EventProducer producer = new EventProducer(bootstrap)) {
         producer.sendAll(generator.messages(), n -> { });
       }
@@ -68,10 +68,10 @@ class BronzeKillTest {
 
       SparkSession spark = TestLake.spark(config);
       try {
-        for (String topic : Topics.ALL) {
-          assertThat(spark.table(Tables.bronzeTableFor(topic)).count()).as(topic).isEqualTo(report.topic(topic).valid());
+        for (String topic : Topic.names()) {
+          assertThat(spark.table(Topic.of(topic).bronzeTable()).count()).as(topic).isEqualTo(report.topic(topic).valid());
         }
-        long malformed = Topics.ALL.stream().mapToLong(t -> report.topic(t).malformedTotal()).sum();
+        long malformed = Topic.names().stream().mapToLong(t -> report.topic(t).malformedTotal()).sum();
         assertThat(spark.table(Tables.BRONZE_DEAD_LETTERS).count()).isEqualTo(malformed);
         assertThat(spark.sql("SELECT count(*) FROM (" + landed() + ") GROUP BY kafka_topic, kafka_partition, kafka_offset HAVING count(*) > 1").count())
             .as("messages landed twice").isZero();
@@ -89,8 +89,8 @@ class BronzeKillTest {
 
   private static String landed() {
     List<String> parts = new ArrayList<>();
-    for (String topic : Topics.ALL) {
-      parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.bronzeTableFor(topic));
+    for (String topic : Topic.names()) {
+      parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Topic.of(topic).bronzeTable());
     }
     parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.BRONZE_DEAD_LETTERS + " WHERE replayed_at IS NULL");
     return String.join(" UNION ALL ", parts);

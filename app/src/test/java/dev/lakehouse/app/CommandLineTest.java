@@ -4,7 +4,7 @@ import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.services.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"demo", "generate", "ingest", "bronze", "silver", "gold", "backfill", "export", "statement",
-      "dead-letters", "sql", "services", "config", "status", "maintain", "dq-gate", "bench"})
+      "dead-letters", "sql", "services", "config", "status", "maintain", "dq-gate"})
   void everySubcommandHasHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
     assertThat(run.exitCode()).isZero();

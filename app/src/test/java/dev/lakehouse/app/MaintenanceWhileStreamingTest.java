@@ -8,14 +8,14 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.gold.LakeMaintenance;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.ops.LakeMaintenance;
+import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.OutgoingMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +62,7 @@ class MaintenanceWhileStreamingTest {
     List<OutgoingMessage> messages = new ArrayList<>();
     generator.messages().forEach(messages::add);
     int half = messages.size() / 2;
-    KafkaServices.ensureTopics(kafka.bootstrapServers(), 3);
+    KafkaTopics.ensureTopics(kafka.bootstrapServers(), 3);
     try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
       messages.subList(0, half).forEach(producer::send);
     }
@@ -118,8 +118,8 @@ class MaintenanceWhileStreamingTest {
 
     assertThat(consumed()).isEqualTo(report.totalMessages());
     long landed = 0;
-    for (String topic : Topics.ALL) {
-      String table = Tables.bronzeTableFor(topic);
+    for (String topic : Topic.names()) {
+      String table = Topic.of(topic).bronzeTable();
       long rows = spark.sql("SELECT count(*) FROM " + table).first().getLong(0);
       long distinct = spark.sql("SELECT count(DISTINCT kafka_partition, kafka_offset) FROM " + table).first().getLong(0);
       assertThat(rows).as(topic + " rows").isEqualTo(report.topic(topic).valid()).isEqualTo(distinct);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.TestLake;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.services.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.TestLake;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.services.EmbeddedKafka;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +78,28 @@ class SparkSubmitIT {
     } finally {
       spark.stop();
     }
+  }
+
+  @Test
+  void theJobsJarCarriesNoEmbeddedServicesAndSaysSoWhenABrokerIsMissing() throws Exception {
+    try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(TARGET.resolve("lakehouse-jobs.jar").toFile())) {
+      List<String> names = jar.stream().map(java.util.zip.ZipEntry::getName).toList();
+      assertThat(names).contains("dev/lakehouse/app/Lakehouse.class", "dev/lakehouse/contract/Topic.class");
+      assertThat(names)
+          .as("no embedded services, broker, PostgreSQL server or benchmark in the jobs jar")
+          .noneMatch(n -> n.startsWith("dev/lakehouse/services/")
+              || n.startsWith("dev/lakehouse/bench/")
+              || n.startsWith("kafka/server/")
+              || n.startsWith("org/apache/kafka/raft/")
+              || n.startsWith("org/apache/kafka/metadata/")
+              || n.startsWith("io/zonky/"));
+    }
+    // A broker nobody runs, with kafka.embedded left true: a clear message instead of a missing class.
+    String[] nowhere = {"--data-dir", dataDir.resolve("nowhere").toString(), "--conf",
+        "kafka.bootstrap-servers=localhost:" + EmbeddedKafka.freePort()};
+    Submission bronze = submit(concat(nowhere, "bronze", "--available-now"));
+    assertThat(bronze.exitCode).as(bronze.output).isEqualTo(1);
+    assertThat(bronze.output).contains("has no embedded services").doesNotContain("NoClassDefFoundError");
   }
 
   record Submission(int exitCode, String output) {

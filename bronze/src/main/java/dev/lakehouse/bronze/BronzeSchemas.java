@@ -1,8 +1,7 @@
 package dev.lakehouse.bronze;
 
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EventContract;
-import dev.lakehouse.ingest.FieldSpec;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.FieldSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;
@@ -34,7 +33,7 @@ public final class BronzeSchemas {
     fields.add(DataTypes.createStructField("raw_value", DataTypes.BinaryType, true));
     fields.add(DataTypes.createStructField("raw_text", DataTypes.StringType, true));
     fields.add(DataTypes.createStructField("extra_fields", DataTypes.StringType, true));
-    for (String topic : Topics.ALL) {
+    for (String topic : Topic.names()) {
       fields.add(DataTypes.createStructField(topic, contractStruct(topic), true));
     }
     PARSED = DataTypes.createStructType(fields);
@@ -45,7 +44,7 @@ public final class BronzeSchemas {
   /** The typed struct of a topic's event as the contract defines it. */
   public static StructType contractStruct(String topic) {
     List<StructField> fields = new ArrayList<>();
-    for (FieldSpec spec : EventContract.fields(topic)) {
+    for (FieldSpec spec : Topic.of(topic).fields()) {
       fields.add(DataTypes.createStructField(spec.name(), sparkType(spec), !spec.required()));
     }
     return DataTypes.createStructType(fields);

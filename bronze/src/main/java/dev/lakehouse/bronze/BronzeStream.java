@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +95,7 @@ public final class BronzeStream {
     this.config = config;
     this.options = options;
     this.checkpoint = config.path(Settings.BRONZE_CHECKPOINT_DIR);
-    for (String topic : Topics.ALL) {
+    for (String topic : Topic.names()) {
       bronzeRows.put(topic, 0L);
     }
   }
@@ -108,7 +108,7 @@ public final class BronzeStream {
   private BronzeResult run() {
     prepareCheckpoint();
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
-    KafkaServices.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
+    KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
     BronzeTables.createIfMissing(spark);
     loadLastOffsets();
     boolean failOnDataLoss = config.boolValue(Settings.BRONZE_FAIL_ON_DATA_LOSS) && !options.allowDataLoss();
@@ -117,7 +117,7 @@ public final class BronzeStream {
             .readStream()
             .format("kafka")
             .option("kafka.bootstrap.servers", bootstrap)
-            .option("subscribe", String.join(",", Topics.ALL))
+            .option("subscribe", String.join(",", Topic.names()))
             .option("startingOffsets", "earliest")
             .option("failOnDataLoss", Boolean.toString(failOnDataLoss))
             .option("maxOffsetsPerTrigger", config.get(Settings.BRONZE_MAX_EVENTS_PER_BATCH))
@@ -262,10 +262,10 @@ public final class BronzeStream {
         batchDead += r.getLong(6);
       }
       boolean replay = false;
-      for (String topic : Topics.ALL) {
+      for (String topic : Topic.names()) {
         if (validPerTopic.getOrDefault(topic, 0L) > 0) {
           replay |= !CommitGuard.appendOnce(
-              session, Tables.bronzeTableFor(topic), MessageParsing.valid(parsed, topic, ingestedAt), qid, batchId);
+              session, Topic.of(topic).bronzeTable(), MessageParsing.valid(parsed, topic, ingestedAt), qid, batchId);
         }
       }
       Map<String, Long> reasons = new TreeMap<>();

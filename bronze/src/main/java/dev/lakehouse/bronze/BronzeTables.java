@@ -2,9 +2,9 @@ package dev.lakehouse.bronze;
 
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EventContract;
-import dev.lakehouse.ingest.FieldSpec;
+import dev.lakehouse.ops.OpsTables;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.FieldSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +21,7 @@ public final class BronzeTables {
 
   public static void createIfMissing(SparkSession spark) {
     LakehouseSpark.createNamespaces(spark, Tables.BRONZE, Tables.OPS);
-    for (String topic : Topics.ALL) {
+    for (Topic topic : Topic.values()) {
       spark.sql(topicTableDdl(topic));
     }
     spark.sql(
@@ -40,24 +40,12 @@ public final class BronzeTables {
     if (!java.util.Arrays.asList(spark.table(Tables.qualified(Tables.BRONZE_DEAD_LETTERS)).columns()).contains("replayed_at")) {
       spark.sql("ALTER TABLE " + Tables.BRONZE_DEAD_LETTERS + " ADD COLUMN replayed_at TIMESTAMP");
     }
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS " + Tables.OPS_STREAM_BATCHES + " ("
-            + " query_id STRING, batch_id BIGINT,"
-            + " kafka_topic STRING, kafka_partition INT,"
-            + " start_offset BIGINT COMMENT 'first offset read, inclusive',"
-            + " end_offset BIGINT COMMENT 'last offset read, inclusive',"
-            + " consumed BIGINT, bronze_rows BIGINT, dead_letters BIGINT,"
-            + " lost_from_offset BIGINT COMMENT 'first offset deleted from Kafka before it was read',"
-            + " lost_to_offset BIGINT COMMENT 'last offset deleted from Kafka before it was read',"
-            + " committed_at TIMESTAMP)"
-            + " USING iceberg"
-            + " COMMENT 'One row per bronze stream micro-batch and Kafka topic-partition it read.' "
-            + PROPERTIES);
+    OpsTables.createIfMissing(spark);
   }
 
-  static String topicTableDdl(String topic) {
+  static String topicTableDdl(Topic topic) {
     List<String> columns = new ArrayList<>();
-    for (FieldSpec spec : EventContract.fields(topic)) {
+    for (FieldSpec spec : topic.fields()) {
       columns.add(spec.name() + " " + BronzeSchemas.sparkType(spec).sql());
     }
     columns.add("schema_version INT");
@@ -68,16 +56,9 @@ public final class BronzeTables {
     columns.add("kafka_ts TIMESTAMP");
     columns.add("kafka_key STRING");
     columns.add("ingested_at TIMESTAMP");
-    String grain =
-        switch (topic) {
-          case Topics.TRANSACTIONS -> "One row per delivered transaction lifecycle event (redeliveries included).";
-          case Topics.CUSTOMERS -> "One row per delivered customer profile message.";
-          case Topics.ACCOUNTS -> "One row per delivered account state message.";
-          default -> "One row per delivered merchant profile message.";
-        };
-    return "CREATE TABLE IF NOT EXISTS " + Tables.bronzeTableFor(topic) + " ("
+    return "CREATE TABLE IF NOT EXISTS " + topic.bronzeTable() + " ("
         + String.join(", ", columns)
-        + ") USING iceberg PARTITIONED BY (days(" + EventContract.partitionField(topic) + "))"
-        + " COMMENT '" + grain + "' " + PROPERTIES;
+        + ") USING iceberg PARTITIONED BY (" + topic.partitionTransform() + ")"
+        + " COMMENT '" + topic.bronzeGrain() + "' " + PROPERTIES;
   }
 }

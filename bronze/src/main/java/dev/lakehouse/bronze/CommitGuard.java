@@ -1,6 +1,7 @@
 package dev.lakehouse.bronze;
 
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.ops.SnapshotStamp;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.spark.sql.Dataset;
@@ -14,9 +15,6 @@ import org.apache.spark.sql.SparkSession;
  * and writes only the rest.
  */
 final class CommitGuard {
-  static final String QUERY_ID = "lakehouse.stream-query-id";
-  static final String BATCH_ID = "lakehouse.stream-batch-id";
-
   private CommitGuard() {}
 
   /** Appends rows unless this (query, batch) is already in the table; returns true if it wrote. */
@@ -26,8 +24,8 @@ final class CommitGuard {
     }
     try {
       rows.writeTo(Tables.qualified(table))
-          .option("snapshot-property." + QUERY_ID, queryId)
-          .option("snapshot-property." + BATCH_ID, Long.toString(batchId))
+          .option(SnapshotStamp.writeOption(SnapshotStamp.QUERY_ID), queryId)
+          .option(SnapshotStamp.writeOption(SnapshotStamp.BATCH_ID), Long.toString(batchId))
           .append();
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Table " + table + " disappeared while the stream was writing to it.", e);
@@ -43,8 +41,8 @@ final class CommitGuard {
     Table iceberg = load(spark, table);
     Snapshot s = iceberg.currentSnapshot();
     while (s != null) {
-      if (queryId.equals(s.summary().get(QUERY_ID))) {
-        return Long.parseLong(s.summary().get(BATCH_ID)) >= batchId;
+      if (queryId.equals(s.summary().get(SnapshotStamp.QUERY_ID))) {
+        return Long.parseLong(s.summary().get(SnapshotStamp.BATCH_ID)) >= batchId;
       }
       s = s.parentId() == null ? null : iceberg.snapshot(s.parentId());
     }

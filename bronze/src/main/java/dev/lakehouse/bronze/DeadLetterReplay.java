@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.Topics;
+import dev.lakehouse.contract.Topic;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -74,14 +74,14 @@ public final class DeadLetterReplay {
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Map<String, Long> replayed = new TreeMap<>();
-        for (String topic : Topics.ALL) {
+        for (String topic : Topic.names()) {
           Dataset<Row> valid = MessageParsing.valid(parsed, topic, now);
           long n = valid.count();
           if (n == 0) {
             continue;
           }
           valid.createOrReplaceTempView("replay_source");
-          spark.sql("MERGE INTO " + Tables.qualified(Tables.bronzeTableFor(topic)) + " t USING replay_source s"
+          spark.sql("MERGE INTO " + Tables.qualified(Topic.of(topic).bronzeTable()) + " t USING replay_source s"
               + " ON t.kafka_topic = s.kafka_topic AND t.kafka_partition = s.kafka_partition"
               + " AND t.kafka_offset = s.kafka_offset WHEN NOT MATCHED THEN INSERT *");
           replayed.put(topic, n);

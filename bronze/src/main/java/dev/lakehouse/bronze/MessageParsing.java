@@ -1,6 +1,8 @@
 package dev.lakehouse.bronze;
 
-import dev.lakehouse.common.Topics;
+import dev.lakehouse.contract.ParsedMessage;
+import dev.lakehouse.contract.ContractParser;
+import dev.lakehouse.contract.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -94,7 +96,7 @@ final class MessageParsing {
       out[9] = parsed.rawText();
     } else {
       out[10] = parsed.extraFields();
-      out[11 + Topics.ALL.indexOf(topic)] = RowFactory.create(parsed.values());
+      out[11 + Topic.names().indexOf(topic)] = RowFactory.create(parsed.values());
     }
     return RowFactory.create(out);
   }

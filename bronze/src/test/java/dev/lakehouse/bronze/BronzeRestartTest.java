@@ -7,12 +7,12 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ class BronzeRestartTest {
     EventGenerator generator =
         new EventGenerator(GeneratorOptions.from(config, 4_000, 8, 11L, LocalDate.of(2026, 10, 20)).withRates(0.02, 0.02));
     generator.plan();
-    KafkaServices.ensureTopics(kafka.bootstrapServers(), 3);
+    KafkaTopics.ensureTopics(kafka.bootstrapServers(), 3);
     try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
       producer.sendAll(generator.messages(), n -> { });
     }
@@ -76,8 +76,8 @@ class BronzeRestartTest {
 
   private static Map<String, Long> tableCounts() {
     Map<String, Long> counts = new HashMap<>();
-    for (String topic : Topics.ALL) {
-      counts.put(topic, spark.table(Tables.bronzeTableFor(topic)).count());
+    for (String topic : Topic.names()) {
+      counts.put(topic, spark.table(Topic.of(topic).bronzeTable()).count());
     }
     counts.put("dead_letters", spark.table(Tables.BRONZE_DEAD_LETTERS).count());
     return counts;
@@ -118,7 +118,7 @@ class BronzeRestartTest {
   @Test
   @Order(2)
   void deletedOffsetsStopTheStreamUnlessDataLossIsAllowed() throws Exception {
-    TopicPartition tp = new TopicPartition(Topics.TRANSACTIONS, 0);
+    TopicPartition tp = new TopicPartition(Topic.TRANSACTIONS.topicName(), 0);
     long readUpTo = spark.sql("SELECT max(end_offset) FROM " + Tables.OPS_STREAM_BATCHES
         + " WHERE kafka_topic = 'transactions' AND kafka_partition = 0").first().getLong(0);
     // 30 new messages on partition 0; then retention deletes the first 10 before bronze reads them.

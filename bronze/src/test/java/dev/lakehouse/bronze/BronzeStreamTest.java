@@ -6,14 +6,14 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
-import dev.lakehouse.common.Topics;
-import dev.lakehouse.ingest.DeadLetterReason;
-import dev.lakehouse.ingest.EmbeddedKafka;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.DeadLetterReason;
+import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.ingest.KafkaServices;
+import dev.lakehouse.contract.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -58,7 +58,7 @@ class BronzeStreamTest {
         GeneratorOptions.from(config, 8_000, 12, 7L, LocalDate.of(2026, 11, 1)).withRates(0.03, 0.03);
     EventGenerator generator = new EventGenerator(options);
     report = generator.plan();
-    KafkaServices.ensureTopics(kafka.bootstrapServers(), 3);
+    KafkaTopics.ensureTopics(kafka.bootstrapServers(), 3);
     try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
       producer.sendAll(generator.messages(), n -> { });
     }
@@ -73,8 +73,8 @@ class BronzeStreamTest {
 
   @Test
   void bronzeRowsPerTopicEqualWhatTheGeneratorProduced() {
-    for (String topic : Topics.ALL) {
-      long rows = spark.table(Tables.bronzeTableFor(topic)).count();
+    for (String topic : Topic.names()) {
+      long rows = spark.table(Topic.of(topic).bronzeTable()).count();
       assertThat(rows).as(topic).isEqualTo(report.topic(topic).valid()).isPositive();
       assertThat(result.bronzeRows().get(topic)).isEqualTo(rows);
     }
@@ -85,7 +85,7 @@ class BronzeStreamTest {
   @Test
   void everyMalformedMessageIsADeadLetterWithTheRightReason() {
     Map<String, Long> expected = new HashMap<>();
-    for (String topic : Topics.ALL) {
+    for (String topic : Topic.names()) {
       report.topic(topic).malformed().forEach((reason, n) -> expected.put(topic + "/" + reason.name(), n));
     }
     Map<String, Long> actual = new HashMap<>();
@@ -94,7 +94,7 @@ class BronzeStreamTest {
     }
     assertThat(actual).isEqualTo(expected);
     // Every reason code of the contract was exercised on the transactions topic.
-    assertThat(report.topic(Topics.TRANSACTIONS).malformed().keySet()).containsExactlyInAnyOrder(DeadLetterReason.values());
+    assertThat(report.topic(Topic.TRANSACTIONS.topicName()).malformed().keySet()).containsExactlyInAnyOrder(DeadLetterReason.values());
   }
 
   @Test
@@ -114,7 +114,7 @@ class BronzeStreamTest {
   void unknownFieldsAreKeptInExtraFields() {
     long withExtras = spark.sql("SELECT count(*) FROM " + Tables.BRONZE_TRANSACTIONS
         + " WHERE extra_fields LIKE '%risk_score%'").first().getLong(0);
-    assertThat(withExtras).isEqualTo(report.topic(Topics.TRANSACTIONS).withExtraFields()).isPositive();
+    assertThat(withExtras).isEqualTo(report.topic(Topic.TRANSACTIONS.topicName()).withExtraFields()).isPositive();
   }
 
   @Test
@@ -169,8 +169,8 @@ class BronzeStreamTest {
   @Test
   @Order(Integer.MAX_VALUE) // changes bronze, so it runs last
   void oversizedDeadLettersAreReplayedExactlyOnceAfterTheLimitIsRaised() {
-    long oversized = Topics.ALL.stream().mapToLong(t -> report.topic(t).malformed().getOrDefault(DeadLetterReason.OVERSIZED, 0L)).sum();
-    long oversizedTxn = report.topic(Topics.TRANSACTIONS).malformed().get(DeadLetterReason.OVERSIZED);
+    long oversized = Topic.names().stream().mapToLong(t -> report.topic(t).malformed().getOrDefault(DeadLetterReason.OVERSIZED, 0L)).sum();
+    long oversizedTxn = report.topic(Topic.TRANSACTIONS.topicName()).malformed().get(DeadLetterReason.OVERSIZED);
     long before = spark.table(Tables.BRONZE_TRANSACTIONS).count();
     LakehouseConfig raised = TestLake.config(dataDir, Settings.BRONZE_MAX_MESSAGE_KB + "=256");
 

@@ -3,7 +3,7 @@ package dev.lakehouse.bronze;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.Topics;
+import dev.lakehouse.contract.Topic;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,8 +14,8 @@ final class LedgerChecks {
 
   static String landedUnion() {
     StringBuilder sql = new StringBuilder();
-    for (String topic : Topics.ALL) {
-      sql.append("SELECT kafka_topic, kafka_partition, kafka_offset FROM ").append(Tables.bronzeTableFor(topic)).append(" UNION ALL ");
+    for (String topic : Topic.names()) {
+      sql.append("SELECT kafka_topic, kafka_partition, kafka_offset FROM ").append(Topic.of(topic).bronzeTable()).append(" UNION ALL ");
     }
     // A replayed dead letter lives on in bronze; the dead-letter row keeps its history with replayed_at.
     return sql.append("SELECT kafka_topic, kafka_partition, kafka_offset FROM ").append(Tables.BRONZE_DEAD_LETTERS)

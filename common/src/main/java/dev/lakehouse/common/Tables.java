@@ -1,43 +1,60 @@
 package dev.lakehouse.common;
 
+import dev.lakehouse.contract.Topic;
+
 /**
  * Table names, as seen from Spark SQL through the lakehouse's default catalog. The name says layer and
- * grain; each table's grain is written in the README.
+ * grain; each table's grain is written in its table comment and in the README.
  */
 public final class Tables {
   /** The Iceberg catalog, registered as Spark's default catalog. */
   public static final String CATALOG = "lakehouse";
 
   public static final String BRONZE = "bronze";
+  public static final String SILVER = "silver";
+  public static final String GOLD = "gold";
   public static final String OPS = "ops";
 
-  /** One row per delivered transaction lifecycle event (redeliveries included). */
-  public static final String BRONZE_TRANSACTIONS = "bronze.transactions";
-  /** One row per delivered customer profile message. */
-  public static final String BRONZE_CUSTOMERS = "bronze.customers";
-  /** One row per delivered account state message. */
-  public static final String BRONZE_ACCOUNTS = "bronze.accounts";
-  /** One row per delivered merchant profile message. */
-  public static final String BRONZE_MERCHANTS = "bronze.merchants";
+  public static final String BRONZE_TRANSACTIONS = Topic.TRANSACTIONS.bronzeTable();
+  public static final String BRONZE_CUSTOMERS = Topic.CUSTOMERS.bronzeTable();
+  public static final String BRONZE_ACCOUNTS = Topic.ACCOUNTS.bronzeTable();
+  public static final String BRONZE_MERCHANTS = Topic.MERCHANTS.bronzeTable();
+
   /** One row per Kafka message that broke the contract. */
   public static final String BRONZE_DEAD_LETTERS = "bronze.dead_letters";
-  public static final String SILVER = "silver";
-  /** One row per transaction_id in its current legal state. */
-  public static final String SILVER_TRANSACTIONS = "silver.transactions";
-  /** One row per customer_id, latest by updated_at, PII masked or keyed-hashed. */
-  public static final String SILVER_CUSTOMERS = "silver.customers";
-  /** One row per account_id, latest by updated_at. */
-  public static final String SILVER_ACCOUNTS = "silver.accounts";
-  /** One row per merchant_id, latest by updated_at. */
-  public static final String SILVER_MERCHANTS = "silver.merchants";
+
+  public static final String SILVER_TRANSACTIONS = Topic.TRANSACTIONS.silverTable();
+  public static final String SILVER_CUSTOMERS = Topic.CUSTOMERS.silverTable();
+  public static final String SILVER_ACCOUNTS = Topic.ACCOUNTS.silverTable();
+  public static final String SILVER_MERCHANTS = Topic.MERCHANTS.silverTable();
+
   /** One row per (rule, source message) a validation rule sent away. */
   public static final String SILVER_QUARANTINE = "silver.quarantine";
+
+  public static final String GOLD_DIM_DATE = "gold.dim_date";
+  public static final String GOLD_DIM_CUSTOMER = "gold.dim_customer";
+  public static final String GOLD_DIM_ACCOUNT = "gold.dim_account";
+  public static final String GOLD_DIM_MERCHANT = "gold.dim_merchant";
+  public static final String GOLD_FCT_TRANSACTIONS = "gold.fct_transactions";
+  public static final String GOLD_FCT_DAILY_ACCOUNT_BALANCE = "gold.fct_daily_account_balance";
+  public static final String GOLD_CUSTOMER_MONTHLY = "gold.customer_monthly";
+  public static final String GOLD_DAILY_REVENUE_SUMMARY = "gold.daily_revenue_summary";
+  public static final String GOLD_MONTHLY_STATEMENT = "gold.monthly_statement";
+  public static final String GOLD_CUSTOMERS_IN_RED = "gold.customers_in_red";
+  public static final String GOLD_HIGH_ACTIVITY_CUSTOMERS = "gold.high_activity_customers";
+  public static final String GOLD_MONTHLY_KPIS = "gold.monthly_kpis";
+  public static final String GOLD_CUSTOMERS_PER_TIER = "gold.customers_per_tier";
+  public static final String GOLD_MONTHLY_TRANSACTION_TREND = "gold.monthly_transaction_trend";
+
   /** One row per run of a batch job, failed runs included. */
   public static final String OPS_RUNS = "ops.runs";
+
   /** One row per run and rule. */
   public static final String OPS_DQ_RESULTS = "ops.dq_results";
+
   /** One row per bronze message that arrived after its date left the lookback window. */
   public static final String OPS_LATE_ARRIVALS = "ops.late_arrivals";
+
   /** One row per stream micro-batch and Kafka topic-partition it read. */
   public static final String OPS_STREAM_BATCHES = "ops.stream_batches";
 
@@ -46,10 +63,5 @@ public final class Tables {
   /** The name with the catalog in front, which spares Spark a failed catalog lookup. */
   public static String qualified(String table) {
     return CATALOG + "." + table;
-  }
-
-  /** The bronze table a topic lands in. */
-  public static String bronzeTableFor(String topic) {
-    return BRONZE + "." + topic;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakehouse.gold;
 
+import dev.lakehouse.common.Tables;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,6 +77,6 @@ final class GoldFacts {
             + " LEFT JOIN before b ON b.account_key = a.account_key"
             + " LEFT JOIN daily x ON x.account_key = a.account_key AND x.event_date = d.d"
             + ") WHERE balance_date >= greatest(coalesce(opened, first_day), first_day)");
-    return GoldJob.overwrite(rows, GoldTables.FCT_DAILY_ACCOUNT_BALANCE, "balance_date BETWEEN " + s + " AND " + e);
+    return GoldJob.overwrite(rows, Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE, "balance_date BETWEEN " + s + " AND " + e);
   }
 }

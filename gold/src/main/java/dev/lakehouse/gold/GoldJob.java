@@ -7,7 +7,8 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.silver.RunLedger;
+import dev.lakehouse.ops.RunLedger;
+import dev.lakehouse.ops.RunRecord;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -112,28 +113,28 @@ public final class GoldJob {
   private GoldResult build() {
     GoldDimensions.refresh(spark, start, end);
     String fee = new FeeSchedule(config.get(Settings.GOLD_FEE_SCHEDULE)).sql();
-    written.put(GoldTables.FCT_TRANSACTIONS, GoldFacts.mergeTransactions(spark, fee, start, end));
+    written.put(Tables.GOLD_FCT_TRANSACTIONS, GoldFacts.mergeTransactions(spark, fee, start, end));
 
     LocalDate rangeEnd = end;
-    Row last = spark.sql("SELECT max(balance_date) FROM " + GoldTables.FCT_DAILY_ACCOUNT_BALANCE).first();
+    Row last = spark.sql("SELECT max(balance_date) FROM " + Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE).first();
     if (!last.isNullAt(0) && last.getDate(0).toLocalDate().isAfter(rangeEnd)) {
       rangeEnd = last.getDate(0).toLocalDate();
     }
-    written.put(GoldTables.FCT_DAILY_ACCOUNT_BALANCE, GoldFacts.rebuildBalances(spark, start, rangeEnd));
-    written.put(GoldTables.DAILY_REVENUE_SUMMARY, GoldMarts.dailyRevenue(spark, start, end));
+    written.put(Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE, GoldFacts.rebuildBalances(spark, start, rangeEnd));
+    written.put(Tables.GOLD_DAILY_REVENUE_SUMMARY, GoldMarts.dailyRevenue(spark, start, end));
 
     LocalDate firstMonth = start.withDayOfMonth(1);
     LocalDate lastMonth = rangeEnd.withDayOfMonth(1);
     Map<String, BigDecimal> tiers = amounts(Settings.GOLD_TIER_THRESHOLDS);
     Map<String, BigDecimal> activity = amounts(Settings.GOLD_ACTIVITY_THRESHOLDS);
-    written.put(GoldTables.MONTHLY_STATEMENT, GoldMarts.monthlyStatements(spark, firstMonth, lastMonth));
-    written.put(GoldTables.CUSTOMER_MONTHLY, GoldMarts.customerMonthly(spark, firstMonth, lastMonth, tiers, activity));
-    written.put(GoldTables.CUSTOMERS_IN_RED, GoldMarts.streaks(spark, GoldTables.CUSTOMERS_IN_RED, "is_in_red", firstMonth, lastMonth));
-    written.put(GoldTables.HIGH_ACTIVITY_CUSTOMERS,
-        GoldMarts.streaks(spark, GoldTables.HIGH_ACTIVITY_CUSTOMERS, "is_high_activity", firstMonth, lastMonth));
-    written.put(GoldTables.MONTHLY_KPIS, GoldMarts.monthlyKpis(spark, firstMonth, lastMonth));
-    written.put(GoldTables.CUSTOMERS_PER_TIER, GoldMarts.customersPerTier(spark, firstMonth, lastMonth));
-    written.put(GoldTables.MONTHLY_TRANSACTION_TREND, GoldMarts.transactionTrend(spark, firstMonth, lastMonth));
+    written.put(Tables.GOLD_MONTHLY_STATEMENT, GoldMarts.monthlyStatements(spark, firstMonth, lastMonth));
+    written.put(Tables.GOLD_CUSTOMER_MONTHLY, GoldMarts.customerMonthly(spark, firstMonth, lastMonth, tiers, activity));
+    written.put(Tables.GOLD_CUSTOMERS_IN_RED, GoldMarts.streaks(spark, Tables.GOLD_CUSTOMERS_IN_RED, "is_in_red", firstMonth, lastMonth));
+    written.put(Tables.GOLD_HIGH_ACTIVITY_CUSTOMERS,
+        GoldMarts.streaks(spark, Tables.GOLD_HIGH_ACTIVITY_CUSTOMERS, "is_high_activity", firstMonth, lastMonth));
+    written.put(Tables.GOLD_MONTHLY_KPIS, GoldMarts.monthlyKpis(spark, firstMonth, lastMonth));
+    written.put(Tables.GOLD_CUSTOMERS_PER_TIER, GoldMarts.customersPerTier(spark, firstMonth, lastMonth));
+    written.put(Tables.GOLD_MONTHLY_TRANSACTION_TREND, GoldMarts.transactionTrend(spark, firstMonth, lastMonth));
     return new GoldResult(runId, "SUCCESS", start, end, rangeEnd, written);
   }
 
@@ -189,9 +190,20 @@ public final class GoldJob {
       }
     }
     long rows = written.values().stream().mapToLong(Long::longValue).sum();
-    RunLedger.append(spark, new RunLedger.Entry(runId, JOB, mode, businessDate, start, end,
-        "{\"window_start\":\"" + start + "\",\"window_end\":\"" + end + "\",\"mode\":\"" + mode + "\"}", status,
-        startedAt, now(), 0, rows, 0, 0, 0, inputs, Map.of(), outputs, false, false, null, error));
+    RunLedger.append(
+        spark,
+        RunRecord.builder(runId, JOB, mode)
+            .businessDate(businessDate)
+            .window(start, end)
+            .parameters(
+                "{\"window_start\":\"" + start + "\",\"window_end\":\"" + end + "\",\"mode\":\"" + mode + "\"}")
+            .status(status)
+            .startedAt(startedAt)
+            .counts(new RunRecord.Counts(0, rows, 0, 0, 0))
+            .inputSnapshots(inputs)
+            .outputSnapshots(outputs)
+            .error(error)
+            .build());
   }
 
   private long snapshot(String table) {

@@ -1,5 +1,6 @@
 package dev.lakehouse.gold;
 
+import dev.lakehouse.common.Tables;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class GoldMarts {
             + " count_if(status = 'FAILED') / count(*) AS failure_rate"
             + " FROM lakehouse.gold.fct_transactions WHERE event_date BETWEEN " + d(start) + " AND " + d(end)
             + " GROUP BY 1, 2, 3"),
-        GoldTables.DAILY_REVENUE_SUMMARY, "summary_date BETWEEN " + d(start) + " AND " + d(end));
+        Tables.GOLD_DAILY_REVENUE_SUMMARY, "summary_date BETWEEN " + d(start) + " AND " + d(end));
   }
 
   private static String months(LocalDate first, LocalDate last) {
@@ -48,7 +49,7 @@ final class GoldMarts {
             + "  coalesce(max(f.transaction_count), 0) AS transaction_count"
             + " FROM b LEFT JOIN f ON f.account_key = b.account_key AND f.month_start = b.month_start"
             + " GROUP BY 1, 2, 3"),
-        GoldTables.MONTHLY_STATEMENT, months(first, last));
+        Tables.GOLD_MONTHLY_STATEMENT, months(first, last));
   }
 
   /**
@@ -81,12 +82,12 @@ final class GoldMarts {
             + "   OR coalesce(a.i, 0) > " + activity.get("investments") + ") AS is_high_activity"
             + " FROM avg3 c LEFT JOIN act a ON a.customer_id = c.customer_id AND a.m = c.m"
             + " WHERE c.m >= " + d(first)),
-        GoldTables.CUSTOMER_MONTHLY, months(first, last));
+        Tables.GOLD_CUSTOMER_MONTHLY, months(first, last));
   }
 
   /** Customers whose flag held for 3 or more consecutive months, as of each month (gaps and islands). */
   static long streaks(SparkSession spark, String table, String flag, LocalDate first, LocalDate last) {
-    String extra = table.equals(GoldTables.CUSTOMERS_IN_RED)
+    String extra = table.equals(Tables.GOLD_CUSTOMERS_IN_RED)
         ? "month_end_balance_inr" : "withdrawals_inr, loans_inr, investments_inr";
     return GoldJob.overwrite(spark.sql(
         "WITH x AS (SELECT *, year(month_start) * 12 + month(month_start) AS idx FROM lakehouse.gold.customer_monthly"
@@ -121,14 +122,14 @@ final class GoldMarts {
             + "  coalesce(f.active_customers, 0) AS active_customers"
             + "  FROM months m LEFT JOIN f ON f.month_start = m.month_start LEFT JOIN n ON n.month_start = m.month_start)"
             + " SELECT * FROM (SELECT *" + growth + " FROM k) WHERE month_start >= " + d(first)),
-        GoldTables.MONTHLY_KPIS, months(first, last));
+        Tables.GOLD_MONTHLY_KPIS, months(first, last));
   }
 
   static long customersPerTier(SparkSession spark, LocalDate first, LocalDate last) {
     return GoldJob.overwrite(spark.sql(
         "SELECT month_start, tier, count(*) AS customer_count FROM lakehouse.gold.customer_monthly WHERE "
             + months(first, last) + " GROUP BY 1, 2"),
-        GoldTables.CUSTOMERS_PER_TIER, months(first, last));
+        Tables.GOLD_CUSTOMERS_PER_TIER, months(first, last));
   }
 
   static long transactionTrend(SparkSession spark, LocalDate first, LocalDate last) {
@@ -138,6 +139,6 @@ final class GoldMarts {
             + " coalesce(sum(CASE WHEN status = 'SUCCESS' THEN amount_inr END), 0) AS volume_inr"
             + " FROM lakehouse.gold.fct_transactions WHERE event_date >= " + d(first)
             + " AND event_date < add_months(" + d(last) + ", 1) GROUP BY 1, 2"),
-        GoldTables.MONTHLY_TRANSACTION_TREND, months(first, last));
+        Tables.GOLD_MONTHLY_TRANSACTION_TREND, months(first, last));
   }
 }

@@ -1,24 +1,11 @@
 package dev.lakehouse.gold;
 
 import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.common.Tables;
 import org.apache.spark.sql.SparkSession;
 
 /** The gold star schema and marts; each table's grain is in its comment and in the README. */
 public final class GoldTables {
-  public static final String DIM_DATE = "gold.dim_date";
-  public static final String DIM_CUSTOMER = "gold.dim_customer";
-  public static final String DIM_ACCOUNT = "gold.dim_account";
-  public static final String DIM_MERCHANT = "gold.dim_merchant";
-  public static final String FCT_TRANSACTIONS = "gold.fct_transactions";
-  public static final String FCT_DAILY_ACCOUNT_BALANCE = "gold.fct_daily_account_balance";
-  public static final String CUSTOMER_MONTHLY = "gold.customer_monthly";
-  public static final String DAILY_REVENUE_SUMMARY = "gold.daily_revenue_summary";
-  public static final String MONTHLY_STATEMENT = "gold.monthly_statement";
-  public static final String CUSTOMERS_IN_RED = "gold.customers_in_red";
-  public static final String HIGH_ACTIVITY_CUSTOMERS = "gold.high_activity_customers";
-  public static final String MONTHLY_KPIS = "gold.monthly_kpis";
-  public static final String CUSTOMERS_PER_TIER = "gold.customers_per_tier";
-  public static final String MONTHLY_TRANSACTION_TREND = "gold.monthly_transaction_trend";
 
   /** The key of the unknown member of every dimension (late reference data never drops a fact). */
   public static final String UNKNOWN = "UNKNOWN";
@@ -30,49 +17,49 @@ public final class GoldTables {
   private GoldTables() {}
 
   public static void createIfMissing(SparkSession spark) {
-    LakehouseSpark.createNamespaces(spark, "gold");
-    create(spark, DIM_DATE, "date_key INT, date DATE, year INT, quarter INT, month INT, month_start DATE,"
+    LakehouseSpark.createNamespaces(spark, Tables.GOLD);
+    create(spark, Tables.GOLD_DIM_DATE, "date_key INT, date DATE, year INT, quarter INT, month INT, month_start DATE,"
         + " day_of_month INT, day_of_week INT, day_name STRING, is_weekend BOOLEAN", null, "One row per calendar date.");
-    create(spark, DIM_CUSTOMER, "customer_key STRING, customer_id STRING, full_name_masked STRING, email_domain STRING,"
+    create(spark, Tables.GOLD_DIM_CUSTOMER, "customer_key STRING, customer_id STRING, full_name_masked STRING, email_domain STRING,"
         + " birth_year INT, city STRING, state STRING, city_tier INT, kyc_status STRING, signup_ts TIMESTAMP,"
         + " valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN", null,
         "One row per customer version: a change of city, state or city tier opens a new version (SCD type 2).");
-    create(spark, DIM_ACCOUNT, "account_key STRING, account_id STRING, customer_id STRING, account_type STRING,"
+    create(spark, Tables.GOLD_DIM_ACCOUNT, "account_key STRING, account_id STRING, customer_id STRING, account_type STRING,"
         + " opened_at TIMESTAMP, opening_balance DECIMAL(18,2), overdraft_limit DECIMAL(18,2)", null,
         "One row per account, plus the unknown member.");
-    create(spark, DIM_MERCHANT, "merchant_key STRING, merchant_id STRING, name STRING, category STRING, city STRING",
+    create(spark, Tables.GOLD_DIM_MERCHANT, "merchant_key STRING, merchant_id STRING, name STRING, category STRING, city STRING",
         null, "One row per merchant, plus the unknown member.");
-    create(spark, FCT_TRANSACTIONS, "transaction_id STRING, date_key INT, event_date DATE, event_ts TIMESTAMP,"
+    create(spark, Tables.GOLD_FCT_TRANSACTIONS, "transaction_id STRING, date_key INT, event_date DATE, event_ts TIMESTAMP,"
         + " customer_key STRING, customer_id STRING, account_key STRING, merchant_key STRING, merchant_category STRING,"
         + " city_tier INT, txn_type STRING, channel STRING, status STRING, currency STRING, amount DECIMAL(18,2),"
         + " amount_inr DECIMAL(18,2), fee_inr DECIMAL(18,2), balance_effect_inr DECIMAL(18,2), row_hash BIGINT",
         "days(event_ts)", "One row per transaction in its current state, with its platform fee and balance effect.");
-    create(spark, FCT_DAILY_ACCOUNT_BALANCE, "account_key STRING, customer_id STRING, balance_date DATE, date_key INT,"
+    create(spark, Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE, "account_key STRING, customer_id STRING, balance_date DATE, date_key INT,"
         + " credits_inr DECIMAL(18,2), debits_inr DECIMAL(18,2), closing_balance_inr DECIMAL(18,2)",
         "balance_date", "One row per account and day from the day the account opened: the balance at the end of the day.");
-    create(spark, CUSTOMER_MONTHLY, "customer_id STRING, month_start DATE, month_end_balance_inr DECIMAL(18,2),"
+    create(spark, Tables.GOLD_CUSTOMER_MONTHLY, "customer_id STRING, month_start DATE, month_end_balance_inr DECIMAL(18,2),"
         + " avg_balance_3m_inr DECIMAL(18,2), tier STRING, withdrawals_inr DECIMAL(18,2), loans_inr DECIMAL(18,2),"
         + " investments_inr DECIMAL(18,2), is_in_red BOOLEAN, is_high_activity BOOLEAN",
         "month_start", "One row per customer and month: month-end balance over all accounts, tier, activity.");
-    create(spark, DAILY_REVENUE_SUMMARY, "summary_date DATE, merchant_category STRING, city_tier INT, txn_count BIGINT,"
+    create(spark, Tables.GOLD_DAILY_REVENUE_SUMMARY, "summary_date DATE, merchant_category STRING, city_tier INT, txn_count BIGINT,"
         + " success_count BIGINT, volume_inr DECIMAL(18,2), revenue_inr DECIMAL(18,2), avg_ticket_inr DECIMAL(18,2),"
         + " failure_rate DECIMAL(9,4)", "summary_date",
         "One row per day, merchant category (NONE without a merchant) and city tier.");
-    create(spark, MONTHLY_STATEMENT, "account_id STRING, customer_id STRING, month_start DATE,"
+    create(spark, Tables.GOLD_MONTHLY_STATEMENT, "account_id STRING, customer_id STRING, month_start DATE,"
         + " opening_balance_inr DECIMAL(18,2), credits_inr DECIMAL(18,2), debits_inr DECIMAL(18,2), fees_inr DECIMAL(18,2),"
         + " closing_balance_inr DECIMAL(18,2), transaction_count BIGINT", "month_start", "One row per account and month.");
-    create(spark, CUSTOMERS_IN_RED, "as_of_month DATE, customer_id STRING, streak_months INT, month_end_balance_inr DECIMAL(18,2)",
+    create(spark, Tables.GOLD_CUSTOMERS_IN_RED, "as_of_month DATE, customer_id STRING, streak_months INT, month_end_balance_inr DECIMAL(18,2)",
         "as_of_month", "One row per customer and month for customers in the red for 3 or more consecutive months.");
-    create(spark, HIGH_ACTIVITY_CUSTOMERS, "as_of_month DATE, customer_id STRING, streak_months INT,"
+    create(spark, Tables.GOLD_HIGH_ACTIVITY_CUSTOMERS, "as_of_month DATE, customer_id STRING, streak_months INT,"
         + " withdrawals_inr DECIMAL(18,2), loans_inr DECIMAL(18,2), investments_inr DECIMAL(18,2)", "as_of_month",
         "One row per customer and month for customers with high activity for 3 or more consecutive months.");
-    create(spark, MONTHLY_KPIS, "month_start DATE, revenue_inr DECIMAL(18,2), volume_inr DECIMAL(18,2), txn_count BIGINT,"
+    create(spark, Tables.GOLD_MONTHLY_KPIS, "month_start DATE, revenue_inr DECIMAL(18,2), volume_inr DECIMAL(18,2), txn_count BIGINT,"
         + " new_customers BIGINT, active_customers BIGINT, revenue_growth DECIMAL(12,4), volume_growth DECIMAL(12,4),"
         + " txn_count_growth DECIMAL(12,4), new_customers_growth DECIMAL(12,4), active_customers_growth DECIMAL(12,4)",
         "month_start", "One row per month; growth is against the previous month and null when that month is zero.");
-    create(spark, CUSTOMERS_PER_TIER, "month_start DATE, tier STRING, customer_count BIGINT", "month_start",
+    create(spark, Tables.GOLD_CUSTOMERS_PER_TIER, "month_start DATE, tier STRING, customer_count BIGINT", "month_start",
         "One row per month and tier (Bronze, Gold, Diamond).");
-    create(spark, MONTHLY_TRANSACTION_TREND, "month_start DATE, txn_type STRING, txn_count BIGINT, success_count BIGINT,"
+    create(spark, Tables.GOLD_MONTHLY_TRANSACTION_TREND, "month_start DATE, txn_type STRING, txn_count BIGINT, success_count BIGINT,"
         + " volume_inr DECIMAL(18,2)", "month_start", "One row per month and txn_type.");
   }
 

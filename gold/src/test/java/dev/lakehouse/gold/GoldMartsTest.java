@@ -36,7 +36,6 @@ class GoldMartsTest {
   @TempDir static Path dataDir;
   static SparkSession spark;
   static LakehouseConfig config;
-  static int txn;
 
   @BeforeAll
   static void buildGold() {
@@ -55,12 +54,12 @@ class GoldMartsTest {
       {"C5", "510000.00"} // Diamond, invests 2,000 a month Jan-Mar
     };
     for (String[] p : people) {
-      customers.add(customer(p[0]));
-      accounts.add(account("A" + p[0].substring(1), p[0], p[1]));
+      customers.add(SilverRows.customer(p[0]));
+      accounts.add(SilverRows.account("A" + p[0].substring(1), p[0], p[1]));
     }
     append(Tables.SILVER_CUSTOMERS, customers);
     append(Tables.SILVER_ACCOUNTS, accounts);
-    append(Tables.SILVER_MERCHANTS, List.of(merchant("M1", "TRAVEL"), merchant("M2", "GROCERY")));
+    append(Tables.SILVER_MERCHANTS, List.of(SilverRows.merchant("M1", "TRAVEL"), SilverRows.merchant("M2", "GROCERY")));
     append(Tables.SILVER_TRANSACTIONS, List.of(
         tx("A1", "DEPOSIT", "500.00", "SUCCESS", "2026-01-05", null),
         tx("A1", "CARD_PAYMENT", "200.00", "SUCCESS", "2026-01-10", "M1"), // fee 4.40
@@ -159,81 +158,12 @@ class GoldMartsTest {
 
   // ----------------------------------------------------------------------------------------------
 
-  static Timestamp ts(String date) {
-    return Timestamp.from(Instant.parse(date + "T06:00:00Z"));
-  }
-
-  static Map<String, Object> customer(String id) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("customer_id", id);
-    m.put("full_name_masked", "X***");
-    m.put("city", "Pune");
-    m.put("state", "Maharashtra");
-    m.put("city_tier", 1);
-    m.put("signup_ts", ts("2025-12-01"));
-    m.put("kyc_status", "VERIFIED");
-    m.put("updated_at", ts("2025-12-01"));
-    return m;
-  }
-
-  static Map<String, Object> account(String id, String customer, String opening) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("account_id", id);
-    m.put("customer_id", customer);
-    m.put("account_type", "SAVINGS");
-    m.put("opened_at", ts("2025-12-01"));
-    m.put("opening_balance", new BigDecimal(opening));
-    m.put("overdraft_limit", new BigDecimal("0.00"));
-    m.put("updated_at", ts("2025-12-01"));
-    m.put("is_customer_known", true);
-    return m;
-  }
-
-  static Map<String, Object> merchant(String id, String category) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("merchant_id", id);
-    m.put("name", id + " Ltd");
-    m.put("category", category);
-    m.put("city", "Pune");
-    m.put("updated_at", ts("2025-12-01"));
-    return m;
-  }
-
-  static Map<String, Object> tx(String account, String type, String amount, String status, String date, String merchant) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("transaction_id", "T" + (++txn));
-    m.put("event_id", "E" + txn);
-    m.put("sequence", 2);
-    m.put("status", status);
-    m.put("txn_type", type);
-    m.put("account_id", account);
-    m.put("customer_id", "C" + account.substring(1));
-    m.put("amount", new BigDecimal(amount));
-    m.put("currency", "INR");
-    m.put("amount_inr", new BigDecimal(amount));
-    m.put("fx_rate", new BigDecimal("1.000000"));
-    m.put("channel", "APP");
-    m.put("event_ts", ts(date));
-    m.put("status_ts", ts(date));
-    m.put("merchant_id", merchant);
-    return m;
+  static Map<String, Object> tx(
+      String account, String type, String amount, String status, String date, String merchant) {
+    return SilverRows.tx(account, type, amount, status, date, merchant);
   }
 
   static void append(String table, List<Map<String, Object>> rows) {
-    append(spark, table, rows);
-  }
-
-  static void append(SparkSession spark, String table, List<Map<String, Object>> rows) {
-    StructType schema = spark.table(Tables.qualified(table)).schema();
-    List<Row> out = new ArrayList<>();
-    for (Map<String, Object> m : rows) {
-      Object[] values = new Object[schema.size()];
-      int i = 0;
-      for (StructField f : schema.fields()) {
-        values[i++] = m.get(f.name());
-      }
-      out.add(RowFactory.create(values));
-    }
-    LakehouseSpark.append(spark.createDataFrame(out, schema), table);
+    SilverRows.append(spark, table, rows);
   }
 }

@@ -3,7 +3,13 @@ package dev.lakehouse.ingest;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakehouse.common.Topics;
+import dev.lakehouse.contract.DeadLetterReason;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.Vocabulary.Channel;
+import dev.lakehouse.contract.Vocabulary.KycStatus;
+import dev.lakehouse.contract.Vocabulary.MerchantCategory;
+import dev.lakehouse.contract.Vocabulary.TxnStatus;
+import dev.lakehouse.contract.Vocabulary.TxnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -70,10 +76,7 @@ public final class EventGenerator {
           new City("Guwahati", "Assam", 3, 26.1445, 91.7362),
           new City("Dehradun", "Uttarakhand", 3, 30.3165, 78.0322));
 
-  private static final String[] CATEGORIES = {
-    "GROCERY", "FOOD", "TRAVEL", "FUEL", "ELECTRONICS", "FASHION", "HEALTH", "UTILITIES",
-    "ENTERTAINMENT", "EDUCATION"
-  };
+  private static final MerchantCategory[] CATEGORIES = MerchantCategory.values();
   private static final String[] FOREIGN = {"USD", "EUR", "GBP", "AED", "SGD"};
   private static final Map<String, BigDecimal> INR_PER_UNIT =
       Map.of(
@@ -225,7 +228,7 @@ public final class EventGenerator {
   private Merchant newMerchant(int i) {
     Merchant m = new Merchant();
     m.id = String.format("M%06d", i + 1);
-    m.category = CATEGORIES[random.nextInt(CATEGORIES.length)];
+    m.category = CATEGORIES[random.nextInt(CATEGORIES.length)].name();
     m.name = faker.company().name();
     m.city = pickCity();
     return m;
@@ -242,7 +245,7 @@ public final class EventGenerator {
     c.dateOfBirth = LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28));
     c.city = pickCity();
     c.signupMs = startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
-    c.kyc = random.nextDouble() < 0.9 ? "VERIFIED" : "PENDING";
+    c.kyc = random.nextDouble() < 0.9 ? KycStatus.VERIFIED.name() : KycStatus.PENDING.name();
     c.overspender = random.nextDouble() < 0.08;
     int salaryBand = c.city.tier() == 1 ? 90_000 : c.city.tier() == 2 ? 60_000 : 40_000;
     // Overspenders earn little and spend a lot: they are the customers who end months in the red.
@@ -285,21 +288,21 @@ public final class EventGenerator {
   private void planReferenceData() {
     for (Merchant m : merchants) {
       long at = startMs + random.nextInt(3_600) * 1000L;
-      addReference(Topics.MERCHANTS, m.id, at, merchantBody(m, at));
+      addReference(Topic.MERCHANTS.topicName(), m.id, at, merchantBody(m, at));
       report.merchants++;
       if (random.nextDouble() < 0.05) {
         // A merchant moves: a later upsert with a new city.
         m.city = pickCity();
         long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
-        addReference(Topics.MERCHANTS, m.id, later, merchantBody(m, later));
+        addReference(Topic.MERCHANTS.topicName(), m.id, later, merchantBody(m, later));
       }
     }
     for (Customer c : customers) {
       long at = startMs + random.nextInt(3_600) * 1000L;
-      addReference(Topics.CUSTOMERS, c.id, at, customerBody(c, at));
+      addReference(Topic.CUSTOMERS.topicName(), c.id, at, customerBody(c, at));
       report.customers++;
       for (Account a : accounts(c)) {
-        addReference(Topics.ACCOUNTS, a.id, at + 1000, accountBody(a, at + 1000));
+        addReference(Topic.ACCOUNTS.topicName(), a.id, at + 1000, accountBody(a, at + 1000));
         report.accounts++;
       }
       double change = random.nextDouble();
@@ -307,17 +310,17 @@ public final class EventGenerator {
         // The customer relocates mid-window: city (and maybe tier) history for gold.
         c.city = pickCity();
         long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
-        addReference(Topics.CUSTOMERS, c.id, later, customerBody(c, later));
-      } else if (change < 0.09 && c.kyc.equals("PENDING")) {
-        c.kyc = "VERIFIED";
+        addReference(Topic.CUSTOMERS.topicName(), c.id, later, customerBody(c, later));
+      } else if (change < 0.09 && c.kyc.equals(KycStatus.PENDING.name())) {
+        c.kyc = KycStatus.VERIFIED.name();
         long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
-        addReference(Topics.CUSTOMERS, c.id, later, customerBody(c, later));
+        addReference(Topic.CUSTOMERS.topicName(), c.id, later, customerBody(c, later));
       }
       if (c.overspender && random.nextDouble() < 0.3) {
         // The bank raises the overdraft limit of a customer in trouble.
         c.savings.overdraftLimit = c.savings.overdraftLimit.add(money(25_000));
         long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
-        addReference(Topics.ACCOUNTS, c.savings.id, later, accountBody(c.savings, later));
+        addReference(Topic.ACCOUNTS.topicName(), c.savings.id, later, accountBody(c.savings, later));
       }
     }
   }
@@ -395,7 +398,7 @@ public final class EventGenerator {
   // Transactions
 
   private long transactionMessages() {
-    return report.topic(Topics.TRANSACTIONS).messages();
+    return report.topic(Topic.TRANSACTIONS.topicName()).messages();
   }
 
   private void planTransactions() {
@@ -415,11 +418,11 @@ public final class EventGenerator {
         if (transactionMessages() >= target) {
           break outer;
         }
-        Txn t = newTxn("DEPOSIT", c.savings, c.salary, "API", monthStart + random.nextInt(6 * 3600) * 1000L);
+        Txn t = newTxn(TxnType.DEPOSIT.name(), c.savings, c.salary, Channel.API.name(), monthStart + random.nextInt(6 * 3600) * 1000L);
         planLifecycle(t, false, target);
         if (c.loan != null && transactionMessages() < target) {
           BigDecimal emi = money(c.salary.doubleValue() * 0.2);
-          Txn r = newTxn("LOAN_REPAYMENT", c.savings, emi, "API", monthStart + (2 + random.nextInt(5)) * DAY);
+          Txn r = newTxn(TxnType.LOAN_REPAYMENT.name(), c.savings, emi, Channel.API.name(), monthStart + (2 + random.nextInt(5)) * DAY);
           planLifecycle(r, true, target);
         }
       }
@@ -431,7 +434,7 @@ public final class EventGenerator {
       if (r < 0.30) {
         Merchant m = merchants.get(random.nextInt(merchants.size()));
         Account from = c.card != null && random.nextBoolean() ? c.card : c.savings;
-        Txn t = newTxn("CARD_PAYMENT", from, spend(c), random.nextBoolean() ? "POS" : "WEB", at);
+        Txn t = newTxn(TxnType.CARD_PAYMENT.name(), from, spend(c), random.nextBoolean() ? Channel.POS.name() : Channel.WEB.name(), at);
         t.merchant = m;
         if (random.nextDouble() < 0.05) {
           String cur = FOREIGN[random.nextInt(FOREIGN.length)];
@@ -441,7 +444,7 @@ public final class EventGenerator {
         planLifecycle(t, true, target);
       } else if (r < 0.62) {
         Merchant m = merchants.get(random.nextInt(merchants.size()));
-        Txn t = newTxn("UPI_PAYMENT", c.savings, spend(c), "APP", at);
+        Txn t = newTxn(TxnType.UPI_PAYMENT.name(), c.savings, spend(c), Channel.APP.name(), at);
         t.merchant = m;
         planLifecycle(t, true, target);
       } else if (r < 0.72) {
@@ -450,33 +453,33 @@ public final class EventGenerator {
           continue;
         }
         BigDecimal amount = money(200 + random.nextDouble() * (c.overspender ? 15_000 : 8_000));
-        Txn out = newTxn("P2P_TRANSFER_OUT", c.savings, amount, "APP", at);
+        Txn out = newTxn(TxnType.P2P_TRANSFER_OUT.name(), c.savings, amount, Channel.APP.name(), at);
         out.counterparty = other.savings;
-        Txn in = newTxn("P2P_TRANSFER_IN", other.savings, amount, "APP", at + 500);
+        Txn in = newTxn(TxnType.P2P_TRANSFER_IN.name(), other.savings, amount, Channel.APP.name(), at + 500);
         in.counterparty = c.savings;
         planLifecycle(out, true, target);
         planLifecycle(in, false, target);
       } else if (r < 0.80) {
-        Txn t = newTxn("WITHDRAWAL", c.savings, money(500 + random.nextInt(40) * 500), random.nextDouble() < 0.8 ? "ATM" : "BRANCH", at);
+        Txn t = newTxn(TxnType.WITHDRAWAL.name(), c.savings, money(500 + random.nextInt(40) * 500), random.nextDouble() < 0.8 ? Channel.ATM.name() : Channel.BRANCH.name(), at);
         planLifecycle(t, true, target);
       } else if (r < 0.84) {
-        Txn t = newTxn("DEPOSIT", c.savings, money(1_000 + random.nextDouble() * 30_000), "BRANCH", at);
+        Txn t = newTxn(TxnType.DEPOSIT.name(), c.savings, money(1_000 + random.nextDouble() * 30_000), Channel.BRANCH.name(), at);
         planLifecycle(t, true, target);
       } else if (r < 0.89) {
         // Money leaves savings for the customer's investments.
-        Txn t = newTxn("INVESTMENT", c.savings, money(1_000 + random.nextInt(50) * 1_000), "APP", at);
+        Txn t = newTxn("INVESTMENT", c.savings, money(1_000 + random.nextInt(50) * 1_000), Channel.APP.name(), at);
         planLifecycle(t, true, target);
       } else if (r < 0.91) {
-        Txn t = newTxn("INVESTMENT_REDEMPTION", c.savings, money(2_000 + random.nextInt(40) * 1_000), "APP", at);
+        Txn t = newTxn(TxnType.INVESTMENT_REDEMPTION.name(), c.savings, money(2_000 + random.nextInt(40) * 1_000), Channel.APP.name(), at);
         planLifecycle(t, true, target);
       } else if (r < 0.92) {
-        Txn t = newTxn("LOAN_DISBURSEMENT", c.savings, money(50_000 + random.nextInt(20) * 25_000), "BRANCH", at);
+        Txn t = newTxn(TxnType.LOAN_DISBURSEMENT.name(), c.savings, money(50_000 + random.nextInt(20) * 25_000), Channel.BRANCH.name(), at);
         planLifecycle(t, true, target);
       } else if (r < 0.95) {
-        Txn t = newTxn("LOAN_REPAYMENT", c.savings, money(1_000 + random.nextInt(20) * 500), "APP", at);
+        Txn t = newTxn(TxnType.LOAN_REPAYMENT.name(), c.savings, money(1_000 + random.nextInt(20) * 500), Channel.APP.name(), at);
         planLifecycle(t, true, target);
       } else {
-        Txn t = newTxn("FEE", c.savings, money(10 + random.nextInt(50) * 10), "API", at);
+        Txn t = newTxn(TxnType.FEE.name(), c.savings, money(10 + random.nextInt(50) * 10), Channel.API.name(), at);
         planLifecycle(t, false, target);
       }
     }
@@ -525,20 +528,20 @@ public final class EventGenerator {
     report.lifecycles++;
     List<String> statuses = new ArrayList<>(3);
     boolean fails = canFail && random.nextDouble() < options.failureRate();
-    boolean pendingFirst = random.nextDouble() < 0.8 && !t.type.equals("FEE");
+    boolean pendingFirst = random.nextDouble() < 0.8 && !t.type.equals(TxnType.FEE.name());
     if (pendingFirst) {
-      statuses.add("PENDING");
+      statuses.add(TxnStatus.PENDING.name());
     }
-    statuses.add(fails ? "FAILED" : "SUCCESS");
+    statuses.add(fails ? TxnStatus.FAILED.name() : TxnStatus.SUCCESS.name());
     if (!fails && canFail && random.nextDouble() < options.reversalRate()) {
-      statuses.add("REVERSED");
+      statuses.add(TxnStatus.REVERSED.name());
     }
     long[] statusMs = new long[statuses.size()];
     statusMs[0] = t.eventMs;
     for (int i = 1; i < statuses.size(); i++) {
       String s = statuses.get(i);
       long lag;
-      if (s.equals("REVERSED")) {
+      if (s.equals(TxnStatus.REVERSED.name())) {
         lag = DAY + random.nextInt(4) * DAY + random.nextInt(86_400) * 1000L;
       } else {
         double r = random.nextDouble();
@@ -557,13 +560,13 @@ public final class EventGenerator {
     if (random.nextDouble() < options.illegalUpdateRate()) {
       // A buggy upstream update: SUCCESS after FAILED, or PENDING after SUCCESS. Silver quarantines it.
       String last = statuses.get(statuses.size() - 1);
-      String illegal = last.equals("FAILED") ? "SUCCESS" : last.equals("PENDING") ? "REVERSED" : "PENDING";
+      String illegal = last.equals(TxnStatus.FAILED.name()) ? TxnStatus.SUCCESS.name() : last.equals(TxnStatus.PENDING.name()) ? TxnStatus.REVERSED.name() : TxnStatus.PENDING.name();
       statuses.add(illegal);
       statusMs = java.util.Arrays.copyOf(statusMs, statuses.size());
       statusMs[statuses.size() - 1] = statusMs[statuses.size() - 2] + HOUR + random.nextInt(3_600) * 1000L;
       report.illegalUpdates++;
     }
-    if (statuses.contains("REVERSED")) {
+    if (statuses.contains(TxnStatus.REVERSED.name())) {
       report.reversals++;
     }
     if (fails) {
@@ -597,19 +600,19 @@ public final class EventGenerator {
         body.put("risk_score", Math.round(random.nextDouble() * 1000) / 1000.0);
         body.put("app_version", "5." + random.nextInt(10) + "." + random.nextInt(10));
       }
-      byte[] value = serialise(Topics.TRANSACTIONS, body, null);
-      planned.add(new Planned(Topics.TRANSACTIONS, t.id, arrival[i], value, order++));
-      report.countValid(Topics.TRANSACTIONS, extras);
+      byte[] value = serialise(Topic.TRANSACTIONS.topicName(), body, null);
+      planned.add(new Planned(Topic.TRANSACTIONS.topicName(), t.id, arrival[i], value, order++));
+      report.countValid(Topic.TRANSACTIONS.topicName(), extras);
       if (swapped && i == 0) {
         report.outOfOrder++;
       }
       if (transactionMessages() < target && random.nextDouble() < options.duplicateRate()) {
         long again = Math.min(arrival[i] + 1_000 + random.nextInt(600_000), cutoffMs);
-        planned.add(new Planned(Topics.TRANSACTIONS, t.id, again, value, order++));
-        report.countDuplicate(Topics.TRANSACTIONS, extras);
+        planned.add(new Planned(Topic.TRANSACTIONS.topicName(), t.id, again, value, order++));
+        report.countDuplicate(Topic.TRANSACTIONS.topicName(), extras);
       }
       if (transactionMessages() < target) {
-        maybeMalformed(Topics.TRANSACTIONS, t.id, arrival[i], body);
+        maybeMalformed(Topic.TRANSACTIONS.topicName(), t.id, arrival[i], body);
       }
     }
   }
@@ -644,7 +647,7 @@ public final class EventGenerator {
     m.put("city", t.city);
     m.put("latitude", Math.round(t.lat * 1e6) / 1e6);
     m.put("longitude", Math.round(t.lon * 1e6) / 1e6);
-    if (status.equals("FAILED")) {
+    if (status.equals(TxnStatus.FAILED.name())) {
       m.put("failure_reason", FAILURE_REASONS[random.nextInt(FAILURE_REASONS.length)]);
     }
     return m;
@@ -658,11 +661,11 @@ public final class EventGenerator {
       return;
     }
     List<DeadLetterReason> kinds =
-        switch (topic) {
-          case Topics.TRANSACTIONS -> TRANSACTION_DEFECTS;
-          case Topics.CUSTOMERS -> CUSTOMER_DEFECTS;
-          case Topics.ACCOUNTS -> ACCOUNT_DEFECTS;
-          default -> MERCHANT_DEFECTS;
+        switch (Topic.of(topic)) {
+          case TRANSACTIONS -> TRANSACTION_DEFECTS;
+          case CUSTOMERS -> CUSTOMER_DEFECTS;
+          case ACCOUNTS -> ACCOUNT_DEFECTS;
+          case MERCHANTS -> MERCHANT_DEFECTS;
         };
     // Round robin, so every kind appears once there are enough malformed messages.
     int cursor = defectCursor.merge(topic, 1, Integer::sum) - 1;
@@ -692,9 +695,9 @@ public final class EventGenerator {
   }
 
   private void applyFieldDefect(String topic, DeadLetterReason defect, Map<String, Object> m) {
-    boolean txn = topic.equals(Topics.TRANSACTIONS);
-    boolean customer = topic.equals(Topics.CUSTOMERS);
-    boolean account = topic.equals(Topics.ACCOUNTS);
+    boolean txn = topic.equals(Topic.TRANSACTIONS.topicName());
+    boolean customer = topic.equals(Topic.CUSTOMERS.topicName());
+    boolean account = topic.equals(Topic.ACCOUNTS.topicName());
     switch (defect) {
       case OVERSIZED -> m.put("padding", "x".repeat(options.maxMessageBytes() + 100));
       case INVALID_UTF8 -> {

@@ -1,6 +1,7 @@
 package dev.lakehouse.ingest;
 
-import dev.lakehouse.common.Topics;
+import dev.lakehouse.contract.DeadLetterReason;
+import dev.lakehouse.contract.Topic;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class GenerationReport {
   long illegalUpdates;
 
   GenerationReport() {
-    for (String t : Topics.ALL) {
+    for (String t : Topic.names()) {
       topics.put(t, new TopicCounts());
     }
   }

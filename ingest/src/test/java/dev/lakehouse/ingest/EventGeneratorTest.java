@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakehouse.common.Topics;
+import dev.lakehouse.contract.Topic;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -51,8 +51,8 @@ class EventGeneratorTest {
     GenerationReport report = g.plan();
     List<OutgoingMessage> all = new ArrayList<>();
     g.messages().forEach(all::add);
-    assertThat(all.stream().filter(m -> m.topic().equals(Topics.TRANSACTIONS)).count()).isEqualTo(5_000);
-    assertThat(report.topic(Topics.TRANSACTIONS).messages()).isEqualTo(5_000);
+    assertThat(all.stream().filter(m -> m.topic().equals(Topic.TRANSACTIONS.topicName())).count()).isEqualTo(5_000);
+    assertThat(report.topic(Topic.TRANSACTIONS.topicName()).messages()).isEqualTo(5_000);
     assertThat(all).hasSize((int) report.totalMessages());
     long cutoff = END.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     for (int i = 1; i < all.size(); i++) {
@@ -67,7 +67,7 @@ class EventGeneratorTest {
     EventGenerator g = new EventGenerator(options(2).withRates(0, 0).withoutIllegalUpdates());
     GenerationReport report = g.plan();
     for (OutgoingMessage m : g.messages()) {
-      if (m.topic().equals(Topics.TRANSACTIONS)) {
+      if (m.topic().equals(Topic.TRANSACTIONS.topicName())) {
         JsonNode n = json.readTree(m.value());
         byTransaction.computeIfAbsent(n.get("transaction_id").asText(), k -> new ArrayList<>()).add(n);
       }

@@ -3,6 +3,9 @@ package dev.lakehouse.silver;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.ops.OpsTables;
+import dev.lakehouse.ops.RunLedger;
+import dev.lakehouse.ops.RunRecord;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
@@ -36,7 +39,7 @@ public final class QualityGate {
   private QualityGate() {}
 
   public static Verdict check(SparkSession spark, LakehouseConfig config, LocalDate date) {
-    SilverTables.createIfMissing(spark);
+    OpsTables.createIfMissing(spark);
     Timestamp started = now();
     String runId = UUID.randomUUID().toString();
     BigDecimal limit = new BigDecimal(config.get(Settings.DQ_MAX_QUARANTINE_RATIO));
@@ -79,11 +82,22 @@ public final class QualityGate {
       }
     }
     String status = problems.isEmpty() ? "SUCCESS" : "FAILED";
-    RunLedger.append(spark, new RunLedger.Entry(runId, JOB, "daily", date, date, date,
-        "{\"silver_run_id\":" + (silverRun == null ? "null" : "\"" + silverRun + "\"") + ",\"max_quarantine_ratio\":\""
-            + limit.toPlainString() + "\"}",
-        status, started, now(), read, 0, 0, quarantined, 0, Map.of(), Map.of(), Map.of(), false, false,
-        "quarantine ratio " + ratio.toPlainString(), problems.isEmpty() ? null : String.join("; ", problems)));
+    RunLedger.append(
+        spark,
+        RunRecord.builder(runId, JOB, "daily")
+            .businessDate(date)
+            .parameters(
+                "{\"silver_run_id\":"
+                    + (silverRun == null ? "null" : "\"" + silverRun + "\"")
+                    + ",\"max_quarantine_ratio\":\""
+                    + limit.toPlainString()
+                    + "\"}")
+            .status(status)
+            .startedAt(started)
+            .counts(new RunRecord.Counts(read, 0, 0, quarantined, 0))
+            .message("quarantine ratio " + ratio.toPlainString())
+            .error(problems.isEmpty() ? null : String.join("; ", problems))
+            .build());
     return new Verdict(runId, date, silverRun, read, quarantined, ratio, warnings, problems);
   }
 

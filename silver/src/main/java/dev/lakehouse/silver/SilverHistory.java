@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.contract.Topic;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,12 +20,6 @@ import org.apache.spark.sql.SparkSession;
 
 /** What earlier runs did, read from ops.runs: coverage, reruns, watermarks for late arrivals. */
 final class SilverHistory {
-  private static final Map<String, String[]> LATE_SOURCES = Map.of(
-      Tables.BRONZE_TRANSACTIONS, new String[] {"transaction_id", "event_ts"},
-      Tables.BRONZE_CUSTOMERS, new String[] {"customer_id", "updated_at"},
-      Tables.BRONZE_ACCOUNTS, new String[] {"account_id", "updated_at"},
-      Tables.BRONZE_MERCHANTS, new String[] {"merchant_id", "updated_at"});
-
   private SilverHistory() {}
 
   private static Dataset<Row> done(SparkSession spark, String job) {
@@ -77,10 +72,10 @@ final class SilverHistory {
    */
   static Dataset<Row> lateArrivals(SparkSession spark, SilverJob.Request request, Map<String, Long> snapshots, String runId) {
     Dataset<Row> result = null;
-    for (Map.Entry<String, String[]> e : LATE_SOURCES.entrySet()) {
-      String table = e.getKey();
-      String key = e.getValue()[0];
-      String dateColumn = e.getValue()[1];
+    for (Topic topic : Topic.values()) {
+      String table = topic.bronzeTable();
+      String key = topic.keyField();
+      String dateColumn = topic.eventTimeColumn();
       Dataset<Row> marks = done(spark, SilverJob.JOB).filter(col("status").equalTo("SUCCESS"))
           .select(expr("explode(sequence(window_start, window_end))").as("event_date"),
               expr("input_watermarks['" + table + "']").as("wm"))

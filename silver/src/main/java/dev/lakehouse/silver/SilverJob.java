@@ -19,6 +19,9 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.ops.RunLedger;
+import dev.lakehouse.ops.RunRecord;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -147,10 +150,10 @@ public final class SilverJob {
   private SilverResult process(String key, boolean rerun, List<Dataset<Row>> persisted) {
     Map<String, BigDecimal> rates = rates();
     int tolerance = config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES);
-    Dataset<Row> bronzeTxn = persist(persisted, read(Tables.BRONZE_TRANSACTIONS, "event_ts"));
-    Dataset<Row> bronzeCustomers = persist(persisted, read(Tables.BRONZE_CUSTOMERS, "updated_at"));
-    Dataset<Row> bronzeAccounts = persist(persisted, read(Tables.BRONZE_ACCOUNTS, "updated_at"));
-    Dataset<Row> bronzeMerchants = persist(persisted, read(Tables.BRONZE_MERCHANTS, "updated_at"));
+    Dataset<Row> bronzeTxn = persist(persisted, read(Topic.TRANSACTIONS));
+    Dataset<Row> bronzeCustomers = persist(persisted, read(Topic.CUSTOMERS));
+    Dataset<Row> bronzeAccounts = persist(persisted, read(Topic.ACCOUNTS));
+    Dataset<Row> bronzeMerchants = persist(persisted, read(Topic.MERCHANTS));
     long rowsRead = bronzeTxn.count() + bronzeCustomers.count() + bronzeAccounts.count() + bronzeMerchants.count();
     for (String t : BRONZE_TABLES) {
       watermarks.put(t, watermark(t));
@@ -295,7 +298,9 @@ public final class SilverJob {
   }
 
   /** Bronze rows of the window, as of the snapshot recorded for this run. */
-  private Dataset<Row> read(String table, String partitionColumn) {
+  private Dataset<Row> read(Topic topic) {
+    String table = topic.bronzeTable();
+    String partitionColumn = topic.eventTimeColumn();
     long snapshot = inputSnapshots.get(table);
     Dataset<Row> all = snapshot < 0
         ? spark.table(Tables.qualified(table)).limit(0)
@@ -315,7 +320,8 @@ public final class SilverJob {
 
   private boolean bronzeHasDataNow() {
     return spark.table(Tables.qualified(Tables.BRONZE_TRANSACTIONS))
-        .filter(SilverMerges.windowPredicate("event_ts", request.windowStart(), request.windowEnd()))
+        .filter(SilverMerges.windowPredicate(
+            Topic.TRANSACTIONS.eventTimeColumn(), request.windowStart(), request.windowEnd()))
         .limit(1).count() > 0;
   }
 
@@ -420,10 +426,23 @@ public final class SilverJob {
 
   private void ledger(String status, long read, long inserted, long updated, long quarantined, long late,
       Map<String, Long> outputs, boolean rerun, boolean suspicious, String message, String error) {
-    RunLedger.append(spark, new RunLedger.Entry(runId, JOB, request.mode().name().toLowerCase(),
-        request.businessDate(), request.windowStart(), request.windowEnd(), parameters(), status, startedAt, now(),
-        read, inserted, updated, quarantined, late, inputSnapshots, watermarks, outputs, rerun, suspicious,
-        message, error));
+    RunLedger.append(
+        spark,
+        RunRecord.builder(runId, JOB, request.mode().name().toLowerCase())
+            .businessDate(request.businessDate())
+            .window(request.windowStart(), request.windowEnd())
+            .parameters(parameters())
+            .status(status)
+            .startedAt(startedAt)
+            .counts(new RunRecord.Counts(read, inserted, updated, quarantined, late))
+            .inputSnapshots(inputSnapshots)
+            .inputWatermarks(watermarks)
+            .outputSnapshots(outputs)
+            .rerun(rerun)
+            .suspicious(suspicious)
+            .message(message)
+            .error(error)
+            .build());
   }
 
   private String parameters() {

@@ -2,9 +2,10 @@ package dev.lakehouse.silver;
 
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.ops.OpsTables;
 import org.apache.spark.sql.SparkSession;
 
-/** Creates the silver and ops tables of the silver job when they do not exist yet. */
+/** Creates the silver tables (and the ops tables the silver job writes) when they do not exist yet. */
 public final class SilverTables {
   private static final String PROPERTIES =
       " TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='hash',"
@@ -14,7 +15,7 @@ public final class SilverTables {
   private SilverTables() {}
 
   public static void createIfMissing(SparkSession spark) {
-    LakehouseSpark.createNamespaces(spark, Tables.SILVER, Tables.OPS);
+    LakehouseSpark.createNamespaces(spark, Tables.SILVER);
     spark.sql("CREATE TABLE IF NOT EXISTS " + Tables.SILVER_TRANSACTIONS + " ("
         + " transaction_id STRING, event_id STRING COMMENT 'the event that set the current state',"
         + " sequence INT, status STRING, txn_type STRING, account_id STRING, customer_id STRING,"
@@ -45,22 +46,6 @@ public final class SilverTables {
         + " kafka_partition INT, kafka_offset BIGINT, original_row STRING COMMENT 'the bronze row as JSON',"
         + " run_id STRING COMMENT 'the run that first quarantined it', quarantined_at TIMESTAMP)"
         + " USING iceberg COMMENT 'One row per (rule, source message) that a validation rule sent away.'" + PROPERTIES);
-    spark.sql("CREATE TABLE IF NOT EXISTS " + Tables.OPS_RUNS + " ("
-        + " run_id STRING, job STRING, mode STRING, business_date DATE, window_start DATE, window_end DATE,"
-        + " parameters STRING, status STRING COMMENT 'SUCCESS, FAILED or NOOP', started_at TIMESTAMP, ended_at TIMESTAMP,"
-        + " rows_read BIGINT, rows_inserted BIGINT, rows_updated BIGINT, rows_quarantined BIGINT, rows_late BIGINT,"
-        + " input_snapshots MAP<STRING, BIGINT>, input_watermarks MAP<STRING, TIMESTAMP>,"
-        + " output_snapshots MAP<STRING, BIGINT>, is_rerun BOOLEAN, is_suspicious BOOLEAN, message STRING, error STRING)"
-        + " USING iceberg COMMENT 'One row per run of a batch job, failed runs included.'" + PROPERTIES);
-    spark.sql("CREATE TABLE IF NOT EXISTS " + Tables.OPS_DQ_RESULTS + " ("
-        + " run_id STRING, table_name STRING, rule STRING, severity STRING, rows_checked BIGINT,"
-        + " rows_failed BIGINT, sample_keys ARRAY<STRING>, description STRING, checked_at TIMESTAMP)"
-        + " USING iceberg COMMENT 'One row per run and validation rule.'" + PROPERTIES);
-    spark.sql("CREATE TABLE IF NOT EXISTS " + Tables.OPS_LATE_ARRIVALS + " ("
-        + " source_table STRING, business_key STRING, event_date DATE, kafka_partition INT, kafka_offset BIGINT,"
-        + " arrived_at TIMESTAMP COMMENT 'Kafka timestamp', ingested_at TIMESTAMP,"
-        + " days_late INT COMMENT 'days between the event date and the arrival date',"
-        + " detected_run_id STRING, applied_run_id STRING COMMENT 'the backfill (or run) that applied it; null while outstanding')"
-        + " USING iceberg COMMENT 'One row per bronze message that arrived after its date had left the lookback window.'" + PROPERTIES);
+    OpsTables.createIfMissing(spark);
   }
 }

@@ -1,0 +1,382 @@
+package dev.lakehouse.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.to_date;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.bronze.BronzeResult;
+import dev.lakehouse.bronze.BronzeSchemas;
+import dev.lakehouse.bronze.BronzeStream;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Tables;
+import dev.lakehouse.contract.Topic;
+import dev.lakehouse.gold.GoldJob;
+import dev.lakehouse.export.PostgresExporter;
+import dev.lakehouse.export.PostgresConnections;
+import dev.lakehouse.ingest.EventGenerator;
+import dev.lakehouse.ingest.EventProducer;
+import dev.lakehouse.ingest.GeneratorOptions;
+import dev.lakehouse.contract.KafkaTopics;
+import dev.lakehouse.services.EmbeddedServices;
+import dev.lakehouse.silver.SilverJob;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.postgresql.PGConnection;
+
+/**
+ * One benchmark measurement in its own JVM (started by {@code lakehouse bench}), so that its time, CPU and
+ * peak memory are its own. Prints one line {@code BENCH-RESULT <json>} on stdout.
+ */
+public final class BenchProbe {
+  static final String RESULT_PREFIX = "BENCH-RESULT ";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BenchProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> p = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      p.put(kv[0], kv[1]);
+    }
+    Map<String, Object> result = switch (args[0]) {
+      case "kafka-consumer" -> kafkaConsumer(p);
+      case "spark-parquet" -> sparkParquet(p);
+      case "bronze" -> bronze(p);
+      case "silver" -> silver(p);
+      case "export" -> export(p);
+      default -> throw new IllegalArgumentException("Unknown probe " + args[0]);
+    };
+    System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
+    System.out.flush();
+    System.exit(0);
+  }
+
+  static LakehouseConfig config(Map<String, String> p, Map<String, String> extra) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put(Settings.DATA_DIR, p.get("dir"));
+    if (p.containsKey("bootstrap")) {
+      conf.put(Settings.KAFKA_BOOTSTRAP, p.get("bootstrap"));
+    }
+    conf.putAll(extra);
+    return LakehouseConfig.load("local", conf);
+  }
+
+  /** Process CPU seconds so far (all threads). */
+  static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+  }
+
+  static Map<String, Object> measured(long events, long t0, double cpu0) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("events", events);
+    m.put("seconds", (System.nanoTime() - t0) / 1e9);
+    m.put("cpu_seconds", cpuSeconds() - cpu0);
+    return m;
+  }
+
+  /** The limit: one plain KafkaConsumer reading every message and parsing its JSON. */
+  static Map<String, Object> kafkaConsumer(Map<String, String> p) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, p.get("bootstrap"));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+    long t0 = System.nanoTime();
+    double cpu0 = cpuSeconds();
+    long events = 0;
+    long unparseable = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : Topic.names()) {
+        for (PartitionInfo info : consumer.partitionsFor(topic)) {
+          partitions.add(new TopicPartition(topic, info.partition()));
+        }
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          events++;
+          try {
+            JSON.readTree(r.value());
+          } catch (Exception e) {
+            unparseable++;
+          }
+        }
+      }
+    }
+    Map<String, Object> m = measured(events, t0, cpu0);
+    m.put("unparseable", unparseable);
+    return m;
+  }
+
+  /** The baseline a user would write: one Structured Streaming query per topic, JSON to Parquet by date. */
+  static Map<String, Object> sparkParquet(Map<String, String> p) throws Exception {
+    LakehouseConfig config = config(p, Map.of());
+    SparkSession spark = LakehouseSpark.session(config, "bench-parquet");
+    Path dir = Path.of(p.get("dir"));
+    long t0 = System.nanoTime();
+    double cpu0 = cpuSeconds();
+    List<StreamingQuery> queries = new ArrayList<>();
+    for (String topic : Topic.names()) {
+      String time = Topic.of(topic).eventTimeColumn();
+      Dataset<Row> parsed = spark.readStream().format("kafka")
+          .option("kafka.bootstrap.servers", p.get("bootstrap"))
+          .option("subscribe", topic)
+          .option("startingOffsets", "earliest")
+          .option("maxOffsetsPerTrigger", config.get(Settings.BRONZE_MAX_EVENTS_PER_BATCH))
+          .load()
+          .select(from_json(col("value").cast("string"), BronzeSchemas.contractStruct(topic)).as("r"),
+              col("partition"), col("offset"))
+          .select("r.*", "partition", "offset")
+          .withColumn("event_date", to_date(col(time)));
+      queries.add(parsed.writeStream().format("parquet")
+          .option("path", dir.resolve("parquet").resolve(topic).toString())
+          .option("checkpointLocation", dir.resolve("checkpoints").resolve(topic).toString())
+          .partitionBy("event_date")
+          .trigger(Trigger.AvailableNow())
+          .start());
+    }
+    long events = 0;
+    for (StreamingQuery q : queries) {
+      q.awaitTermination();
+      for (StreamingQueryProgress progress : q.recentProgress()) {
+        events += progress.numInputRows();
+      }
+    }
+    Map<String, Object> m = measured(events, t0, cpu0);
+    spark.stop();
+    return m;
+  }
+
+  /** Our bronze stream, draining the same messages. */
+  static Map<String, Object> bronze(Map<String, String> p) {
+    LakehouseConfig config = config(p, Map.of());
+    SparkSession spark = LakehouseSpark.session(config, "bench-bronze");
+    long t0 = System.nanoTime();
+    double cpu0 = cpuSeconds();
+    BronzeResult r = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
+    Map<String, Object> m = measured(r.consumed(), t0, cpu0);
+    m.put("batches", r.batches());
+    spark.stop();
+    return m;
+  }
+
+  static final String[] SILVER_TABLES = {Tables.SILVER_TRANSACTIONS, Tables.SILVER_CUSTOMERS, Tables.SILVER_ACCOUNTS,
+      Tables.SILVER_MERCHANTS, Tables.SILVER_QUARANTINE, Tables.OPS_LATE_ARRIVALS};
+
+  /**
+   * Builds `days` days of history at `per-day` transactions a day (generate, bronze, a backfill of every
+   * day but the last), then times the daily run of the last day with the pruned MERGE and with the
+   * unpruned one; each timed run starts from the same snapshots (rolled back), after one warm-up.
+   */
+  static Map<String, Object> silver(Map<String, String> p) {
+    int days = Integer.parseInt(p.get("days"));
+    int perDay = Integer.parseInt(p.get("per-day"));
+    int repeats = Integer.parseInt(p.get("repeats"));
+    LocalDate end = LocalDate.parse(p.get("end"));
+    LakehouseConfig config = config(p, Map.of());
+    Optional<? extends AutoCloseable> broker =
+        KafkaTopics.reachable(config.get(Settings.KAFKA_BOOTSTRAP))
+            ? Optional.empty()
+            : Optional.of(EmbeddedServices.startKafka(config));
+    EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, (long) days * perDay, days, 42L, end));
+    generator.plan();
+    KafkaTopics.ensureTopics(config.get(Settings.KAFKA_BOOTSTRAP), config.intValue(Settings.KAFKA_PARTITIONS));
+    try (EventProducer producer = new EventProducer(config.get(Settings.KAFKA_BOOTSTRAP))) {
+      producer.sendAll(generator.messages(), n -> { });
+    }
+    SparkSession spark = LakehouseSpark.session(config, "bench-silver");
+    BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
+    closeQuietly(broker);
+    SilverJob.run(spark, config, SilverJob.Request.backfill(end.minusDays(days - 1L), end.minusDays(1), false));
+    Map<String, Long> baseline = new LinkedHashMap<>();
+    for (String t : SILVER_TABLES) {
+      baseline.put(t, LakehouseSpark.currentSnapshotId(spark, t));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("history_days", days);
+    m.put("silver_transactions_before", spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS)).count());
+    int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
+    Map<Boolean, List<Double>> seconds = new LinkedHashMap<>();
+    // Round 0 warms both variants up; the rounds alternate them so neither profits from running later.
+    for (int i = 0; i <= repeats; i++) {
+      for (boolean pruned : new boolean[] {true, false}) {
+        LakehouseConfig variant = config(p, Map.of(Settings.SILVER_MERGE_PRUNING, Boolean.toString(pruned)));
+        rollback(spark, baseline);
+        long t0 = System.nanoTime();
+        SilverJob.run(spark, variant, SilverJob.Request.daily(end, lookback, true));
+        if (i > 0) {
+          seconds.computeIfAbsent(pruned, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+        }
+      }
+    }
+    m.put("pruned_seconds", seconds.get(true));
+    m.put("unpruned_seconds", seconds.get(false));
+    rollback(spark, baseline);
+    spark.stop();
+    return m;
+  }
+
+  private static void rollback(SparkSession spark, Map<String, Long> baseline) {
+    baseline.forEach((table, snapshot) -> {
+      if (snapshot >= 0 && LakehouseSpark.currentSnapshotId(spark, table) != snapshot) {
+        spark.sql("CALL lakehouse.system.rollback_to_snapshot('" + Tables.qualified(table) + "', " + snapshot + ")");
+      }
+    });
+  }
+
+  /**
+   * Exports the gold marts of the silver data set four ways, `repeats` times each after a warm-up: our
+   * export (every table re-published), the COPY limit (CSV prepared in memory, COPY from one connection),
+   * Spark's JDBC writer with its defaults and with a tuned batch.
+   */
+  static Map<String, Object> export(Map<String, String> p) throws Exception {
+    int repeats = Integer.parseInt(p.get("repeats"));
+    LocalDate end = LocalDate.parse(p.get("end"));
+    int days = Integer.parseInt(p.get("days"));
+    LakehouseConfig config = config(p, Map.of());
+    Optional<AutoCloseable> pg =
+        PostgresConnections.reachable(config)
+            ? Optional.empty()
+            : Optional.of(EmbeddedServices.startPostgres(config));
+    SparkSession spark = LakehouseSpark.session(config, "bench-export");
+    try {
+      GoldJob.runRange(spark, config, end.minusDays(days - 1L), end);
+      Map<String, byte[]> csv = new LinkedHashMap<>();
+      long rows = 0;
+      for (String table : PostgresExporter.exportedTables()) {
+        StringBuilder sb = new StringBuilder();
+        List<Row> all = spark.table(Tables.qualified(table)).drop("row_hash").collectAsList();
+        for (Row r : all) {
+          PostgresExporter.csvLine(r, sb);
+        }
+        csv.put(table, sb.toString().getBytes(StandardCharsets.UTF_8));
+        rows += all.size();
+      }
+      String url = config.get(Settings.POSTGRES_URL);
+      Properties jdbc = new Properties();
+      jdbc.setProperty("user", config.get(Settings.POSTGRES_USER));
+      config.secret(Settings.POSTGRES_PASSWORD).ifPresent(pw -> jdbc.setProperty("password", pw));
+      Map<String, List<Double>> seconds = new LinkedHashMap<>();
+      for (String v : new String[] {"ours", "copy", "jdbc_default", "jdbc_tuned"}) {
+        seconds.put(v, new ArrayList<>());
+      }
+      for (int i = 0; i <= repeats; i++) {
+        for (String variant : seconds.keySet()) {
+          double s = switch (variant) {
+            case "ours" -> ours(spark, config);
+            case "copy" -> copy(config, csv);
+            case "jdbc_default" -> sparkJdbc(spark, url, jdbc, "bench_jdbc_default", null);
+            default -> sparkJdbc(spark, url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true", jdbc,
+                "bench_jdbc_tuned", "10000");
+          };
+          if (i > 0) {
+            seconds.get(variant).add(s);
+          }
+        }
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rows", rows);
+      m.put("tables", csv.size());
+      m.put("seconds", seconds);
+      return m;
+    } finally {
+      spark.stop();
+      if (pg.isPresent()) {
+        pg.get().close();
+      }
+    }
+  }
+
+  private static double ours(SparkSession spark, LakehouseConfig config) throws Exception {
+    try (Connection c = PostgresConnections.connect(config); Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS marts");
+      st.execute("DROP TABLE IF EXISTS marts.export_manifest"); // so that every table is published again
+    }
+    long t0 = System.nanoTime();
+    PostgresExporter.export(spark, config);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double copy(LakehouseConfig config, Map<String, byte[]> csv) throws Exception {
+    try (Connection c = PostgresConnections.connect(config)) {
+      c.setAutoCommit(false);
+      long t0 = System.nanoTime();
+      try (Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS bench_copy CASCADE");
+        st.execute("CREATE SCHEMA bench_copy");
+        for (String table : csv.keySet()) {
+          String name = table.substring(table.indexOf('.') + 1);
+          st.execute("CREATE TABLE bench_copy." + name + " (LIKE marts." + name + ")");
+        }
+      }
+      var api = c.unwrap(PGConnection.class).getCopyAPI();
+      for (Map.Entry<String, byte[]> e : csv.entrySet()) {
+        String name = e.getKey().substring(e.getKey().indexOf('.') + 1);
+        api.copyIn("COPY bench_copy." + name + " FROM STDIN WITH (FORMAT csv)", new ByteArrayInputStream(e.getValue()));
+      }
+      c.commit();
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  private static double sparkJdbc(SparkSession spark, String url, Properties props, String schema, String batch)
+      throws Exception {
+    try (Connection c = java.sql.DriverManager.getConnection(url, props); Statement st = c.createStatement()) {
+      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      st.execute("CREATE SCHEMA " + schema);
+    }
+    long t0 = System.nanoTime();
+    for (String table : PostgresExporter.exportedTables()) {
+      var writer = spark.table(Tables.qualified(table)).drop("row_hash").write().mode(SaveMode.Overwrite);
+      if (batch != null) {
+        writer = writer.option("batchsize", batch);
+      }
+      writer.jdbc(url, schema + "." + table.substring(table.indexOf('.') + 1), props);
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void closeQuietly(Optional<? extends AutoCloseable> resource) {
+    resource.ifPresent(r -> {
+      try {
+        r.close();
+      } catch (Exception e) {
+        System.err.println("bench: cannot close " + r + ": " + e.getMessage());
+      }
+    });
+  }
+}

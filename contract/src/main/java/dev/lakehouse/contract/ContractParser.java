@@ -1,0 +1,289 @@
+package dev.lakehouse.contract;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Currency;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks one Kafka message against the event contract and types its fields. Not thread-safe: one per
+ * task. Checks run in a fixed order (size, UTF-8, JSON, schema version, then each field in contract
+ * order), so the reason of a message with several defects is stable.
+ */
+public final class ContractParser {
+  private static final int MAX_INTEGER_DIGITS = 16;
+  private static final Set<String> CURRENCIES =
+      Currency.getAvailableCurrencies().stream().map(Currency::getCurrencyCode).collect(Collectors.toSet());
+
+  private final int maxMessageBytes;
+  private final ObjectMapper json;
+  private final CharsetDecoder utf8;
+
+  public ContractParser(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.json =
+        new ObjectMapper()
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  public ParsedMessage parse(String topic, byte[] value) {
+    if (value == null) {
+      return ParsedMessage.dead(DeadLetterReason.NULL_OR_EMPTY, "the message has no value (tombstone)", null);
+    }
+    if (value.length > maxMessageBytes) {
+      return ParsedMessage.dead(
+          DeadLetterReason.OVERSIZED,
+          "the message is " + value.length + " bytes, over the limit of " + maxMessageBytes + " bytes",
+          null);
+    }
+    String text;
+    try {
+      text = utf8.reset().decode(ByteBuffer.wrap(value)).toString();
+    } catch (CharacterCodingException e) {
+      return ParsedMessage.dead(
+          DeadLetterReason.INVALID_UTF8, "the message is not valid UTF-8: " + e.getMessage(), null);
+    }
+    JsonNode root;
+    try {
+      root = json.readTree(text);
+    } catch (JsonProcessingException e) {
+      return ParsedMessage.dead(
+          DeadLetterReason.MALFORMED_JSON, "the message is not valid JSON: " + firstLine(e.getOriginalMessage()), text);
+    }
+    if (root == null || !root.isObject()) {
+      return ParsedMessage.dead(
+          DeadLetterReason.MALFORMED_JSON, "the message is not a JSON object", text);
+    }
+    JsonNode version = root.get(Topic.SCHEMA_VERSION_FIELD);
+    if (version == null || version.isNull()) {
+      return ParsedMessage.dead(DeadLetterReason.MISSING_FIELD, "required field 'schema_version' is missing", text);
+    }
+    if (!version.isIntegralNumber() || version.asLong() != Topic.SCHEMA_VERSION) {
+      return ParsedMessage.dead(
+          DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION,
+          "schema_version " + version + " is not supported (expected " + Topic.SCHEMA_VERSION + ")",
+          text);
+    }
+    List<FieldSpec> fields = Topic.of(topic).fields();
+    Object[] values = new Object[fields.size()];
+    Set<String> known = new HashSet<>();
+    known.add(Topic.SCHEMA_VERSION_FIELD);
+    for (int i = 0; i < fields.size(); i++) {
+      FieldSpec spec = fields.get(i);
+      known.add(spec.name());
+      JsonNode node = root.get(spec.name());
+      Object typed;
+      try {
+        typed = typed(spec, node);
+      } catch (Rejection r) {
+        return ParsedMessage.dead(r.reason, r.getMessage(), text);
+      }
+      values[i] = typed;
+    }
+    return ParsedMessage.valid(values, extras((ObjectNode) root, known));
+  }
+
+  private String extras(ObjectNode root, Set<String> known) {
+    ObjectNode extra = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!known.contains(e.getKey())) {
+        if (extra == null) {
+          extra = json.createObjectNode();
+        }
+        extra.set(e.getKey(), e.getValue());
+      }
+    }
+    return extra == null ? null : extra.toString();
+  }
+
+  private static final class Rejection extends Exception {
+    private static final long serialVersionUID = 1L;
+    final DeadLetterReason reason;
+
+    Rejection(DeadLetterReason reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  private static Object typed(FieldSpec spec, JsonNode node) throws Rejection {
+    String name = spec.name();
+    if (node == null) {
+      if (spec.required()) {
+        throw new Rejection(DeadLetterReason.MISSING_FIELD, "required field '" + name + "' is missing");
+      }
+      return null;
+    }
+    if (node.isNull()) {
+      if (spec.required()) {
+        throw new Rejection(DeadLetterReason.NULL_OR_EMPTY, "required field '" + name + "' is null");
+      }
+      return null;
+    }
+    switch (spec.type()) {
+      case STRING -> {
+        return text(spec, node);
+      }
+      case ENUM -> {
+        String v = text(spec, node);
+        if (!spec.values().contains(v)) {
+          throw new Rejection(
+              DeadLetterReason.UNKNOWN_ENUM, "field '" + name + "' has unknown value '" + v + "'");
+        }
+        return v;
+      }
+      case CURRENCY -> {
+        String v = text(spec, node);
+        if (!CURRENCIES.contains(v)) {
+          throw new Rejection(
+              DeadLetterReason.UNKNOWN_ENUM, "field '" + name + "' value '" + v + "' is not an ISO 4217 currency code");
+        }
+        return v;
+      }
+      case INT -> {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+          throw wrongType(name, "a whole number", node);
+        }
+        int v = node.intValue();
+        if (v < spec.min() || v > spec.max()) {
+          throw outOfRange(spec, node);
+        }
+        return v;
+      }
+      case DOUBLE -> {
+        if (!node.isNumber()) {
+          throw wrongType(name, "a number", node);
+        }
+        double v = node.doubleValue();
+        if (v < spec.min() || v > spec.max()) {
+          throw outOfRange(spec, node);
+        }
+        return v;
+      }
+      case MONEY, POSITIVE_MONEY -> {
+        if (!node.isNumber()) {
+          throw wrongType(name, "a JSON number", node);
+        }
+        BigDecimal v = node.decimalValue();
+        if (spec.type() == FieldType.POSITIVE_MONEY && v.signum() <= 0) {
+          throw new Rejection(
+              DeadLetterReason.NON_POSITIVE_AMOUNT, "field '" + name + "' must be greater than 0, got " + v.toPlainString());
+        }
+        BigDecimal stripped = v.stripTrailingZeros();
+        if (stripped.scale() > 2) {
+          throw new Rejection(
+              DeadLetterReason.BAD_AMOUNT_PRECISION,
+              "field '" + name + "' has more than 2 decimals: " + v.toPlainString());
+        }
+        if (stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS) {
+          throw new Rejection(
+              DeadLetterReason.BAD_AMOUNT_PRECISION,
+              "field '" + name + "' has more than " + MAX_INTEGER_DIGITS + " integer digits: " + v.toPlainString());
+        }
+        if (v.doubleValue() < spec.min()) {
+          throw outOfRange(spec, node);
+        }
+        return v.setScale(2);
+      }
+      case TIMESTAMP -> {
+        String v = text(spec, node);
+        try {
+          return Timestamp.from(OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+          throw new Rejection(
+              DeadLetterReason.BAD_TIMESTAMP,
+              "field '" + name + "' value '" + v + "' is not an ISO-8601 timestamp with offset");
+        }
+      }
+      case DATE -> {
+        String v = text(spec, node);
+        try {
+          return Date.valueOf(LocalDate.parse(v));
+        } catch (DateTimeParseException e) {
+          throw new Rejection(
+              DeadLetterReason.BAD_TIMESTAMP, "field '" + name + "' value '" + v + "' is not an ISO-8601 date");
+        }
+      }
+      case OBJECT -> {
+        if (!node.isObject()) {
+          throw wrongType(name, "a JSON object", node);
+        }
+        return node.toString();
+      }
+      default -> throw new IllegalStateException("Unhandled field type " + spec.type());
+    }
+  }
+
+  private static String text(FieldSpec spec, JsonNode node) throws Rejection {
+    if (!node.isTextual()) {
+      throw wrongType(spec.name(), "text", node);
+    }
+    String v = node.textValue();
+    if (v.isBlank()) {
+      throw new Rejection(DeadLetterReason.NULL_OR_EMPTY, "required field '" + spec.name() + "' is empty");
+    }
+    return v;
+  }
+
+  private static Rejection wrongType(String name, String expected, JsonNode node) {
+    return new Rejection(
+        DeadLetterReason.WRONG_TYPE,
+        "field '" + name + "' must be " + expected + ", got " + node.getNodeType().name().toLowerCase() + " " + abbreviate(node.toString()));
+  }
+
+  private static Rejection outOfRange(FieldSpec spec, JsonNode node) {
+    String range =
+        spec.max() == Double.POSITIVE_INFINITY || spec.max() == Integer.MAX_VALUE
+            ? "at least " + fmt(spec.min())
+            : "between " + fmt(spec.min()) + " and " + fmt(spec.max());
+    return new Rejection(
+        DeadLetterReason.OUT_OF_RANGE, "field '" + spec.name() + "' must be " + range + ", got " + node);
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.lakehouse.contract;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The contract's topics on a Kafka cluster: whether it answers, and creating the topics it lacks. */
+public final class KafkaTopics {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+
+  private KafkaTopics() {}
+
+  /** True when a TCP connection to one of the bootstrap addresses succeeds within a second. */
+  public static boolean reachable(String bootstrap) {
+    for (String part : bootstrap.split(",")) {
+      String p = part.trim();
+      int colon = p.lastIndexOf(':');
+      try (Socket socket = new Socket()) {
+        socket.connect(
+            new InetSocketAddress(p.substring(0, colon), Integer.parseInt(p.substring(colon + 1))),
+            1000);
+        return true;
+      } catch (IOException e) {
+        // try the next address
+      }
+    }
+    return false;
+  }
+
+  /** Creates the contract's topics when missing, keeping messages forever (retention.ms=-1). */
+  public static void ensureTopics(String bootstrap, int partitions) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String topic : Topic.names()) {
+        if (!existing.contains(topic)) {
+          missing.add(
+              new NewTopic(topic, Optional.of(partitions), Optional.empty())
+                  .configs(Map.of("retention.ms", "-1")));
+        }
+      }
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+          LOG.info(
+              "Created Kafka topics {} with {} partitions each.",
+              missing.stream().map(NewTopic::name).toList(),
+              partitions);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating Kafka topics.", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot create the Kafka topics on " + bootstrap + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.lakehouse.ops;
+
+import dev.lakehouse.common.LakehouseSpark;
+import dev.lakehouse.common.Tables;
+import org.apache.spark.sql.SparkSession;
+
+/** The ops.* tables every job writes its bookkeeping to, created when they do not exist yet. */
+public final class OpsTables {
+  /** Iceberg properties of the bookkeeping tables. */
+  public static final String PROPERTIES =
+      " TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='hash',"
+          + " 'write.merge.mode'='copy-on-write', 'write.parquet.compression-codec'='zstd',"
+          + " 'write.metadata.delete-after-commit.enabled'='true',"
+          + " 'write.metadata.previous-versions-max'='100')";
+
+  private OpsTables() {}
+
+  public static void createIfMissing(SparkSession spark) {
+    LakehouseSpark.createNamespaces(spark, Tables.OPS);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_RUNS
+            + " (run_id STRING, job STRING, mode STRING, business_date DATE, window_start DATE,"
+            + " window_end DATE, parameters STRING,"
+            + " status STRING COMMENT 'SUCCESS, FAILED or NOOP', started_at TIMESTAMP,"
+            + " ended_at TIMESTAMP, rows_read BIGINT, rows_inserted BIGINT, rows_updated BIGINT,"
+            + " rows_quarantined BIGINT, rows_late BIGINT, input_snapshots MAP<STRING, BIGINT>,"
+            + " input_watermarks MAP<STRING, TIMESTAMP>, output_snapshots MAP<STRING, BIGINT>,"
+            + " is_rerun BOOLEAN, is_suspicious BOOLEAN, message STRING, error STRING)"
+            + " USING iceberg COMMENT 'One row per run of a batch job, failed runs included.'"
+            + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_DQ_RESULTS
+            + " (run_id STRING, table_name STRING, rule STRING, severity STRING,"
+            + " rows_checked BIGINT, rows_failed BIGINT, sample_keys ARRAY<STRING>,"
+            + " description STRING, checked_at TIMESTAMP)"
+            + " USING iceberg COMMENT 'One row per run and validation rule.'"
+            + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_LATE_ARRIVALS
+            + " (source_table STRING, business_key STRING, event_date DATE, kafka_partition INT,"
+            + " kafka_offset BIGINT, arrived_at TIMESTAMP COMMENT 'Kafka timestamp',"
+            + " ingested_at TIMESTAMP,"
+            + " days_late INT COMMENT 'days between the event date and the arrival date',"
+            + " detected_run_id STRING, applied_run_id STRING COMMENT"
+            + " 'the backfill (or run) that applied it; null while outstanding')"
+            + " USING iceberg COMMENT"
+            + " 'One row per bronze message that arrived after its date had left the lookback window.'"
+            + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_STREAM_BATCHES
+            + " (query_id STRING, batch_id BIGINT, kafka_topic STRING, kafka_partition INT,"
+            + " start_offset BIGINT COMMENT 'first offset read, inclusive',"
+            + " end_offset BIGINT COMMENT 'last offset read, inclusive',"
+            + " consumed BIGINT, bronze_rows BIGINT, dead_letters BIGINT,"
+            + " lost_from_offset BIGINT COMMENT 'first offset deleted from Kafka before it was read',"
+            + " lost_to_offset BIGINT COMMENT 'last offset deleted from Kafka before it was read',"
+            + " committed_at TIMESTAMP)"
+            + " USING iceberg COMMENT"
+            + " 'One row per bronze stream micro-batch and Kafka topic-partition it read.'"
+            + PROPERTIES);
+  }
+}
