@@ -86,24 +86,6 @@ public final class EventGenerator {
     "INSUFFICIENT_FUNDS", "BANK_DECLINED", "TIMEOUT", "RISK_BLOCKED", "INVALID_PIN"
   };
 
-  private static final List<DeadLetterReason> TRANSACTION_DEFECTS = List.of(DeadLetterReason.values());
-  private static final List<DeadLetterReason> CUSTOMER_DEFECTS =
-      List.of(
-          DeadLetterReason.OVERSIZED, DeadLetterReason.INVALID_UTF8, DeadLetterReason.MALFORMED_JSON,
-          DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION, DeadLetterReason.MISSING_FIELD,
-          DeadLetterReason.NULL_OR_EMPTY, DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM,
-          DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OUT_OF_RANGE);
-  private static final List<DeadLetterReason> ACCOUNT_DEFECTS =
-      List.of(
-          DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_FIELD,
-          DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM, DeadLetterReason.BAD_TIMESTAMP,
-          DeadLetterReason.BAD_AMOUNT_PRECISION, DeadLetterReason.OUT_OF_RANGE,
-          DeadLetterReason.INVALID_UTF8);
-  private static final List<DeadLetterReason> MERCHANT_DEFECTS =
-      List.of(
-          DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_FIELD,
-          DeadLetterReason.NULL_OR_EMPTY, DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM,
-          DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OVERSIZED);
 
   private static final class Customer {
     String id;
@@ -166,13 +148,14 @@ public final class EventGenerator {
   private final List<Merchant> merchants = new ArrayList<>();
   private final List<Planned> planned = new ArrayList<>();
   private final GenerationReport report = new GenerationReport();
-  private final Map<String, Integer> defectCursor = new LinkedHashMap<>();
+  private final MessageDefects defects;
   private long transactionCounter;
   private long order;
 
   public EventGenerator(GeneratorOptions options) {
     this.options = options;
     this.random = new Random(options.seed());
+    this.defects = new MessageDefects(random, options.maxMessageBytes(), JSON);
     this.faker = new Faker(new Locale("en", "IND"), new Random(options.seed() ^ 0x5DEECE66DL));
     LocalDate first = options.endDate().minusDays(options.days() - 1L);
     this.startMs = first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -341,7 +324,7 @@ public final class EventGenerator {
   }
 
   private void addReference(String topic, String key, long at, Map<String, Object> body) {
-    planned.add(new Planned(topic, key, at, serialise(topic, body, null), order++));
+    planned.add(new Planned(topic, key, at, serialise(body), order++));
     report.countValid(topic, false);
     maybeMalformed(topic, key, at, body);
   }
@@ -600,7 +583,7 @@ public final class EventGenerator {
         body.put("risk_score", Math.round(random.nextDouble() * 1000) / 1000.0);
         body.put("app_version", "5." + random.nextInt(10) + "." + random.nextInt(10));
       }
-      byte[] value = serialise(Topic.TRANSACTIONS.topicName(), body, null);
+      byte[] value = serialise(body);
       planned.add(new Planned(Topic.TRANSACTIONS.topicName(), t.id, arrival[i], value, order++));
       report.countValid(Topic.TRANSACTIONS.topicName(), extras);
       if (swapped && i == 0) {
@@ -660,122 +643,18 @@ public final class EventGenerator {
     if (random.nextDouble() >= options.malformedRate()) {
       return;
     }
-    List<DeadLetterReason> kinds =
-        switch (Topic.of(topic)) {
-          case TRANSACTIONS -> TRANSACTION_DEFECTS;
-          case CUSTOMERS -> CUSTOMER_DEFECTS;
-          case ACCOUNTS -> ACCOUNT_DEFECTS;
-          case MERCHANTS -> MERCHANT_DEFECTS;
-        };
-    // Round robin, so every kind appears once there are enough malformed messages.
-    int cursor = defectCursor.merge(topic, 1, Integer::sum) - 1;
-    DeadLetterReason defect = kinds.get(cursor % kinds.size());
-    planned.add(new Planned(topic, key, Math.min(at + 50, cutoffMs), serialise(topic, body, defect), order++));
+    DeadLetterReason defect = defects.next(topic);
+    planned.add(
+        new Planned(topic, key, Math.min(at + 50, cutoffMs), defects.corrupt(topic, body, defect), order++));
     report.countMalformed(topic, defect);
   }
 
-  private static final String UTF8_MARKER = "@@INVALID-UTF8@@";
-
-  private byte[] serialise(String topic, Map<String, Object> body, DeadLetterReason defect) {
+  private byte[] serialise(Map<String, Object> body) {
     try {
-      if (defect == null) {
-        return JSON.writeValueAsBytes(body);
-      }
-      Map<String, Object> m = new LinkedHashMap<>(body);
-      applyFieldDefect(topic, defect, m);
-      byte[] bytes = JSON.writeValueAsBytes(m);
-      return switch (defect) {
-        case MALFORMED_JSON -> java.util.Arrays.copyOf(bytes, bytes.length / 2);
-        case INVALID_UTF8 -> replaceMarker(bytes);
-        default -> bytes;
-      };
+      return JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot serialise a generated event: " + e.getMessage(), e);
     }
-  }
-
-  private void applyFieldDefect(String topic, DeadLetterReason defect, Map<String, Object> m) {
-    boolean txn = topic.equals(Topic.TRANSACTIONS.topicName());
-    boolean customer = topic.equals(Topic.CUSTOMERS.topicName());
-    boolean account = topic.equals(Topic.ACCOUNTS.topicName());
-    switch (defect) {
-      case OVERSIZED -> m.put("padding", "x".repeat(options.maxMessageBytes() + 100));
-      case INVALID_UTF8 -> {
-        String field = txn ? "device_id" : customer ? "full_name" : account ? "customer_id" : "name";
-        m.put(field, m.get(field) + UTF8_MARKER);
-      }
-      case MALFORMED_JSON -> { }
-      case UNSUPPORTED_SCHEMA_VERSION -> m.put("schema_version", 2);
-      case MISSING_FIELD -> m.remove(txn ? "account_id" : customer ? "email" : account ? "opened_at" : "city");
-      case NULL_OR_EMPTY -> {
-        if (txn) {
-          m.put("customer_id", "");
-        } else {
-          m.put(customer ? "phone" : "name", null);
-        }
-      }
-      case WRONG_TYPE -> {
-        if (txn) {
-          m.put("amount", "1,250.00");
-        } else if (customer) {
-          m.put("city_tier", "one");
-        } else if (account) {
-          m.put("opening_balance", String.valueOf(m.get("opening_balance")));
-        } else {
-          m.put("name", 12345);
-        }
-      }
-      case UNKNOWN_ENUM -> {
-        if (txn) {
-          m.put("status", "SETTLED");
-        } else if (customer) {
-          m.put("kyc_status", "UNKNOWN");
-        } else if (account) {
-          m.put("account_type", "CRYPTO_WALLET");
-        } else {
-          m.put("category", "GAMBLING");
-        }
-      }
-      case BAD_TIMESTAMP -> {
-        if (txn) {
-          m.put("event_ts", "2026-13-45T25:61:00+05:30");
-        } else if (customer) {
-          m.put("signup_ts", "yesterday");
-        } else if (account) {
-          m.put("opened_at", "2026-02-11T10:00:00");
-        } else {
-          m.put("updated_at", "not-a-date");
-        }
-      }
-      case NON_POSITIVE_AMOUNT -> m.put("amount", random.nextBoolean() ? BigDecimal.ZERO : ((BigDecimal) m.get("amount")).negate());
-      case BAD_AMOUNT_PRECISION -> {
-        String field = txn ? "amount" : "opening_balance";
-        m.put(field, ((BigDecimal) m.get(field)).add(new BigDecimal("0.005")));
-      }
-      case OUT_OF_RANGE -> {
-        if (txn) {
-          m.put("sequence", 0);
-        } else if (customer) {
-          m.put("city_tier", 5);
-        } else {
-          m.put("overdraft_limit", new BigDecimal("-100.00"));
-        }
-      }
-      default -> throw new IllegalStateException("No defect for " + defect);
-    }
-  }
-
-  private static byte[] replaceMarker(byte[] bytes) {
-    byte[] marker = UTF8_MARKER.getBytes(StandardCharsets.UTF_8);
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    int at = text.indexOf(UTF8_MARKER);
-    byte[] out = new byte[bytes.length - marker.length + 2];
-    System.arraycopy(bytes, 0, out, 0, at);
-    // 0xC3 starts a two-byte sequence; 0x28 '(' cannot continue it.
-    out[at] = (byte) 0xC3;
-    out[at + 1] = (byte) 0x28;
-    System.arraycopy(bytes, at + marker.length, out, at + 2, bytes.length - at - marker.length);
-    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
