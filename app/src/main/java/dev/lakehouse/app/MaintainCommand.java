@@ -35,8 +35,16 @@ final class MaintainCommand extends LakehouseCommand {
       }
       Map<String, Object> tables = new LinkedHashMap<>();
       r.tables().forEach((t, c) -> {
-        out.printf("  %-34s data files %,6d -> %,6d   snapshots %,5d -> %,5d%n", t, c[0], c[1], c[2], c[3]);
-        tables.put(t, Map.of("files_before", c[0], "files_after", c[1], "snapshots_before", c[2], "snapshots_after", c[3]));
+        out.printf(
+            "  %-34s data files %,6d -> %,6d   snapshots %,5d -> %,5d%n",
+            t, c.filesBefore(), c.filesAfter(), c.snapshotsBefore(), c.snapshotsAfter());
+        tables.put(
+            t,
+            Map.of(
+                "files_before", c.filesBefore(),
+                "files_after", c.filesAfter(),
+                "snapshots_before", c.snapshotsBefore(),
+                "snapshots_after", c.snapshotsAfter()));
       });
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("run_id", r.runId());

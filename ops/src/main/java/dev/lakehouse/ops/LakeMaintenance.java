@@ -96,7 +96,11 @@ public final class LakeMaintenance {
   }
 
   /** Per table: data files before and after, snapshots before and after; status SUCCESS or NOOP. */
-  public record Result(String runId, String status, Map<String, long[]> tables) {}
+  public record Result(String runId, String status, Map<String, TableCounts> tables) {}
+
+  /** Data files and snapshots of one table before and after maintenance. */
+  public record TableCounts(
+      long filesBefore, long filesAfter, long snapshotsBefore, long snapshotsAfter) {}
 
   private LakeMaintenance() {}
 
@@ -122,7 +126,7 @@ public final class LakeMaintenance {
     LocalDate cutoff = today.minusDays(config.intValue(Settings.SILVER_LOOKBACK_DAYS) + 1L);
     Instant retention = Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS)));
     Instant orphanAge = Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_ORPHAN_AGE_DAYS)));
-    Map<String, long[]> result = new LinkedHashMap<>();
+    Map<String, TableCounts> result = new LinkedHashMap<>();
     try {
       for (MaintainedTable maintained : TABLES) {
         String table = maintained.name();
@@ -149,9 +153,16 @@ public final class LakeMaintenance {
             + "', older_than => TIMESTAMP '" + Timestamp.from(expireBefore) + "', retain_last => 10)"));
         retry(table, "orphan removal", () -> spark.sql("CALL lakehouse.system.remove_orphan_files(table => '" + name
             + "', older_than => TIMESTAMP '" + Timestamp.from(orphanAge) + "')"));
-        long[] counts = {filesBefore, files(spark, table), snapshotsBefore, snapshots(spark, table)};
+        TableCounts counts =
+            new TableCounts(filesBefore, files(spark, table), snapshotsBefore, snapshots(spark, table));
         result.put(table, counts);
-        LOG.info("Maintained {}: data files {} -> {}, snapshots {} -> {}.", name, counts[0], counts[1], counts[2], counts[3]);
+        LOG.info(
+            "Maintained {}: data files {} -> {}, snapshots {} -> {}.",
+            name,
+            counts.filesBefore(),
+            counts.filesAfter(),
+            counts.snapshotsBefore(),
+            counts.snapshotsAfter());
       }
       ledger(spark, runId, today, cutoff, "{\"compact_before\":\"" + cutoff + "\"}", "SUCCESS", started, describe(result), null);
       return new Result(runId, "SUCCESS", result);
@@ -237,10 +248,20 @@ public final class LakeMaintenance {
     return spark.sql("SELECT count(*) FROM " + Tables.qualified(table) + ".snapshots").first().getLong(0);
   }
 
-  private static String describe(Map<String, long[]> result) {
+  private static String describe(Map<String, TableCounts> result) {
     StringBuilder sb = new StringBuilder();
-    result.forEach((t, c) -> sb.append(t).append(": files ").append(c[0]).append("->").append(c[1])
-        .append(", snapshots ").append(c[2]).append("->").append(c[3]).append("; "));
+    result.forEach(
+        (t, c) ->
+            sb.append(t)
+                .append(": files ")
+                .append(c.filesBefore())
+                .append("->")
+                .append(c.filesAfter())
+                .append(", snapshots ")
+                .append(c.snapshotsBefore())
+                .append("->")
+                .append(c.snapshotsAfter())
+                .append("; "));
     return sb.toString();
   }
 

@@ -24,6 +24,7 @@ class LakeMaintenanceTest {
     config = TestLake.config(dataDir, Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS + "=0");
     spark = TestLake.spark(config);
     // Maintenance does not care about a table's columns: a narrow stand-in for silver.transactions.
+    OpsTables.createIfMissing(spark);
     spark.sql("CREATE NAMESPACE IF NOT EXISTS silver");
     spark.sql(
         "CREATE TABLE "
@@ -65,18 +66,34 @@ class LakeMaintenanceTest {
 
     LakeMaintenance.Result r = LakeMaintenance.run(spark, config);
 
-    long[] counts = r.tables().get(Tables.SILVER_TRANSACTIONS);
-    assertThat(counts[0]).isEqualTo(27);
-    assertThat(counts[1]).as("one file per old partition after compaction").isEqualTo(2);
-    assertThat(counts[2]).isEqualTo(14);
+    assertThat(r.tables())
+        .as("the ops tables are maintained like every other table")
+        .containsKeys(
+            Tables.OPS_RUNS, Tables.OPS_DQ_RESULTS, Tables.OPS_LATE_ARRIVALS, Tables.OPS_STREAM_BATCHES);
+    LakeMaintenance.TableCounts counts = r.tables().get(Tables.SILVER_TRANSACTIONS);
+    assertThat(counts.filesBefore()).isEqualTo(27);
+    assertThat(counts.filesAfter()).as("one file per old partition after compaction").isEqualTo(2);
+    assertThat(counts.snapshotsBefore()).isEqualTo(14);
     // +2 (compaction, manifests), -6: the appends older than the stream's stamped snapshot.
-    assertThat(counts[3]).isEqualTo(10);
+    assertThat(counts.snapshotsAfter()).isEqualTo(10);
     assertThat(scalar("SELECT count(*) FROM silver.transactions.files")).isEqualTo(2);
     assertThat(spark.sql("SELECT count(*), sum(amount) FROM silver.transactions").first().toString()).isEqualTo(before);
     assertThat(scalar("SELECT count(*) FROM silver.transactions.snapshots WHERE snapshot_id = " + stamped))
         .as("the stream's last stamped snapshot survives expiry").isEqualTo(1);
     assertThat(spark.sql("SELECT status, message FROM ops.runs WHERE job = 'maintain'").first().toString())
         .startsWith("[SUCCESS,silver.transactions: files 27->2, snapshots 14->10");
+  }
+
+  @Test
+  void everyTableOfEveryLayerIsMaintained() throws IllegalAccessException {
+    java.util.Set<String> maintained = new java.util.HashSet<>();
+    LakeMaintenance.TABLES.forEach(t -> maintained.add(t.name()));
+    for (java.lang.reflect.Field f : Tables.class.getFields()) {
+      String name = f.getName();
+      if (name.matches("(BRONZE|SILVER|GOLD|OPS)_[A-Z_]+")) {
+        assertThat(maintained).as(name).contains((String) f.get(null));
+      }
+    }
   }
 
   private static void appendStamped() {
