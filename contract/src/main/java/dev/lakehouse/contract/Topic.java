@@ -7,6 +7,7 @@ import static dev.lakehouse.contract.FieldSpec.requiredEnum;
 import static dev.lakehouse.contract.FieldSpec.requiredRange;
 
 import dev.lakehouse.contract.Vocabulary.AccountType;
+import dev.lakehouse.contract.Vocabulary.BalanceEffect;
 import dev.lakehouse.contract.Vocabulary.Channel;
 import dev.lakehouse.contract.Vocabulary.KycStatus;
 import dev.lakehouse.contract.Vocabulary.MerchantCategory;
@@ -31,67 +32,147 @@ public enum Topic {
       "event_ts",
       "one lifecycle event of a transaction (creation or a later status change)",
       List.of(
-          required("event_id", FieldType.STRING),
-          required("transaction_id", FieldType.STRING),
-          requiredRange("sequence", FieldType.INT, 1, Integer.MAX_VALUE),
-          requiredEnum("status", TxnStatus.class),
-          requiredEnum("txn_type", TxnType.class),
-          required("account_id", FieldType.STRING),
-          required("customer_id", FieldType.STRING),
-          required("amount", FieldType.POSITIVE_MONEY),
-          required("currency", FieldType.CURRENCY),
-          requiredEnum("channel", Channel.class),
-          required("event_ts", FieldType.TIMESTAMP),
-          required("status_ts", FieldType.TIMESTAMP),
-          optional("merchant_id", FieldType.STRING),
-          optional("counterparty_account_id", FieldType.STRING),
-          optional("device_id", FieldType.STRING),
-          optional("city", FieldType.STRING),
-          optionalRange("latitude", FieldType.DOUBLE, -90, 90),
-          optionalRange("longitude", FieldType.DOUBLE, -180, 180),
-          optional("failure_reason", FieldType.STRING))),
+          required(
+              "event_id",
+              FieldType.STRING,
+              "Identifies this event; the same event_id twice is a redelivery of one event."),
+          required(
+              "transaction_id",
+              FieldType.STRING,
+              "The transaction this event belongs to; also the Kafka message key."),
+          requiredRange(
+              "sequence",
+              FieldType.INT,
+              1,
+              Integer.MAX_VALUE,
+              "1 for the creation, then 2, 3 ... per transaction; the current state is the"
+                  + " highest sequence among legal status transitions."),
+          requiredEnum(
+              "status",
+              TxnStatus.class,
+              "The transaction's status after this event: PENDING -> SUCCESS -> REVERSED or"
+                  + " PENDING -> FAILED; a creation may also arrive directly as SUCCESS or"
+                  + " FAILED."),
+          requiredEnum("txn_type", TxnType.class, "The kind of transaction. " + balanceEffects()),
+          required("account_id", FieldType.STRING, "The account the transaction books on."),
+          required("customer_id", FieldType.STRING, "The customer who holds the account."),
+          required(
+              "amount",
+              FieldType.POSITIVE_MONEY,
+              "The amount in the transaction's currency, greater than 0."),
+          required(
+              "currency",
+              FieldType.CURRENCY,
+              "The ISO 4217 code of the amount's currency (INR is the home currency)."),
+          requiredEnum("channel", Channel.class, "Where the transaction was initiated."),
+          required(
+              "event_ts",
+              FieldType.TIMESTAMP,
+              "When the transaction happened."),
+          required("status_ts", FieldType.TIMESTAMP, "When this event's status was set."),
+          optional(
+              "merchant_id", FieldType.STRING, "The merchant paid, for card and UPI payments."),
+          optional(
+              "counterparty_account_id",
+              FieldType.STRING,
+              "The account of the other leg of a P2P transfer."),
+          optional("device_id", FieldType.STRING, "The device that initiated the transaction."),
+          optional("city", FieldType.STRING, "The city where the transaction was initiated."),
+          optionalRange(
+              "latitude",
+              FieldType.DOUBLE,
+              -90,
+              90,
+              "Where the transaction was initiated, in decimal degrees."),
+          optionalRange(
+              "longitude",
+              FieldType.DOUBLE,
+              -180,
+              180,
+              "Where the transaction was initiated, in decimal degrees."),
+          optional("failure_reason", FieldType.STRING, "Why the transaction failed."))),
   CUSTOMERS(
       "customers",
       "customer_id",
       "updated_at",
       "the current profile of a customer (upsert)",
       List.of(
-          required("customer_id", FieldType.STRING),
-          required("full_name", FieldType.STRING),
-          required("email", FieldType.STRING),
-          required("phone", FieldType.STRING),
-          required("date_of_birth", FieldType.DATE),
-          required("city", FieldType.STRING),
-          required("state", FieldType.STRING),
-          requiredRange("city_tier", FieldType.INT, 1, 3),
-          required("signup_ts", FieldType.TIMESTAMP),
-          requiredEnum("kyc_status", KycStatus.class),
-          required("updated_at", FieldType.TIMESTAMP))),
+          required(
+              "customer_id",
+              FieldType.STRING,
+              "Identifies the customer; also the Kafka message key."),
+          required("full_name", FieldType.STRING, "PII: kept in clear in bronze only."),
+          required("email", FieldType.STRING, "PII: kept in clear in bronze only."),
+          required("phone", FieldType.STRING, "PII: kept in clear in bronze only."),
+          required("date_of_birth", FieldType.DATE, "PII: kept in clear in bronze only."),
+          required("city", FieldType.STRING, "The city the customer lives in."),
+          required("state", FieldType.STRING, "The state the customer lives in."),
+          requiredRange(
+              "city_tier",
+              FieldType.INT,
+              1,
+              3,
+              "The tier of the customer's city, 1 to 3; revenue is reported per tier."),
+          required(
+              "signup_ts",
+              FieldType.TIMESTAMP,
+              "When the customer signed up; decides the month the customer counts as new."),
+          requiredEnum("kyc_status", KycStatus.class, "The customer's KYC verification status."),
+          required(
+              "updated_at",
+              FieldType.TIMESTAMP,
+              "When this version of the profile was written; the latest one wins."))),
   ACCOUNTS(
       "accounts",
       "account_id",
       "updated_at",
       "the current state of an account (upsert)",
       List.of(
-          required("account_id", FieldType.STRING),
-          required("customer_id", FieldType.STRING),
-          requiredEnum("account_type", AccountType.class),
-          required("opened_at", FieldType.TIMESTAMP),
-          required("opening_balance", FieldType.MONEY),
-          requiredRange("overdraft_limit", FieldType.MONEY, 0, Double.POSITIVE_INFINITY),
-          required("updated_at", FieldType.TIMESTAMP))),
+          required(
+              "account_id",
+              FieldType.STRING,
+              "Identifies the account; also the Kafka message key."),
+          required("customer_id", FieldType.STRING, "The customer who holds the account."),
+          requiredEnum("account_type", AccountType.class, "The kind of account."),
+          required("opened_at", FieldType.TIMESTAMP, "When the account was opened."),
+          required(
+              "opening_balance",
+              FieldType.MONEY,
+              "The balance when the account was opened; balances are computed from it."),
+          requiredRange(
+              "overdraft_limit",
+              FieldType.MONEY,
+              0,
+              Double.POSITIVE_INFINITY,
+              "How far the balance may go below zero; 0 or more."),
+          required(
+              "updated_at",
+              FieldType.TIMESTAMP,
+              "When this version of the account was written; the latest one wins."))),
   MERCHANTS(
       "merchants",
       "merchant_id",
       "updated_at",
       "the current profile of a merchant (upsert)",
       List.of(
-          required("merchant_id", FieldType.STRING),
-          required("name", FieldType.STRING),
-          requiredEnum("category", MerchantCategory.class),
-          required("city", FieldType.STRING),
-          required("updated_at", FieldType.TIMESTAMP),
-          optional("attributes", FieldType.OBJECT)));
+          required(
+              "merchant_id",
+              FieldType.STRING,
+              "Identifies the merchant; also the Kafka message key."),
+          required("name", FieldType.STRING, "The merchant's trading name."),
+          requiredEnum(
+              "category",
+              MerchantCategory.class,
+              "The merchant's category; card payment fees may depend on it."),
+          required("city", FieldType.STRING, "The city the merchant trades in."),
+          required(
+              "updated_at",
+              FieldType.TIMESTAMP,
+              "When this version of the profile was written; the latest one wins."),
+          optional(
+              "attributes",
+              FieldType.OBJECT,
+              "Free-form semi-structured merchant data, kept as JSON text.")));
 
   public static final int SCHEMA_VERSION = 1;
   public static final String SCHEMA_VERSION_FIELD = "schema_version";
@@ -202,6 +283,20 @@ public enum Topic {
       }
     }
     return reasons;
+  }
+
+  private static String balanceEffects() {
+    StringBuilder credits = new StringBuilder();
+    StringBuilder debits = new StringBuilder();
+    for (TxnType t : TxnType.values()) {
+      StringBuilder list = t.effect() == BalanceEffect.CREDIT ? credits : debits;
+      list.append(list.length() == 0 ? "" : ", ").append(t.name());
+    }
+    return "A SUCCESS credits the account for "
+        + credits
+        + " and debits it for "
+        + debits
+        + "; a REVERSED one no longer counts.";
   }
 
   /** The topic with this Kafka name. */
