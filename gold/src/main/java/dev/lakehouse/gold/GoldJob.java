@@ -1,7 +1,5 @@
 package dev.lakehouse.gold;
 
-import static org.apache.spark.sql.functions.expr;
-
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
@@ -9,7 +7,6 @@ import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.ops.RunLedger;
 import dev.lakehouse.ops.RunRecord;
-import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,16 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds gold from silver for a window of event dates: the dimensions, fct_transactions (MERGEd over the
- * window with literal dates), balances from the window's first day to the last day gold knows, and the
- * marts of every month those days touch. Each table is rewritten only for those days and months.
+ * Builds gold from silver for a window of event dates by walking the models of {@link GoldModels} in
+ * order: the dimensions, fct_transactions (MERGEd over the window with literal dates), balances from
+ * the window's first day to the last day gold knows, and the marts of every month those days touch.
+ * Each table is rewritten only for those days and months. This class is the run around them: the
+ * NOOP check and the run ledger.
  */
 public final class GoldJob {
   private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
@@ -110,68 +108,19 @@ public final class GoldJob {
     }
   }
 
+  /** Walks the models in order; balances and monthly marts reach the last day gold has balances for. */
   private GoldResult build() {
-    GoldDimensions.refresh(spark, start, end);
-    String fee = new FeeSchedule(config.get(Settings.GOLD_FEE_SCHEDULE)).sql();
-    written.put(Tables.GOLD_FCT_TRANSACTIONS, GoldFacts.mergeTransactions(spark, fee, start, end));
-
+    // Read before the first write: of the models, only the balance model writes this table.
     LocalDate rangeEnd = end;
     Row last = spark.sql("SELECT max(balance_date) FROM " + Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE).first();
     if (!last.isNullAt(0) && last.getDate(0).toLocalDate().isAfter(rangeEnd)) {
       rangeEnd = last.getDate(0).toLocalDate();
     }
-    written.put(Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE, GoldFacts.rebuildBalances(spark, start, rangeEnd));
-    written.put(Tables.GOLD_DAILY_REVENUE_SUMMARY, GoldMarts.dailyRevenue(spark, start, end));
-
-    LocalDate firstMonth = start.withDayOfMonth(1);
-    LocalDate lastMonth = rangeEnd.withDayOfMonth(1);
-    Map<String, BigDecimal> tiers = amounts(Settings.GOLD_TIER_THRESHOLDS);
-    Map<String, BigDecimal> activity = amounts(Settings.GOLD_ACTIVITY_THRESHOLDS);
-    written.put(Tables.GOLD_MONTHLY_STATEMENT, GoldMarts.monthlyStatements(spark, firstMonth, lastMonth));
-    written.put(Tables.GOLD_CUSTOMER_MONTHLY, GoldMarts.customerMonthly(spark, firstMonth, lastMonth, tiers, activity));
-    written.put(Tables.GOLD_CUSTOMERS_IN_RED, GoldMarts.streaks(spark, Tables.GOLD_CUSTOMERS_IN_RED, "is_in_red", firstMonth, lastMonth));
-    written.put(Tables.GOLD_HIGH_ACTIVITY_CUSTOMERS,
-        GoldMarts.streaks(spark, Tables.GOLD_HIGH_ACTIVITY_CUSTOMERS, "is_high_activity", firstMonth, lastMonth));
-    written.put(Tables.GOLD_MONTHLY_KPIS, GoldMarts.monthlyKpis(spark, firstMonth, lastMonth));
-    written.put(Tables.GOLD_CUSTOMERS_PER_TIER, GoldMarts.customersPerTier(spark, firstMonth, lastMonth));
-    written.put(Tables.GOLD_MONTHLY_TRANSACTION_TREND, GoldMarts.transactionTrend(spark, firstMonth, lastMonth));
+    Map<String, Object> parameters = GoldModels.parameters(config, start, end, rangeEnd);
+    for (GoldModel model : GoldModels.ORDER) {
+      ModelWriter.write(spark, model, parameters).ifPresent(rows -> written.put(model.target(), rows));
+    }
     return new GoldResult(runId, "SUCCESS", start, end, rangeEnd, written);
-  }
-
-  private Map<String, BigDecimal> amounts(String key) {
-    Map<String, BigDecimal> m = new TreeMap<>();
-    for (String part : config.get(key).split(",")) {
-      String[] kv = part.trim().split("=");
-      m.put(kv[0].trim(), new BigDecimal(kv[1].trim()));
-    }
-    for (String required : key.equals(Settings.GOLD_TIER_THRESHOLDS)
-        ? new String[] {"gold", "diamond"} : new String[] {"withdrawals", "loans", "investments"}) {
-      if (!m.containsKey(required)) {
-        throw new ConfigException("Invalid value for " + key + ": '" + config.get(key) + "' has no '" + required + "' threshold.");
-      }
-    }
-    return m;
-  }
-
-  /** Overwrites the rows of a table matching a condition with new rows, in one Iceberg commit. */
-  static long overwrite(Dataset<Row> rows, String table, String condition) {
-    Dataset<Row> typed = rows.selectExpr(castTo(rows, table));
-    try {
-      typed.writeTo(Tables.qualified(table)).overwrite(expr(condition));
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException("Table " + table + " does not exist.", e);
-    }
-    return rows.sparkSession().table(Tables.qualified(table)).filter(expr(condition)).count();
-  }
-
-  /** Casts each column to the target's type, so DECIMAL sums land as DECIMAL(18,2). */
-  private static String[] castTo(Dataset<Row> rows, String table) {
-    org.apache.spark.sql.types.StructType target = rows.sparkSession().table(Tables.qualified(table)).schema();
-    String[] out = new String[target.size()];
-    for (int i = 0; i < target.size(); i++) {
-      out[i] = "CAST(" + target.fields()[i].name() + " AS " + target.fields()[i].dataType().sql() + ") AS " + target.fields()[i].name();
-    }
-    return out;
   }
 
   private Map<String, Long> inputSnapshots() {

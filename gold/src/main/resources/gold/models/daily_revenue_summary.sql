@@ -1,0 +1,25 @@
+-- daily_revenue_summary: one row per day, merchant category (NONE without a merchant) and city tier
+-- (0 when the customer is unknown), for the days window_start..window_end.
+-- txn_count and failure_rate count every status; volume and the average ticket count SUCCESS only;
+-- revenue is the platform fees.
+WITH window_transactions AS (
+  SELECT event_date, merchant_category, city_tier, status, amount_inr, fee_inr
+  FROM ${fct_transactions}
+  WHERE event_date BETWEEN ${window_start} AND ${window_end}
+)
+
+SELECT
+  event_date AS summary_date,
+  merchant_category,
+  coalesce(city_tier, 0) AS city_tier,
+  count(*) AS txn_count,
+  count_if(status = 'SUCCESS') AS success_count,
+  coalesce(sum(CASE WHEN status = 'SUCCESS' THEN amount_inr END), 0) AS volume_inr,
+  sum(fee_inr) AS revenue_inr,
+  CASE
+    WHEN count_if(status = 'SUCCESS') > 0
+      THEN sum(CASE WHEN status = 'SUCCESS' THEN amount_inr END) / count_if(status = 'SUCCESS')
+  END AS avg_ticket_inr,
+  count_if(status = 'FAILED') / count(*) AS failure_rate
+FROM window_transactions
+GROUP BY 1, 2, 3
