@@ -1,0 +1,60 @@
+package dev.lakehouse.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExportedTableTest {
+
+  @Test
+  void theExportListsTheMartsThenTheDimensionsTheyNeed() {
+    assertThat(PostgresExporter.exportedTables())
+        .containsExactly(
+            "gold.daily_revenue_summary",
+            "gold.monthly_statement",
+            "gold.customers_in_red",
+            "gold.high_activity_customers",
+            "gold.monthly_kpis",
+            "gold.customers_per_tier",
+            "gold.monthly_transaction_trend",
+            "gold.dim_customer",
+            "gold.dim_account",
+            "gold.dim_merchant",
+            "gold.dim_date");
+  }
+
+  @Test
+  void thePostgresqlNameIsTheGoldNameWithoutItsNamespace() {
+    assertThat(ExportedTable.ALL)
+        .extracting(ExportedTable::name)
+        .containsExactly(
+            "daily_revenue_summary",
+            "monthly_statement",
+            "customers_in_red",
+            "high_activity_customers",
+            "monthly_kpis",
+            "customers_per_tier",
+            "monthly_transaction_trend",
+            "dim_customer",
+            "dim_account",
+            "dim_merchant",
+            "dim_date");
+  }
+
+  @Test
+  void aStatementIsIndexedByAccountAndMonthAndByCustomer() {
+    ExportedTable statement = table("monthly_statement");
+    assertThat(statement.indexes())
+        .containsExactly(List.of("account_id", "month_start"), List.of("customer_id"));
+  }
+
+  @Test
+  void theStagingNameCarriesTheRunSuffix() {
+    assertThat(table("dim_date").stagingName("1a2b3c4d")).isEqualTo("dim_date__stage_1a2b3c4d");
+  }
+
+  static ExportedTable table(String name) {
+    return ExportedTable.ALL.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+}
