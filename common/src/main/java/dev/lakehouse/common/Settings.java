@@ -34,7 +34,6 @@ public final class Settings {
   public static final String SILVER_FUTURE_TOLERANCE_MINUTES = "silver.future-tolerance-minutes";
   public static final String SILVER_ON_GAP = "silver.on-gap";
   public static final String SILVER_SEVERITY_OVERRIDES = "silver.severity-overrides";
-  public static final String SILVER_MERGE_PRUNING = "silver.merge-pruning";
   public static final String DQ_MAX_QUARANTINE_RATIO = "dq.max-quarantine-ratio";
   public static final String FX_INR_RATES = "fx.inr-rates";
   public static final String POSTGRES_URL = "postgres.url";
@@ -104,8 +103,6 @@ public final class Settings {
               "How far event_ts may lie after the message's arrival before the event is quarantined."),
           Setting.of(SILVER_ON_GAP, "stop", Setting.oneOf("stop", "process"),
               "When the previous date was never processed: stop, or process the missed dates first."),
-          Setting.of(SILVER_MERGE_PRUNING, "true", Setting::bool,
-              "Keep the window's dates as literals in the transactions MERGE so Iceberg touches only those partitions. false is the unpruned baseline of the benchmark (a full scan); never needed in production."),
           Setting.of(SILVER_SEVERITY_OVERRIDES, "", Setting::severityOverrides,
               "Change rule severities, e.g. txn_event_ts_not_future=fail,txn_account_known=quarantine."),
           Setting.of(DQ_MAX_QUARANTINE_RATIO, "0.05", Setting.fraction(),

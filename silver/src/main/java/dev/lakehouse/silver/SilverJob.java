@@ -1,16 +1,5 @@
 package dev.lakehouse.silver;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.slice;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.when;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.ConfigException;
@@ -33,18 +22,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.spark.sql.Column;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The silver job for one window of event dates: reads bronze as of one snapshot per table, validates,
- * deduplicates, resolves transaction states, and MERGEs into silver with the window's dates as literals.
- * Every run writes a row to ops.runs, failed runs included.
+ * The silver job for one window of event dates: reads bronze as of one snapshot per table, builds the
+ * {@link SilverPlan} (validation, deduplication, transaction states), scores the rules with {@link
+ * RuleEvaluator}, and MERGEs into silver with the window's dates as literals. Every run writes a row to
+ * ops.runs, failed runs included.
  */
 public final class SilverJob {
   private static final Logger LOG = LoggerFactory.getLogger(SilverJob.class);
@@ -67,9 +59,6 @@ public final class SilverJob {
     }
   }
 
-  private static final String[] BRONZE_TABLES = {
-    Tables.BRONZE_CUSTOMERS, Tables.BRONZE_ACCOUNTS, Tables.BRONZE_MERCHANTS, Tables.BRONZE_TRANSACTIONS
-  };
 
   private final SparkSession spark;
   private final LakehouseConfig config;
@@ -119,12 +108,44 @@ public final class SilverJob {
     return new SilverJob(spark, config, request).run();
   }
 
+  /**
+   * The plan a run for this request would build from bronze as it is now, without scoring, committing
+   * or recording anything: for tools that time or compare silver's MERGE (the benchmark).
+   */
+  public static SilverPlan plan(SparkSession spark, LakehouseConfig config, Request request) {
+    SilverTables.createIfMissing(spark);
+    SilverJob job = new SilverJob(spark, config, request);
+    String key = Pii.key(config);
+    job.recordInputSnapshots();
+    return SilverPlan.of(job.inputs(key, UnaryOperator.identity()));
+  }
+
+  private void recordInputSnapshots() {
+    requireBronze();
+    for (Topic topic : Topic.values()) {
+      inputSnapshots.put(topic.bronzeTable(), currentSnapshot(topic.bronzeTable()));
+    }
+  }
+
+  private SilverPlan.Inputs inputs(String piiKey, UnaryOperator<Dataset<Row>> reuse) {
+    return new SilverPlan.Inputs(
+        reuse.apply(read(Topic.TRANSACTIONS)),
+        reuse.apply(read(Topic.CUSTOMERS)),
+        reuse.apply(read(Topic.ACCOUNTS)),
+        reuse.apply(read(Topic.MERCHANTS)),
+        spark.table(Tables.qualified(Topic.CUSTOMERS.silverTable())).select(Topic.CUSTOMERS.keyField()),
+        spark.table(Tables.qualified(Topic.ACCOUNTS.silverTable())).select(Topic.ACCOUNTS.keyField()),
+        rates(),
+        config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES),
+        rules,
+        piiKey,
+        runId,
+        startedAt);
+  }
+
   private SilverResult run() {
     String key = Pii.key(config);
-    requireBronze();
-    for (String t : BRONZE_TABLES) {
-      inputSnapshots.put(t, currentSnapshot(t));
-    }
+    recordInputSnapshots();
     boolean rerun = SilverHistory.hasSucceeded(spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd());
     if (!request.force() && RunLedger.succeededWithInputs(
         spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd(), inputSnapshots)) {
@@ -148,79 +169,18 @@ public final class SilverJob {
   }
 
   private SilverResult process(String key, boolean rerun, List<Dataset<Row>> persisted) {
-    Map<String, BigDecimal> rates = rates();
-    int tolerance = config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES);
-    Dataset<Row> bronzeTxn = persist(persisted, read(Topic.TRANSACTIONS));
-    Dataset<Row> bronzeCustomers = persist(persisted, read(Topic.CUSTOMERS));
-    Dataset<Row> bronzeAccounts = persist(persisted, read(Topic.ACCOUNTS));
-    Dataset<Row> bronzeMerchants = persist(persisted, read(Topic.MERCHANTS));
-    long rowsRead = bronzeTxn.count() + bronzeCustomers.count() + bronzeAccounts.count() + bronzeMerchants.count();
-    for (String t : BRONZE_TABLES) {
-      watermarks.put(t, watermark(t));
+    UnaryOperator<Dataset<Row>> keep = ds -> persist(persisted, ds);
+    SilverPlan.Inputs in = inputs(key, keep);
+    long rowsRead = in.bronzeTransactions().count() + in.bronzeCustomers().count()
+        + in.bronzeAccounts().count() + in.bronzeMerchants().count();
+    for (Topic topic : Topic.values()) {
+      watermarks.put(topic.bronzeTable(), watermark(topic.bronzeTable()));
     }
-
-    // Reference data: quarantine keyless rows, keep the latest state per key.
-    List<Dataset<Row>> quarantine = new ArrayList<>();
-    Dataset<Row> customersIn = rowRule(Expectations.CUSTOMER_KEYS_NOT_NULL, bronzeCustomers,
-        blank("customer_id"), "customer_id", Tables.BRONZE_CUSTOMERS, quarantine, true);
-    Dataset<Row> accountsIn = rowRule(Expectations.ACCOUNT_KEYS_NOT_NULL, bronzeAccounts,
-        blank("account_id").or(blank("customer_id")), "account_id", Tables.BRONZE_ACCOUNTS, quarantine, false);
-    Dataset<Row> merchantsIn = rowRule(Expectations.MERCHANT_KEYS_NOT_NULL, bronzeMerchants,
-        blank("merchant_id"), "merchant_id", Tables.BRONZE_MERCHANTS, quarantine, false);
-    Dataset<Row> customers = persist(persisted,
-        SilverTransforms.customers(SilverTransforms.latestByKey(customersIn, "customer_id"), Pii.hmacFunction(key)));
-    Dataset<Row> knownCustomers = customers.select("customer_id")
-        .union(spark.table(Tables.SILVER_CUSTOMERS).select("customer_id"));
-    Dataset<Row> accounts0 = persist(persisted,
-        SilverTransforms.accounts(SilverTransforms.latestByKey(accountsIn, "account_id"), knownCustomers));
-    Dataset<Row> accounts = stateRule(Expectations.ACCOUNT_CUSTOMER_KNOWN, accounts0,
-        col("is_customer_known").equalTo(false), "account_id");
-    Dataset<Row> knownAccounts = accounts.select("account_id")
-        .union(spark.table(Tables.SILVER_ACCOUNTS).select("account_id"));
-    Dataset<Row> merchants = persist(persisted,
-        SilverTransforms.merchants(SilverTransforms.latestByKey(merchantsIn, "merchant_id")));
-
-    // Transactions: drop redeliveries, apply the event rules, resolve states.
-    Dataset<Row> events = persist(persisted,
-        SilverTransforms.flagEventRules(SilverTransforms.dedupeRedeliveries(bronzeTxn), rates, tolerance));
-    Column anyQuarantined = lit(false);
-    for (Rule r : List.of(Expectations.TXN_KEYS_NOT_NULL, Expectations.TXN_AMOUNT_VALID,
-        Expectations.TXN_KNOWN_CURRENCY, Expectations.TXN_EVENT_TS_NOT_FUTURE)) {
-      Column failed = col(r.name());
-      record(r, events, failed, "transaction_id");
-      if (rules.severity(r) == Severity.QUARANTINE) {
-        quarantine.add(quarantineRows(r, events.filter(failed), lit(r.description()), "transaction_id",
-            Tables.BRONZE_TRANSACTIONS, "event_ts", false));
-        anyQuarantined = anyQuarantined.or(failed);
-      }
+    SilverPlan plan = SilverPlan.of(in, keep);
+    for (RuleEvaluator.RuleRows table : plan.ruleRows()) {
+      RuleEvaluator.evaluate(table).forEach(this::addDq);
     }
-    Dataset<Row> legalCandidates = events.filter(anyQuarantined.unary_$bang())
-        .drop(Expectations.TXN_KEYS_NOT_NULL.name(), Expectations.TXN_AMOUNT_VALID.name(),
-            Expectations.TXN_KNOWN_CURRENCY.name(), Expectations.TXN_EVENT_TS_NOT_FUTURE.name());
-    Dataset<Row> resolved = persist(persisted, SilverTransforms.resolveStates(legalCandidates));
-    Dataset<Row> rejected = resolved.filter(col("kind").equalTo(SilverTransforms.KIND_REJECTED));
-    long candidates = legalCandidates.count();
-    recordCounts(Expectations.TXN_LEGAL_TRANSITION, candidates, rejected, "transaction_id");
-    if (rules.severity(Expectations.TXN_LEGAL_TRANSITION) == Severity.QUARANTINE) {
-      quarantine.add(quarantineRows(Expectations.TXN_LEGAL_TRANSITION,
-          rejected.drop("kind", "first_seen_at", "events_seen"), col("reason"), "transaction_id",
-          Tables.BRONZE_TRANSACTIONS, "event_ts", false));
-    }
-    Dataset<Row> states = resolved.filter(col("kind").equalTo(SilverTransforms.KIND_STATE));
-    Dataset<Row> transactions0 = persist(persisted,
-        SilverTransforms.currentTransactions(states, rates, knownAccounts, knownCustomers));
-    Dataset<Row> transactions = stateRule(Expectations.TXN_ACCOUNT_KNOWN, transactions0,
-        col("is_account_known").equalTo(false), "transaction_id");
-    transactions = stateRule(Expectations.TXN_CUSTOMER_KNOWN, transactions,
-        col("is_customer_known").equalTo(false), "transaction_id");
-
-    uniqueRule(Expectations.TXN_UNIQUE_KEYS, transactions, "transaction_id");
-    uniqueRule(Expectations.CUSTOMER_UNIQUE_KEYS, customers, "customer_id");
-    uniqueRule(Expectations.ACCOUNT_UNIQUE_KEYS, accounts, "account_id");
-    uniqueRule(Expectations.MERCHANT_UNIQUE_KEYS, merchants, "merchant_id");
-
-    Dataset<Row> quarantined = persist(persisted, quarantine.stream().reduce(Dataset::unionByName)
-        .orElseGet(() -> spark.table(Tables.SILVER_QUARANTINE).limit(0)));
+    Dataset<Row> quarantined = persist(persisted, plan.quarantine());
     long rowsQuarantined = quarantined.count();
     Dataset<Row> late = persist(persisted, SilverHistory.lateArrivals(spark, request, inputSnapshots, runId));
     long lateDetected = late.count();
@@ -242,19 +202,16 @@ public final class SilverJob {
     // Side effects, in an order that a rerun can always repeat: every write is a MERGE or keyed.
     long inserted = 0;
     long updated = 0;
-    long[] c = SilverMerges.mergeReference(spark, Tables.SILVER_CUSTOMERS, "customer_id", customers);
-    inserted += c[0];
-    updated += c[1];
-    c = SilverMerges.mergeReference(spark, Tables.SILVER_ACCOUNTS, "account_id", accounts);
-    inserted += c[0];
-    updated += c[1];
-    c = SilverMerges.mergeReference(spark, Tables.SILVER_MERCHANTS, "merchant_id", merchants);
-    inserted += c[0];
-    updated += c[1];
-    c = SilverMerges.mergeTransactions(spark, transactions, request.windowStart(), request.windowEnd(),
-        config.boolValue(Settings.SILVER_MERGE_PRUNING));
-    inserted += c[0];
-    updated += c[1];
+    long[][] merged = {
+      SilverMerges.mergeReference(spark, Topic.CUSTOMERS, plan.customers()),
+      SilverMerges.mergeReference(spark, Topic.ACCOUNTS, plan.accounts()),
+      SilverMerges.mergeReference(spark, Topic.MERCHANTS, plan.merchants()),
+      SilverMerges.mergeTransactions(spark, plan.transactions(), request.windowStart(), request.windowEnd())
+    };
+    for (long[] c : merged) {
+      inserted += c[0];
+      updated += c[1];
+    }
     SilverMerges.mergeQuarantine(spark, quarantined);
     SilverMerges.mergeLateArrivals(spark, late);
     SilverMerges.markLateApplied(spark, runId, request.windowStart(), request.windowEnd(), watermarks);
@@ -293,10 +250,6 @@ public final class SilverJob {
     return p;
   }
 
-  private static Column blank(String column) {
-    return col(column).isNull().or(org.apache.spark.sql.functions.trim(col(column)).equalTo(""));
-  }
-
   /** Bronze rows of the window, as of the snapshot recorded for this run. */
   private Dataset<Row> read(Topic topic) {
     String table = topic.bronzeTable();
@@ -314,7 +267,7 @@ public final class SilverJob {
       return null;
     }
     Row r = spark.read().option("snapshot-id", snapshot).table(Tables.qualified(table))
-        .agg(org.apache.spark.sql.functions.max("ingested_at")).first();
+        .agg(functions.max("ingested_at")).first();
     return r.isNullAt(0) ? null : r.getTimestamp(0);
   }
 
@@ -326,7 +279,8 @@ public final class SilverJob {
   }
 
   private void requireBronze() {
-    for (String t : BRONZE_TABLES) {
+    for (Topic topic : Topic.values()) {
+      String t = topic.bronzeTable();
       if (!spark.catalog().tableExists(Tables.qualified(t))) {
         throw new ConfigException("Cannot run silver: " + t + " does not exist yet; run 'lakehouse bronze' first.");
       }
@@ -336,7 +290,6 @@ public final class SilverJob {
   long currentSnapshot(String table) {
     return LakehouseSpark.currentSnapshotId(spark, table);
   }
-
 
   private Map<String, BigDecimal> rates() {
     Map<String, BigDecimal> rates = new TreeMap<>();
@@ -348,69 +301,24 @@ public final class SilverJob {
   }
 
   // ----------------------------------------------------------------------------------------------
-  // Rules
+  // Data-quality results
 
-  /** Evaluates a row rule; quarantines failing rows when its severity says so; returns the kept rows. */
-  private Dataset<Row> rowRule(Rule rule, Dataset<Row> rows, Column failed, String keyColumn, String source,
-      List<Dataset<Row>> quarantine, boolean hasPii) {
-    record(rule, rows, failed, keyColumn);
-    if (rules.severity(rule) != Severity.QUARANTINE) {
-      return rows;
-    }
-    quarantine.add(quarantineRows(rule, rows.filter(failed), lit(rule.description()), keyColumn, source, "updated_at", hasPii));
-    return rows.filter(failed.unary_$bang());
-  }
-
-  /** A rule on silver rows (reference flags): warn keeps them flagged, quarantine drops them from the MERGE. */
-  private Dataset<Row> stateRule(Rule rule, Dataset<Row> rows, Column failed, String keyColumn) {
-    record(rule, rows, failed, keyColumn);
-    return rules.severity(rule) == Severity.QUARANTINE ? rows.filter(failed.unary_$bang()) : rows;
-  }
-
-  private void uniqueRule(Rule rule, Dataset<Row> rows, String keyColumn) {
-    SilverTransforms.KeyCheck check = SilverTransforms.duplicateKeys(rows, keyColumn);
-    addDq(rule, check.rows(), check.duplicates(), check.samples());
-  }
-
-  private void record(Rule rule, Dataset<Row> rows, Column failed, String keyColumn) {
-    Row r = rows.agg(count(lit(1)), sum(when(failed, 1).otherwise(0)),
-        slice(collect_list(when(failed, col(keyColumn).cast("string"))), 1, 5)).first();
-    long checked = r.getLong(0);
-    long fails = r.isNullAt(1) ? 0 : r.getLong(1);
-    addDq(rule, checked, fails, r.getList(2));
-  }
-
-  private void recordCounts(Rule rule, long checked, Dataset<Row> failedRows, String keyColumn) {
-    Row r = failedRows.agg(count(lit(1)), slice(collect_list(col(keyColumn)), 1, 5)).first();
-    addDq(rule, checked, r.getLong(0), r.getList(1));
-  }
-
-  private void addDq(Rule rule, long checked, long failed, List<String> samples) {
-    dqFailures.put(rule.name(), failed);
-    dqRows.add(org.apache.spark.sql.RowFactory.create(runId, rule.table(), rule.name(),
-        rules.severity(rule).name().toLowerCase(), checked, failed,
-        scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<>(samples)).toSeq(), rule.description(), now()));
-    if (failed > 0) {
-      LOG.info("Rule {} ({}): {} of {} rows failed, e.g. {}.", rule.name(), rules.severity(rule).name().toLowerCase(),
-          failed, checked, samples);
+  private void addDq(RuleEvaluator.Result result) {
+    Rule rule = result.rule();
+    String severity = rules.severity(rule).name().toLowerCase();
+    dqFailures.put(rule.name(), result.failed());
+    dqRows.add(RowFactory.create(runId, rule.table(), rule.name(), severity, result.checked(), result.failed(),
+        scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<>(result.samples())).toSeq(),
+        rule.description(), now()));
+    if (result.failed() > 0) {
+      LOG.info("Rule {} ({}): {} of {} rows failed, e.g. {}.", rule.name(), severity, result.failed(),
+          result.checked(), result.samples());
     }
   }
 
   private void writeDqResults() {
     Dataset<Row> rows = spark.createDataFrame(dqRows, spark.table(Tables.OPS_DQ_RESULTS).schema());
     LakehouseSpark.append(rows, Tables.OPS_DQ_RESULTS);
-  }
-
-  private Dataset<Row> quarantineRows(Rule rule, Dataset<Row> rows, Column reason, String keyColumn, String source,
-      String dateColumn, boolean hasPii) {
-    Dataset<Row> original = hasPii ? rows.drop("full_name", "email", "phone", "date_of_birth") : rows;
-    Column[] originalColumns = java.util.Arrays.stream(original.columns())
-        .filter(c -> !c.equals("reason") && !c.startsWith("txn_")).map(c -> col(c)).toArray(Column[]::new);
-    return original.select(
-        lit(rule.name()).as("rule"), reason.as("reason"), lit(source).as("source_table"),
-        col(keyColumn).cast("string").as("business_key"), to_date(col(dateColumn)).as("event_date"),
-        col("kafka_partition"), col("kafka_offset"), to_json(struct(originalColumns)).as("original_row"),
-        lit(runId).as("run_id"), lit(startedAt).as("quarantined_at"));
   }
 
   // ----------------------------------------------------------------------------------------------

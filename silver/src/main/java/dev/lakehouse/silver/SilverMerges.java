@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.contract.Topic;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Map;
@@ -18,20 +19,18 @@ import org.apache.spark.sql.SparkSession;
  * change nothing is not run, so a rerun commits no new snapshot.
  */
 final class SilverMerges {
-  static final String WINDOW_CONDITION =
-      " AND t.event_ts >= TIMESTAMP '${window_start}' AND t.event_ts < TIMESTAMP '${window_end_exclusive}'";
-
+  // ${key} and ${time} are the topic's key and event-time columns (Topic).
   static final String MERGE_TRANSACTIONS =
-      "MERGE INTO lakehouse.silver.transactions t USING ${source} s"
-          + " ON t.transaction_id = s.transaction_id"
-          + WINDOW_CONDITION
+      "MERGE INTO lakehouse.${table} t USING ${source} s"
+          + " ON t.${key} = s.${key}"
+          + " AND t.${time} >= TIMESTAMP '${window_start}' AND t.${time} < TIMESTAMP '${window_end_exclusive}'"
           + " WHEN MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET *"
           + " WHEN NOT MATCHED THEN INSERT *";
 
   static final String MERGE_REFERENCE =
       "MERGE INTO lakehouse.${table} t USING ${source} s ON t.${key} = s.${key}"
-          + " WHEN MATCHED AND (s.updated_at > t.updated_at"
-          + "   OR (s.updated_at = t.updated_at AND s.row_hash <> t.row_hash)) THEN UPDATE SET *"
+          + " WHEN MATCHED AND (s.${time} > t.${time}"
+          + "   OR (s.${time} = t.${time} AND s.row_hash <> t.row_hash)) THEN UPDATE SET *"
           + " WHEN NOT MATCHED THEN INSERT *";
 
   static final String MERGE_QUARANTINE =
@@ -68,34 +67,40 @@ final class SilverMerges {
     return view;
   }
 
-  /** MERGEs reference rows; returns {inserted, updated}. */
-  static long[] mergeReference(SparkSession spark, String table, String key, Dataset<Row> source) {
+  private static String forTopic(String statement, Topic topic) {
+    return statement.replace("${table}", topic.silverTable()).replace("${key}", topic.keyField())
+        .replace("${time}", topic.eventTimeColumn());
+  }
+
+  /** MERGEs a reference topic's rows into its silver table; returns {inserted, updated}. */
+  static long[] mergeReference(SparkSession spark, Topic topic, Dataset<Row> source) {
+    String table = topic.silverTable();
+    String key = topic.keyField();
+    String time = topic.eventTimeColumn();
     Dataset<Row> target = spark.table(Tables.qualified(table));
     long inserted = source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
     long updated = source.as("s").join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
-        .filter(expr("s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND s.row_hash <> t.row_hash)"))
+        .filter(expr(forTopic("s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <> t.row_hash)",
+            topic)))
         .count();
     if (inserted + updated > 0) {
-      spark.sql(MERGE_REFERENCE.replace("${table}", table).replace("${key}", key)
-          .replace("${source}", view(source, table)));
+      spark.sql(forTopic(MERGE_REFERENCE, topic).replace("${source}", view(source, table)));
     }
     return new long[] {inserted, updated};
   }
 
-  /**
-   * MERGEs the window's transactions; returns {inserted, updated}. Unpruned (the benchmark's baseline),
-   * the window predicate is left out of the lookup and the ON clause, so every partition is read.
-   */
-  static long[] mergeTransactions(SparkSession spark, Dataset<Row> source, LocalDate start, LocalDate end, boolean pruned) {
-    Dataset<Row> all = spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS));
-    Dataset<Row> target = pruned ? all.filter(windowPredicate("event_ts", start, end)) : all;
-    long inserted = source.join(target, source.col("transaction_id").equalTo(target.col("transaction_id")), "left_anti").count();
-    long updated = source.as("s").join(target.as("t"), col("s.transaction_id").equalTo(col("t.transaction_id")))
+  /** MERGEs the window's transactions; returns {inserted, updated}. */
+  static long[] mergeTransactions(SparkSession spark, Dataset<Row> source, LocalDate start, LocalDate end) {
+    Topic topic = Topic.TRANSACTIONS;
+    String key = topic.keyField();
+    Dataset<Row> target = spark.table(Tables.qualified(topic.silverTable()))
+        .filter(windowPredicate(topic.eventTimeColumn(), start, end));
+    long inserted = source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
+    long updated = source.as("s").join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
         .filter(col("s.row_hash").notEqual(col("t.row_hash"))).count();
     if (inserted + updated > 0) {
-      String merge = pruned ? MERGE_TRANSACTIONS : MERGE_TRANSACTIONS.replace(WINDOW_CONDITION, "");
-      spark.sql(merge
-          .replace("${source}", view(source, Tables.SILVER_TRANSACTIONS))
+      spark.sql(forTopic(MERGE_TRANSACTIONS, topic)
+          .replace("${source}", view(source, topic.silverTable()))
           .replace("${window_start}", startLiteral(start))
           .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
     }

@@ -15,11 +15,13 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
+import dev.lakehouse.contract.Topic;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
@@ -38,6 +40,15 @@ import org.apache.spark.sql.types.StructType;
 final class SilverTransforms {
   static final String KIND_STATE = "state";
   static final String KIND_REJECTED = "rejected";
+  /** A legal event that a later one overtook: neither the current state nor rejected. */
+  static final String KIND_SUPERSEDED = "superseded";
+
+  static final String TXN_ID = Topic.TRANSACTIONS.keyField();
+  static final String EVENT_TS = Topic.TRANSACTIONS.eventTimeColumn();
+  // Foreign keys carry the name of the key they point at.
+  static final String CUSTOMER_ID = Topic.CUSTOMERS.keyField();
+  static final String ACCOUNT_ID = Topic.ACCOUNTS.keyField();
+  static final String MERCHANT_ID = Topic.MERCHANTS.keyField();
 
   private SilverTransforms() {}
 
@@ -63,15 +74,16 @@ final class SilverTransforms {
   static Dataset<Row> flagEventRules(Dataset<Row> events, Map<String, BigDecimal> rates, int toleranceMinutes) {
     return events
         .withColumn(Expectations.TXN_KEYS_NOT_NULL.name(),
-            blank("transaction_id").or(blank("event_id")).or(blank("account_id")).or(blank("customer_id")))
+            blank(TXN_ID).or(blank("event_id")).or(blank(ACCOUNT_ID)).or(blank(CUSTOMER_ID)))
         .withColumn(Expectations.TXN_AMOUNT_VALID.name(),
             coalesce(col("amount").leq(0).or(col("amount").notEqual(expr("round(amount, 2)"))), lit(true)))
         .withColumn(Expectations.TXN_KNOWN_CURRENCY.name(), fxRate(rates).isNull())
         .withColumn(Expectations.TXN_EVENT_TS_NOT_FUTURE.name(),
-            coalesce(col("event_ts").gt(col("kafka_ts").plus(expr("INTERVAL " + toleranceMinutes + " MINUTES"))), lit(true)));
+            coalesce(col(EVENT_TS).gt(col("kafka_ts").plus(expr("INTERVAL " + toleranceMinutes + " MINUTES"))), lit(true)));
   }
 
-  private static Column blank(String column) {
+  /** True where the column is null or only blanks. */
+  static Column blank(String column) {
     return col(column).isNull().or(trim(col(column)).equalTo(""));
   }
 
@@ -84,8 +96,9 @@ final class SilverTransforms {
   }
 
   /**
-   * Runs the state machine per transaction: one {@code state} row per transaction (its winning event)
-   * and one {@code rejected} row per event that lost with a reason.
+   * Runs the state machine per transaction. Every event comes out once: the winning event as the
+   * transaction's {@code state} row, each event that lost as {@code rejected} with a reason, and legal
+   * events that a later one overtook as {@code superseded}, so that the rows are the events checked.
    */
   static Dataset<Row> resolveStates(Dataset<Row> events) {
     StructType schema = resolvedSchema(events.schema());
@@ -94,7 +107,7 @@ final class SilverTransforms {
     int ts = events.schema().fieldIndex("kafka_ts");
     int partition = events.schema().fieldIndex("kafka_partition");
     int offset = events.schema().fieldIndex("kafka_offset");
-    int txnId = events.schema().fieldIndex("transaction_id");
+    int txnId = events.schema().fieldIndex(TXN_ID);
     return events
         .groupByKey((MapFunction<Row, String>) r -> r.getString(txnId), Encoders.STRING())
         .flatMapGroups(
@@ -108,10 +121,19 @@ final class SilverTransforms {
               Timestamp firstSeen = list.stream().map(r -> r.getTimestamp(ts)).min(Comparator.naturalOrder()).orElse(null);
               TransactionStateMachine.Outcome<Row> outcome =
                   TransactionStateMachine.resolve(list, r -> r.getInt(seq), r -> r.getString(status));
+              Map<Row, String> reasons = new IdentityHashMap<>();
+              for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
+                reasons.put(r.event(), r.reason());
+              }
               List<Row> out = new ArrayList<>();
               out.add(extend(outcome.current(), KIND_STATE, null, firstSeen, list.size()));
               for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
                 out.add(extend(r.event(), KIND_REJECTED, r.reason(), firstSeen, list.size()));
+              }
+              for (Row e : list) {
+                if (e != outcome.current() && !reasons.containsKey(e)) {
+                  out.add(extend(e, KIND_SUPERSEDED, null, firstSeen, list.size()));
+                }
               }
               return out.iterator();
             },
@@ -142,27 +164,28 @@ final class SilverTransforms {
         .withColumn("fx_rate", fxRate(rates))
         .withColumn("amount_inr", expr("CAST(round(amount * fx_rate, 2) AS DECIMAL(18,2))"));
     Dataset<Row> flagged = withFx
-        .join(accountIds.select(col("account_id").as("_known_account")).distinct(),
-            col("account_id").equalTo(col("_known_account")), "left")
-        .join(customerIds.select(col("customer_id").as("_known_customer")).distinct(),
-            col("customer_id").equalTo(col("_known_customer")), "left")
+        .join(accountIds.select(col(ACCOUNT_ID).as("_known_account")).distinct(),
+            col(ACCOUNT_ID).equalTo(col("_known_account")), "left")
+        .join(customerIds.select(col(CUSTOMER_ID).as("_known_customer")).distinct(),
+            col(CUSTOMER_ID).equalTo(col("_known_customer")), "left")
         .withColumn("is_account_known", col("_known_account").isNotNull())
         .withColumn("is_customer_known", col("_known_customer").isNotNull());
     Dataset<Row> silver = flagged.select(
-        col("transaction_id"), col("event_id"), col("sequence"), col("status"), col("txn_type"),
-        col("account_id"), col("customer_id"), col("amount"), col("currency"), col("amount_inr"),
-        col("fx_rate"), col("channel"), col("event_ts"), col("status_ts"), col("merchant_id"),
+        col(TXN_ID), col("event_id"), col("sequence"), col("status"), col("txn_type"),
+        col(ACCOUNT_ID), col(CUSTOMER_ID), col("amount"), col("currency"), col("amount_inr"),
+        col("fx_rate"), col("channel"), col(EVENT_TS), col("status_ts"), col(MERCHANT_ID),
         col("counterparty_account_id"), col("device_id"), col("city"), col("latitude"), col("longitude"),
         col("failure_reason"), col("events_seen"), col("first_seen_at"), col("kafka_ts").as("last_updated_at"),
         col("is_account_known"), col("is_customer_known"));
     return withRowHash(silver);
   }
 
-  /** Latest row per key by updated_at; ties go to the later arrival. */
-  static Dataset<Row> latestByKey(Dataset<Row> rows, String key) {
+  /** Latest row per key of a reference topic by its event time; ties go to the later arrival. */
+  static Dataset<Row> latestByKey(Dataset<Row> rows, Topic topic) {
     return rows
-        .withColumn("_n", row_number().over(Window.partitionBy(key).orderBy(
-            col("updated_at").desc(), col("kafka_ts").desc(), col("kafka_partition").desc(), col("kafka_offset").desc())))
+        .withColumn("_n", row_number().over(Window.partitionBy(topic.keyField()).orderBy(
+            col(topic.eventTimeColumn()).desc(), col("kafka_ts").desc(), col("kafka_partition").desc(),
+            col("kafka_offset").desc())))
         .filter(col("_n").equalTo(1))
         .drop("_n");
   }
@@ -170,7 +193,7 @@ final class SilverTransforms {
   /** silver.customers rows: PII masked or replaced by a keyed hash. */
   static Dataset<Row> customers(Dataset<Row> latest, UserDefinedFunction hmac) {
     return withRowHash(latest.select(
-        col("customer_id"),
+        col(CUSTOMER_ID),
         // "Asha Rao" -> "A*** R***": initials only.
         regexp_replace(col("full_name"), "(\\p{L})[\\p{L}\\p{M}.'-]*", "$1***").as("full_name_masked"),
         hmac.apply(lower(trim(col("email")))).as("email_hmac"),
@@ -178,38 +201,27 @@ final class SilverTransforms {
         hmac.apply(regexp_replace(col("phone"), "[^0-9+]", "")).as("phone_hmac"),
         concat(repeat(lit("*"), length(col("phone")).minus(4)), expr("right(phone, 4)")).as("phone_masked"),
         year(col("date_of_birth")).as("birth_year"),
-        col("city"), col("state"), col("city_tier"), col("signup_ts"), col("kyc_status"), col("updated_at")));
+        col("city"), col("state"), col("city_tier"), col("signup_ts"), col("kyc_status"),
+        col(Topic.CUSTOMERS.eventTimeColumn())));
   }
 
   static Dataset<Row> accounts(Dataset<Row> latest, Dataset<Row> customerIds) {
     Dataset<Row> flagged = latest
-        .join(customerIds.select(col("customer_id").as("_known")).distinct(), col("customer_id").equalTo(col("_known")), "left")
+        .join(customerIds.select(col(CUSTOMER_ID).as("_known")).distinct(),
+            col(CUSTOMER_ID).equalTo(col("_known")), "left")
         .withColumn("is_customer_known", col("_known").isNotNull());
     return withRowHash(flagged.select(
-        col("account_id"), col("customer_id"), col("account_type"), col("opened_at"), col("opening_balance"),
-        col("overdraft_limit"), col("updated_at"), col("is_customer_known")));
+        col(ACCOUNT_ID), col(CUSTOMER_ID), col("account_type"), col("opened_at"), col("opening_balance"),
+        col("overdraft_limit"), col(Topic.ACCOUNTS.eventTimeColumn()), col("is_customer_known")));
   }
 
   static Dataset<Row> merchants(Dataset<Row> latest) {
     return withRowHash(latest.select(
-        col("merchant_id"), col("name"), col("category"), col("city"), col("attributes"), col("updated_at")));
-  }
-
-  /** Rows checked, rows beyond the first per key, and up to five duplicated keys. */
-  record KeyCheck(long rows, long duplicates, List<String> samples) {}
-
-  static KeyCheck duplicateKeys(Dataset<Row> rows, String keyColumn) {
-    Row r = rows.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.countDistinct(col(keyColumn))).first();
-    long duplicates = r.getLong(0) - r.getLong(1);
-    List<String> samples = duplicates == 0 ? List.of()
-        : rows.groupBy(keyColumn).count().filter(col("count").gt(1)).orderBy(keyColumn).limit(5)
-            .select(col(keyColumn).cast("string")).as(Encoders.STRING()).collectAsList();
-    return new KeyCheck(r.getLong(0), duplicates, samples);
+        col(MERCHANT_ID), col("name"), col("category"), col("city"), col("attributes"),
+        col(Topic.MERCHANTS.eventTimeColumn())));
   }
 
   static Dataset<Row> withRowHash(Dataset<Row> rows) {
     return dev.lakehouse.common.LakehouseSpark.withRowHash(rows);
   }
-
-
 }

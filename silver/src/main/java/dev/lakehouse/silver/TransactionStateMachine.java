@@ -1,5 +1,10 @@
 package dev.lakehouse.silver;
 
+import static dev.lakehouse.contract.Vocabulary.TxnStatus.FAILED;
+import static dev.lakehouse.contract.Vocabulary.TxnStatus.PENDING;
+import static dev.lakehouse.contract.Vocabulary.TxnStatus.REVERSED;
+import static dev.lakehouse.contract.Vocabulary.TxnStatus.SUCCESS;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +18,8 @@ import java.util.function.ToIntFunction;
  * An event that would move the state backwards or illegally never wins; it is returned with a reason.
  */
 final class TransactionStateMachine {
-  private static final Map<String, Integer> RANK = Map.of("PENDING", 0, "SUCCESS", 1, "FAILED", 1, "REVERSED", 2);
+  private static final Map<String, Integer> RANK =
+      Map.of(PENDING.name(), 0, SUCCESS.name(), 1, FAILED.name(), 1, REVERSED.name(), 2);
 
   /** The winning event and the rejected ones with their reasons. */
   record Outcome<T>(T current, List<Rejected<T>> rejected) {}
@@ -23,8 +29,8 @@ final class TransactionStateMachine {
   private TransactionStateMachine() {}
 
   static boolean legal(String from, String to) {
-    return (from.equals("PENDING") && (to.equals("SUCCESS") || to.equals("FAILED")))
-        || (from.equals("SUCCESS") && to.equals("REVERSED"));
+    return (from.equals(PENDING.name()) && (to.equals(SUCCESS.name()) || to.equals(FAILED.name())))
+        || (from.equals(SUCCESS.name()) && to.equals(REVERSED.name()));
   }
 
   /**

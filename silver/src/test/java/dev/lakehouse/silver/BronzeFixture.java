@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -82,9 +83,46 @@ final class BronzeFixture {
     return m;
   }
 
+  /** Five lifecycles on 11-07..11-10 for C1's account A1: 13 events, 2 redeliveries, 2 that must lose. */
+  List<Map<String, Object>> stateMachineCases() {
+    return List.of(
+        // T1: PENDING on 11-08, its SUCCESS arrives on 11-10 (late, but inside a 3-day lookback)
+        txn("e1a", "T1", 1, "PENDING", "100.00", "2026-11-08T10:00:00Z", "2026-11-08T10:00:01Z"),
+        txn("e1b", "T1", 2, "SUCCESS", "100.00", "2026-11-08T10:00:00Z", "2026-11-10T09:00:00Z"),
+        // T2: SUCCESS delivered before its PENDING
+        txn("e2b", "T2", 2, "SUCCESS", "200.00", "2026-11-09T10:00:00Z", "2026-11-09T10:05:00Z"),
+        txn("e2a", "T2", 1, "PENDING", "200.00", "2026-11-09T10:00:00Z", "2026-11-09T10:09:00Z"),
+        // T3: SUCCESS, then a regressive PENDING with a higher sequence
+        txn("e3a", "T3", 1, "SUCCESS", "300.00", "2026-11-09T11:00:00Z", "2026-11-09T11:00:01Z"),
+        txn("e3b", "T3", 2, "PENDING", "300.00", "2026-11-09T11:00:00Z", "2026-11-09T12:00:00Z"),
+        // T4: FAILED, then an illegal SUCCESS
+        txn("e4a", "T4", 1, "PENDING", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:00:01Z"),
+        txn("e4b", "T4", 2, "FAILED", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:01:00Z"),
+        txn("e4c", "T4", 3, "SUCCESS", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:02:00Z"),
+        // T5: SUCCESS then REVERSED, the SUCCESS redelivered twice
+        txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:00:01Z"),
+        txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:03:00Z"),
+        txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:04:00Z"),
+        txn("e5b", "T5", 2, "REVERSED", "500.00", "2026-11-07T09:00:00Z", "2026-11-09T09:00:00Z"));
+  }
+
   /** Appends rows to a bronze table, each with the next Kafka offset of partition 0. */
   @SafeVarargs
   final void append(String table, Map<String, Object>... rows) {
+    append(table, List.of(rows));
+  }
+
+  void append(String table, List<Map<String, Object>> rows) {
+    LakehouseSpark.append(rows(table, rows), table);
+  }
+
+  /** Rows with a bronze table's schema, each with the next Kafka offset of partition 0; not written. */
+  @SafeVarargs
+  final Dataset<Row> rows(String table, Map<String, Object>... rows) {
+    return rows(table, List.of(rows));
+  }
+
+  Dataset<Row> rows(String table, List<Map<String, Object>> rows) {
     StructType schema = spark.table(Tables.qualified(table)).schema();
     List<Row> out = new ArrayList<>();
     for (Map<String, Object> m : rows) {
@@ -100,6 +138,12 @@ final class BronzeFixture {
       }
       out.add(RowFactory.create(row));
     }
-    LakehouseSpark.append(spark.createDataFrame(out, schema), table);
+    return spark.createDataFrame(out, schema);
+  }
+
+  /** The row with one value replaced. */
+  static Map<String, Object> with(Map<String, Object> row, String column, Object value) {
+    row.put(column, value);
+    return row;
   }
 }

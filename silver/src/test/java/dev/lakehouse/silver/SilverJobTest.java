@@ -1,5 +1,6 @@
 package dev.lakehouse.silver;
 
+import static dev.lakehouse.silver.BronzeFixture.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,39 +20,50 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Silver on hand-built bronze rows. The tests share one lake and run in order; each uses its own
- * transactions and dates, and the run for D = 2026-11-10 (window 11-07..11-10) is the main one.
+ * Silver end to end on hand-built bronze rows. The tests share one SparkSession and lake, but each
+ * starts from empty tables (all of bronze, silver and ops dropped and created again) and writes the
+ * bronze rows it needs, so they run in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SilverJobTest {
   static final LocalDate D = LocalDate.of(2026, 11, 10);
   @TempDir static Path dataDir;
   static LakehouseConfig config;
   static SparkSession spark;
-  static BronzeFixture bronze;
+  BronzeFixture bronze;
 
   @BeforeAll
   static void start() {
     config = TestLake.config(dataDir);
     spark = TestLake.spark(config);
-    BronzeTables.createIfMissing(spark);
-    SilverTables.createIfMissing(spark);
-    bronze = new BronzeFixture(spark);
-    bronze.append(Tables.BRONZE_CUSTOMERS,
-        bronze.customer("C1", "Asha Rao", "asha.rao@example.in", "+919812345678", "2026-11-07T01:00:00Z"));
-    bronze.append(Tables.BRONZE_ACCOUNTS, bronze.account("A1", "C1", "2026-11-07T01:00:00Z"));
+    createTables();
   }
 
   @AfterAll
   static void stop() {
     spark.stop();
+  }
+
+  static void createTables() {
+    BronzeTables.createIfMissing(spark);
+    SilverTables.createIfMissing(spark);
+  }
+
+  @BeforeEach
+  void emptyTables() {
+    for (String namespace : List.of(Tables.BRONZE, Tables.SILVER, Tables.OPS)) {
+      for (Row t : spark.sql("SHOW TABLES IN " + Tables.CATALOG + "." + namespace).collectAsList()) {
+        if (!t.getBoolean(2)) {
+          spark.sql("DROP TABLE " + Tables.qualified(namespace + "." + t.getString(1)) + " PURGE");
+        }
+      }
+    }
+    createTables();
+    bronze = new BronzeFixture(spark);
   }
 
   static SilverResult runDaily(LocalDate date) {
@@ -73,28 +85,22 @@ class SilverJobTest {
         + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.quarantine").first();
   }
 
+  /** Customer C1 and its account A1, whom the fixture's transactions belong to. */
+  void customerC1WithAccountA1(String updatedAt) {
+    bronze.append(Tables.BRONZE_CUSTOMERS,
+        bronze.customer("C1", "Asha Rao", "asha.rao@example.in", "+919812345678", updatedAt));
+    bronze.append(Tables.BRONZE_ACCOUNTS, bronze.account("A1", "C1", updatedAt));
+  }
+
+  /** Five lifecycles on 11-07..11-10: 13 events, 2 of them redeliveries, 2 that must lose. */
+  void stateMachineCases() {
+    bronze.append(Tables.BRONZE_TRANSACTIONS, bronze.stateMachineCases());
+  }
+
   @Test
-  @Order(1)
   void stateMachineCasesEndToEnd() {
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
-        // T1: PENDING on D-2, its SUCCESS arrives on D (late, but inside the lookback)
-        bronze.txn("e1a", "T1", 1, "PENDING", "100.00", "2026-11-08T10:00:00Z", "2026-11-08T10:00:01Z"),
-        bronze.txn("e1b", "T1", 2, "SUCCESS", "100.00", "2026-11-08T10:00:00Z", "2026-11-10T09:00:00Z"),
-        // T2: SUCCESS delivered before its PENDING
-        bronze.txn("e2b", "T2", 2, "SUCCESS", "200.00", "2026-11-09T10:00:00Z", "2026-11-09T10:05:00Z"),
-        bronze.txn("e2a", "T2", 1, "PENDING", "200.00", "2026-11-09T10:00:00Z", "2026-11-09T10:09:00Z"),
-        // T3: SUCCESS, then a regressive PENDING with a higher sequence
-        bronze.txn("e3a", "T3", 1, "SUCCESS", "300.00", "2026-11-09T11:00:00Z", "2026-11-09T11:00:01Z"),
-        bronze.txn("e3b", "T3", 2, "PENDING", "300.00", "2026-11-09T11:00:00Z", "2026-11-09T12:00:00Z"),
-        // T4: FAILED, then an illegal SUCCESS
-        bronze.txn("e4a", "T4", 1, "PENDING", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:00:01Z"),
-        bronze.txn("e4b", "T4", 2, "FAILED", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:01:00Z"),
-        bronze.txn("e4c", "T4", 3, "SUCCESS", "400.00", "2026-11-10T08:00:00Z", "2026-11-10T08:02:00Z"),
-        // T5: SUCCESS then REVERSED, the SUCCESS redelivered twice
-        bronze.txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:00:01Z"),
-        bronze.txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:03:00Z"),
-        bronze.txn("e5a", "T5", 1, "SUCCESS", "500.00", "2026-11-07T09:00:00Z", "2026-11-07T09:04:00Z"),
-        bronze.txn("e5b", "T5", 2, "REVERSED", "500.00", "2026-11-07T09:00:00Z", "2026-11-09T09:00:00Z"));
+    customerC1WithAccountA1("2026-11-07T01:00:00Z");
+    stateMachineCases();
 
     SilverResult r = runDaily(D);
 
@@ -122,8 +128,10 @@ class SilverJobTest {
   }
 
   @Test
-  @Order(2)
   void rerunWithTheSameInputsIsARecordedNoOpAndAForcedRerunChangesNothing() {
+    customerC1WithAccountA1("2026-11-07T01:00:00Z");
+    stateMachineCases();
+    assertThat(runDaily(D).status()).isEqualTo("SUCCESS");
     String before = checksum();
     long snapshotsBefore = spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0);
 
@@ -144,21 +152,21 @@ class SilverJobTest {
   }
 
   @Test
-  @Order(3)
   void validationRulesQuarantineOrFlagWithoutDroppingTransactions() {
+    customerC1WithAccountA1("2026-11-11T01:00:00Z");
     bronze.append(Tables.BRONZE_TRANSACTIONS,
         // unknown currency: quarantined
-        withValue(bronze.txn("v1", "V1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "XYZ"),
+        with(bronze.txn("v1", "V1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "XYZ"),
         // event_ts two hours after its arrival: quarantined
         bronze.txn("v2", "V2", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"),
         // negative amount written straight into bronze: quarantined
         bronze.txn("v3", "V3", 1, "SUCCESS", "-5.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
         // blank account: quarantined
-        withValue(bronze.txn("v4", "V4", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", " "),
+        with(bronze.txn("v4", "V4", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", " "),
         // account not known yet: kept, flagged, warned
-        withValue(bronze.txn("v5", "V5", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", "A404"),
+        with(bronze.txn("v5", "V5", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", "A404"),
         // a USD card payment: INR at the configured rate 83.25
-        withValue(bronze.txn("v6", "V6", 1, "SUCCESS", "12.34", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "USD"));
+        with(bronze.txn("v6", "V6", 1, "SUCCESS", "12.34", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "USD"));
 
     bronze.append(Tables.BRONZE_ACCOUNTS,
         // an account whose customer is not known: kept, flagged, warned
@@ -206,8 +214,13 @@ class SilverJobTest {
   }
 
   @Test
-  @Order(4)
   void aFailRuleCommitsNothingAndRecordsTheFailedRun() {
+    customerC1WithAccountA1("2026-11-11T01:00:00Z");
+    bronze.append(Tables.BRONZE_TRANSACTIONS,
+        // good, and one event from the future that the default severity quarantines
+        bronze.txn("g1", "G1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+        bronze.txn("f0", "F0", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"));
+    assertThat(runDaily(LocalDate.of(2026, 11, 11)).status()).isEqualTo("SUCCESS");
     String before = checksum();
     bronze.append(Tables.BRONZE_TRANSACTIONS,
         // good, and one event from the future
@@ -217,7 +230,7 @@ class SilverJobTest {
 
     assertThatThrownBy(() -> SilverJob.run(spark, strict, SilverJob.Request.daily(LocalDate.of(2026, 11, 12), 3, false)))
         .isInstanceOf(DataQualityException.class)
-        // F2, and V2 from the validation test (11-11 is in this window too)
+        // F2, and F0 of 11-11 (in this window too)
         .hasMessageContaining("txn_event_ts_not_future (2 rows)");
 
     assertThat(checksum()).isEqualTo(before);
@@ -228,8 +241,8 @@ class SilverJobTest {
   }
 
   @Test
-  @Order(5)
   void piiNeverAppearsInClearInSilver() {
+    customerC1WithAccountA1("2026-11-13T01:00:00Z");
     bronze.append(Tables.BRONZE_CUSTOMERS,
         // a customer whose id is blank: quarantined, but its PII must not be copied there
         bronze.customer(" ", "Vikram Seth", "vikram@example.in", "+919900011122", "2026-11-13T01:00:00Z"));
@@ -250,12 +263,12 @@ class SilverJobTest {
   }
 
   @Test
-  @Order(6)
   void anArrivalBeyondTheLookbackIsRecordedAndAppliedByBackfill() {
-    // L1 happened on 11-08 (already processed by the run for 11-10) and settles only on 11-14.
+    customerC1WithAccountA1("2026-11-07T01:00:00Z");
+    // L1 happened on 11-08 (processed by the run for 11-10) and settles only on 11-14.
     bronze.append(Tables.BRONZE_TRANSACTIONS,
         bronze.txn("l1a", "L1", 1, "PENDING", "70.00", "2026-11-08T07:00:00Z", "2026-11-08T07:00:01Z"));
-    SilverJob.run(spark, config, SilverJob.Request.daily(D, 3, true));
+    runDaily(D);
     bronze.append(Tables.BRONZE_TRANSACTIONS,
         bronze.txn("l1b", "L1", 2, "SUCCESS", "70.00", "2026-11-08T07:00:00Z", "2026-11-14T07:00:00Z"));
 
@@ -280,8 +293,10 @@ class SilverJobTest {
   }
 
   @Test
-  @Order(7)
   void mergeRewritesOnlyTheWindowsPartitions() {
+    customerC1WithAccountA1("2026-11-07T01:00:00Z");
+    stateMachineCases();
+    runDaily(D);
     // History: one transaction on each of 20 days before the window, all processed.
     for (int day = 1; day <= 20; day++) {
       String date = String.format("2026-10-%02d", day);
@@ -289,8 +304,8 @@ class SilverJobTest {
           bronze.txn("h" + day, "H" + day, 1, "SUCCESS", "1.00", date + "T10:00:00Z", date + "T10:00:01Z"));
     }
     SilverJob.run(spark, config, SilverJob.Request.backfill(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 20), false));
-    long partitions = spark.sql("SELECT count(*) FROM silver.transactions.partitions").first().getLong(0);
-    assertThat(partitions).isGreaterThanOrEqualTo(25);
+    // 20 days of history and the 4 days 11-07..11-10 of the state machine's cases
+    assertThat(spark.sql("SELECT count(*) FROM silver.transactions.partitions").first().getLong(0)).isEqualTo(24);
     // New events on three of the window's four days, and an update of an existing one.
     bronze.append(Tables.BRONZE_TRANSACTIONS,
         bronze.txn("p1", "P1", 1, "SUCCESS", "1.00", "2026-11-07T10:00:00Z", "2026-11-10T11:00:00Z"),
@@ -298,8 +313,6 @@ class SilverJobTest {
         bronze.txn("p3", "P3", 1, "PENDING", "1.00", "2026-11-10T10:00:00Z", "2026-11-10T11:00:00Z"),
         bronze.txn("p4", "T2", 3, "REVERSED", "200.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"));
 
-    long beforeRun = spark.sql("SELECT snapshot_id FROM silver.transactions.snapshots ORDER BY committed_at DESC LIMIT 1")
-        .first().getLong(0);
     SilverJob.run(spark, config, SilverJob.Request.daily(D, 3, true));
 
     Map<String, String> summary = spark.sql("SELECT summary FROM silver.transactions.snapshots ORDER BY committed_at DESC LIMIT 1")
@@ -307,21 +320,13 @@ class SilverJobTest {
     assertThat(summary.get("changed-partition-count")).isNotNull();
     assertThat(Integer.parseInt(summary.get("changed-partition-count"))).isBetween(1, 4);
     assertThat(statuses()).containsEntry("T2", "REVERSED").containsEntry("P3", "PENDING");
-
-    // The benchmark's unpruned baseline (no literal window in the MERGE) must do the same work, only slower.
-    Map<String, String> pruned = statuses();
-    String amounts = spark.sql("SELECT count(*), sum(amount_inr) FROM silver.transactions").first().toString();
-    spark.sql("CALL lakehouse.system.rollback_to_snapshot('lakehouse.silver.transactions', " + beforeRun + ")");
-    assertThat(statuses()).doesNotContainKey("P3");
-    SilverJob.run(spark, TestLake.config(dataDir, "silver.merge-pruning=false"), SilverJob.Request.daily(D, 3, true));
-    assertThat(statuses()).isEqualTo(pruned);
-    assertThat(spark.sql("SELECT count(*), sum(amount_inr) FROM silver.transactions").first().toString()).isEqualTo(amounts);
   }
 
   @Test
-  @Order(8)
   void aMissedPreviousDateStopsTheDailyRunOrIsProcessedFirst() {
-    // 11-14 is the last business date processed; 11-15 and 11-16 were never run.
+    // No bronze rows needed: only the dates in the ledger matter. 11-14 is the last business date
+    // processed; 11-15 and 11-16 were never run.
+    runDaily(LocalDate.of(2026, 11, 14));
     assertThatThrownBy(() -> SilverJob.runDaily(spark, config, LocalDate.of(2026, 11, 17), false))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("previous date was never processed (missed: 2026-11-15 to 2026-11-16)")
@@ -330,10 +335,5 @@ class SilverJobTest {
     List<SilverResult> runs = SilverJob.runDaily(spark, catchUp, LocalDate.of(2026, 11, 17), false);
     assertThat(runs).extracting(SilverResult::businessDate).containsExactly(
         LocalDate.of(2026, 11, 15), LocalDate.of(2026, 11, 16), LocalDate.of(2026, 11, 17));
-  }
-
-  private static Map<String, Object> withValue(Map<String, Object> row, String column, Object value) {
-    row.put(column, value);
-    return row;
   }
 }
