@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakehouse.app.LakehouseCommand;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
-import dev.lakehouse.services.EmbeddedKafka;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
+import dev.lakehouse.services.EmbeddedKafka;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,32 +35,57 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "The benchmark: ingest (plain KafkaConsumer limit, Spark-to-Parquet baseline, our bronze), silver with 10 and 100 days of history (pruned and unpruned MERGE), export (plain COPY limit, Spark JDBC default and tuned, ours) and the demo at 1x and 5x, each measured in its own JVM, repeated, with medians, ratios and peak memory. Writes results.json and results.md to --out and the table into README.md. Works in <data-dir>/bench, which it empties first.")
+    description =
+        "The benchmark: ingest (plain KafkaConsumer limit, Spark-to-Parquet baseline, our bronze),"
+            + " silver with 10 and 100 days of history (pruned and unpruned MERGE), export (plain"
+            + " COPY limit, Spark JDBC default and tuned, ours) and the demo at 1x and 5x, each"
+            + " measured in its own JVM, repeated, with medians, ratios and peak memory. Writes"
+            + " results.json and results.md to --out and the table into README.md. Works in"
+            + " <data-dir>/bench, which it empties first.")
 final class BenchCommand extends LakehouseCommand {
   static final Set<String> SECTIONS = Set.of("ingest", "silver", "export", "demo");
   static final LocalDate END = LocalDate.of(2026, 10, 31);
 
-  @Option(names = "--events", paramLabel = "N", defaultValue = "400000",
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      defaultValue = "400000",
       description = "Transactions for the ingest measurements (default: ${DEFAULT-VALUE}).")
   long events;
 
-  @Option(names = "--per-day", paramLabel = "N", defaultValue = "3000",
+  @Option(
+      names = "--per-day",
+      paramLabel = "N",
+      defaultValue = "3000",
       description = "Transactions per day of the silver history (default: ${DEFAULT-VALUE}).")
   int perDay;
 
-  @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+  @Option(
+      names = "--repeats",
+      paramLabel = "N",
+      defaultValue = "3",
       description = "Timed repetitions of each measurement (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--demo-scales", paramLabel = "K", split = ",", defaultValue = "1,5",
+  @Option(
+      names = "--demo-scales",
+      paramLabel = "K",
+      split = ",",
+      defaultValue = "1,5",
       description = "Demo sizes as multiples of its default (default: ${DEFAULT-VALUE}).")
   List<Integer> demoScales;
 
-  @Option(names = "--only", paramLabel = "SECTION", split = ",",
+  @Option(
+      names = "--only",
+      paramLabel = "SECTION",
+      split = ",",
       description = "Run only these sections: ingest, silver, export, demo (default: all).")
   List<String> only;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where results.json and results.md go (default: bench/results).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where results.json and results.md go (default: bench/results).")
   Path outDir;
 
   @Option(names = "--no-readme", description = "Do not write the results table into README.md.")
@@ -73,7 +98,8 @@ final class BenchCommand extends LakehouseCommand {
   @Override
   protected void validate(LakehouseConfig config) {
     if (repeats < 1) {
-      throw new ConfigException("--repeats must be at least 1 (3 or more for medians that mean something).");
+      throw new ConfigException(
+          "--repeats must be at least 1 (3 or more for medians that mean something).");
     }
     if (events < 10_000) {
       throw new ConfigException("--events must be at least 10000.");
@@ -83,7 +109,10 @@ final class BenchCommand extends LakehouseCommand {
     }
     for (String s : sections()) {
       if (!SECTIONS.contains(s)) {
-        throw new ConfigException("Unknown section '" + s + "' in --only; the sections are ingest, silver, export, demo.");
+        throw new ConfigException(
+            "Unknown section '"
+                + s
+                + "' in --only; the sections are ingest, silver, export, demo.");
       }
     }
     if (demoScales.stream().anyMatch(k -> k < 1)) {
@@ -92,7 +121,9 @@ final class BenchCommand extends LakehouseCommand {
   }
 
   private Set<String> sections() {
-    return only == null ? new LinkedHashSet<>(List.of("ingest", "silver", "export", "demo")) : new LinkedHashSet<>(only);
+    return only == null
+        ? new LinkedHashSet<>(List.of("ingest", "silver", "export", "demo"))
+        : new LinkedHashSet<>(only);
   }
 
   @Override
@@ -131,7 +162,10 @@ final class BenchCommand extends LakehouseCommand {
     }
     out.println();
     out.println(markdown);
-    out.printf("Results: %s and %s (%.1f minutes).%n", results.resolve("results.json"), results.resolve("results.md"),
+    out.printf(
+        "Results: %s and %s (%.1f minutes).%n",
+        results.resolve("results.json"),
+        results.resolve("results.md"),
         (System.nanoTime() - started) / 6e10);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("results", results.resolve("results.json").toString());
@@ -142,15 +176,25 @@ final class BenchCommand extends LakehouseCommand {
   /** One generated data set in an embedded broker, read three ways per repetition. */
   private void ingest(BenchReport report) throws Exception {
     Path kafkaDir = work.resolve("kafka");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, "localhost", EmbeddedKafka.freePort())) {
-      LakehouseConfig config = LakehouseConfig.load("local", Map.of("data-dir", work.toString(),
-          "kafka.bootstrap-servers", kafka.bootstrapServers()));
-      EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, events, 30, 42L, END));
+    try (EmbeddedKafka kafka =
+        EmbeddedKafka.start(kafkaDir, "localhost", EmbeddedKafka.freePort())) {
+      LakehouseConfig config =
+          LakehouseConfig.load(
+              "local",
+              Map.of(
+                  "data-dir",
+                  work.toString(),
+                  "kafka.bootstrap-servers",
+                  kafka.bootstrapServers()));
+      EventGenerator generator =
+          new EventGenerator(GeneratorOptions.from(config, events, 30, 42L, END));
       long messages = generator.plan().totalMessages();
       KafkaTopics.ensureTopics(kafka.bootstrapServers(), 3);
-      step("ingest: producing %,d messages (%,d transactions over 30 days, seed 42)", messages, events);
+      step(
+          "ingest: producing %,d messages (%,d transactions over 30 days, seed 42)",
+          messages, events);
       try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
-        producer.sendAll(generator.messages(), n -> { });
+        producer.sendAll(generator.messages(), n -> {});
       }
       for (int i = 1; i <= repeats; i++) {
         for (String variant : new String[] {"kafka-consumer", "spark-parquet", "bronze"}) {
@@ -158,12 +202,25 @@ final class BenchCommand extends LakehouseCommand {
           Probe r = probe(variant, "dir=" + dir, "bootstrap=" + kafka.bootstrapServers());
           long n = r.result.get("events").asLong();
           if (n != messages) {
-            throw new IllegalStateException(variant + " read " + n + " messages, expected " + messages);
+            throw new IllegalStateException(
+                variant + " read " + n + " messages, expected " + messages);
           }
-          report.ingest(variant, r.result.get("seconds").asDouble(), r.result.get("cpu_seconds").asDouble(), n, r.peakRss);
-          step("ingest %d/%d %-15s %,d messages in %.1f s (%,.0f msg/s, %.1f CPU s), peak RSS %s", i, repeats, variant, n,
-              r.result.get("seconds").asDouble(), n / r.result.get("seconds").asDouble(),
-              r.result.get("cpu_seconds").asDouble(), BenchReport.gb(r.peakRss));
+          report.ingest(
+              variant,
+              r.result.get("seconds").asDouble(),
+              r.result.get("cpu_seconds").asDouble(),
+              n,
+              r.peakRss);
+          step(
+              "ingest %d/%d %-15s %,d messages in %.1f s (%,.0f msg/s, %.1f CPU s), peak RSS %s",
+              i,
+              repeats,
+              variant,
+              n,
+              r.result.get("seconds").asDouble(),
+              n / r.result.get("seconds").asDouble(),
+              r.result.get("cpu_seconds").asDouble(),
+              BenchReport.gb(r.peakRss));
           deleteRecursively(dir);
         }
       }
@@ -177,13 +234,29 @@ final class BenchCommand extends LakehouseCommand {
         continue;
       }
       Path dir = work.resolve("silver-" + days);
-      step("silver: building %d days of history at %,d transactions a day, then timing the last day's run", days, perDay);
-      Probe r = probe("silver", "dir=" + dir, "bootstrap=localhost:" + EmbeddedKafka.freePort(), "days=" + days,
-          "per-day=" + perDay, "repeats=" + repeats, "end=" + END);
-      report.silver(days, doubles(r.result.get("pruned_seconds")), doubles(r.result.get("unpruned_seconds")),
+      step(
+          "silver: building %d days of history at %,d transactions a day, then timing the last"
+              + " day's run",
+          days, perDay);
+      Probe r =
+          probe(
+              "silver",
+              "dir=" + dir,
+              "bootstrap=localhost:" + EmbeddedKafka.freePort(),
+              "days=" + days,
+              "per-day=" + perDay,
+              "repeats=" + repeats,
+              "end=" + END);
+      report.silver(
+          days,
+          doubles(r.result.get("pruned_seconds")),
+          doubles(r.result.get("unpruned_seconds")),
           r.result.get("silver_transactions_before").asLong());
-      step("silver %3d days: pruned %s s, unpruned %s s (history %,d transactions)", days,
-          BenchReport.list(doubles(r.result.get("pruned_seconds"))), BenchReport.list(doubles(r.result.get("unpruned_seconds"))),
+      step(
+          "silver %3d days: pruned %s s, unpruned %s s (history %,d transactions)",
+          days,
+          BenchReport.list(doubles(r.result.get("pruned_seconds"))),
+          BenchReport.list(doubles(r.result.get("unpruned_seconds"))),
           r.result.get("silver_transactions_before").asLong());
     }
     if (sections.contains("export")) {
@@ -192,7 +265,10 @@ final class BenchCommand extends LakehouseCommand {
       Probe r = probe("export", "dir=" + dir, "days=100", "repeats=" + repeats, "end=" + END);
       long rows = r.result.get("rows").asLong();
       Map<String, List<Double>> seconds = new LinkedHashMap<>();
-      r.result.get("seconds").fields().forEachRemaining(e -> seconds.put(e.getKey(), doubles(e.getValue())));
+      r.result
+          .get("seconds")
+          .fields()
+          .forEachRemaining(e -> seconds.put(e.getKey(), doubles(e.getValue())));
       report.export(rows, r.result.get("tables").asInt(), seconds, r.peakRss);
       seconds.forEach((v, s) -> step("export %-12s %,d rows: %s s", v, rows, BenchReport.list(s)));
     }
@@ -203,11 +279,23 @@ final class BenchCommand extends LakehouseCommand {
       for (int i = 1; i <= repeats; i++) {
         Path dir = work.resolve("demo-" + scale + "x");
         long t0 = System.nanoTime();
-        Probe r = run(List.of("dev.lakehouse.app.Lakehouse", "--data-dir", dir.toString(), "--json", "demo",
-            "--events", Long.toString(200_000L * scale)), "demo-" + scale + "x-" + i, false);
+        Probe r =
+            run(
+                List.of(
+                    "dev.lakehouse.app.Lakehouse",
+                    "--data-dir",
+                    dir.toString(),
+                    "--json",
+                    "demo",
+                    "--events",
+                    Long.toString(200_000L * scale)),
+                "demo-" + scale + "x-" + i,
+                false);
         double seconds = (System.nanoTime() - t0) / 1e9;
         report.demo(scale, seconds, r.peakRss);
-        step("demo %dx %d/%d: %.0f s wall, peak RSS %s", scale, i, repeats, seconds, BenchReport.gb(r.peakRss));
+        step(
+            "demo %dx %d/%d: %.0f s wall, peak RSS %s",
+            scale, i, repeats, seconds, BenchReport.gb(r.peakRss));
         deleteRecursively(dir);
       }
     }
@@ -233,12 +321,18 @@ final class BenchCommand extends LakehouseCommand {
     return run(command, kind, true);
   }
 
-  /** Runs a class of this application in a new JVM (same classpath and JVM options) and watches its memory. */
+  /**
+   * Runs a class of this application in a new JVM (same classpath and JVM options) and watches its
+   * memory.
+   */
   private Probe run(List<String> mainAndArgs, String label, boolean expectResult) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Xmx") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dlakehouse.home")) {
+      if (arg.startsWith("--add-opens")
+          || arg.startsWith("-Xmx")
+          || arg.startsWith("-Djdk.reflect")
+          || arg.startsWith("-Dlakehouse.home")) {
         command.add(arg);
       }
     }
@@ -248,7 +342,11 @@ final class BenchCommand extends LakehouseCommand {
     Path log = work.resolve("logs").resolve(label + "-" + System.nanoTime() + ".log");
     Files.createDirectories(log.getParent());
     Path stdout = Files.createTempFile(work, "stdout", ".txt");
-    Process p = new ProcessBuilder(command).redirectError(log.toFile()).redirectOutput(stdout.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectError(log.toFile())
+            .redirectOutput(stdout.toFile())
+            .start();
     AtomicLong peak = new AtomicLong();
     File status = new File("/proc/" + p.pid() + "/status");
     while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
@@ -257,8 +355,14 @@ final class BenchCommand extends LakehouseCommand {
     String output = Files.readString(stdout, StandardCharsets.UTF_8);
     Files.delete(stdout);
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(label + " failed with exit code " + p.exitValue() + "; its log is " + log
-          + "\n" + tail(output));
+      throw new IllegalStateException(
+          label
+              + " failed with exit code "
+              + p.exitValue()
+              + "; its log is "
+              + log
+              + "\n"
+              + tail(output));
     }
     JsonNode result = null;
     for (String line : output.split("\n")) {
@@ -269,7 +373,8 @@ final class BenchCommand extends LakehouseCommand {
       }
     }
     if (result == null) {
-      throw new IllegalStateException(label + " printed no result; its log is " + log + "\n" + tail(output));
+      throw new IllegalStateException(
+          label + " printed no result; its log is " + log + "\n" + tail(output));
     }
     return new Probe(result, peak.get());
   }
@@ -278,7 +383,9 @@ final class BenchCommand extends LakehouseCommand {
     return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
   }
 
-  /** VmHWM: the peak resident set of a process so far, in bytes (0 when it is gone or not Linux). */
+  /**
+   * VmHWM: the peak resident set of a process so far, in bytes (0 when it is gone or not Linux).
+   */
   static long vmHwm(File status) {
     try {
       for (String line : Files.readAllLines(status.toPath())) {

@@ -12,14 +12,14 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.gold.GoldJob;
-import dev.lakehouse.export.PostgresExporter;
 import dev.lakehouse.export.PostgresConnections;
+import dev.lakehouse.export.PostgresExporter;
+import dev.lakehouse.gold.GoldJob;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.services.EmbeddedServices;
 import dev.lakehouse.silver.SilverJob;
 import java.io.ByteArrayInputStream;
@@ -54,8 +54,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.postgresql.PGConnection;
 
 /**
- * One benchmark measurement in its own JVM (started by {@code lakehouse bench}), so that its time, CPU and
- * peak memory are its own. Prints one line {@code BENCH-RESULT <json>} on stdout.
+ * One benchmark measurement in its own JVM (started by {@code lakehouse bench}), so that its time,
+ * CPU and peak memory are its own. Prints one line {@code BENCH-RESULT <json>} on stdout.
  */
 public final class BenchProbe {
   static final String RESULT_PREFIX = "BENCH-RESULT ";
@@ -69,14 +69,15 @@ public final class BenchProbe {
       String[] kv = args[i].split("=", 2);
       p.put(kv[0], kv[1]);
     }
-    Map<String, Object> result = switch (args[0]) {
-      case "kafka-consumer" -> kafkaConsumer(p);
-      case "spark-parquet" -> sparkParquet(p);
-      case "bronze" -> bronze(p);
-      case "silver" -> silver(p);
-      case "export" -> export(p);
-      default -> throw new IllegalArgumentException("Unknown probe " + args[0]);
-    };
+    Map<String, Object> result =
+        switch (args[0]) {
+          case "kafka-consumer" -> kafkaConsumer(p);
+          case "spark-parquet" -> sparkParquet(p);
+          case "bronze" -> bronze(p);
+          case "silver" -> silver(p);
+          case "export" -> export(p);
+          default -> throw new IllegalArgumentException("Unknown probe " + args[0]);
+        };
     System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
     System.out.flush();
     System.exit(0);
@@ -94,7 +95,9 @@ public final class BenchProbe {
 
   /** Process CPU seconds so far (all threads). */
   static double cpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   static Map<String, Object> measured(long events, long t0, double cpu0) {
@@ -117,7 +120,8 @@ public final class BenchProbe {
     double cpu0 = cpuSeconds();
     long events = 0;
     long unparseable = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : Topic.names()) {
         for (PartitionInfo info : consumer.partitionsFor(topic)) {
@@ -143,7 +147,10 @@ public final class BenchProbe {
     return m;
   }
 
-  /** The baseline a user would write: one Structured Streaming query per topic, JSON to Parquet by date. */
+  /**
+   * The baseline a user would write: one Structured Streaming query per topic, JSON to Parquet by
+   * date.
+   */
   static Map<String, Object> sparkParquet(Map<String, String> p) throws Exception {
     LakehouseConfig config = config(p, Map.of());
     SparkSession spark = LakehouseSpark.session(config, "bench-parquet");
@@ -153,22 +160,31 @@ public final class BenchProbe {
     List<StreamingQuery> queries = new ArrayList<>();
     for (String topic : Topic.names()) {
       String time = Topic.of(topic).eventTimeColumn();
-      Dataset<Row> parsed = spark.readStream().format("kafka")
-          .option("kafka.bootstrap.servers", p.get("bootstrap"))
-          .option("subscribe", topic)
-          .option("startingOffsets", "earliest")
-          .option("maxOffsetsPerTrigger", config.get(Settings.BRONZE_MAX_EVENTS_PER_BATCH))
-          .load()
-          .select(from_json(col("value").cast("string"), BronzeSchemas.contractStruct(topic)).as("r"),
-              col("partition"), col("offset"))
-          .select("r.*", "partition", "offset")
-          .withColumn("event_date", to_date(col(time)));
-      queries.add(parsed.writeStream().format("parquet")
-          .option("path", dir.resolve("parquet").resolve(topic).toString())
-          .option("checkpointLocation", dir.resolve("checkpoints").resolve(topic).toString())
-          .partitionBy("event_date")
-          .trigger(Trigger.AvailableNow())
-          .start());
+      Dataset<Row> parsed =
+          spark
+              .readStream()
+              .format("kafka")
+              .option("kafka.bootstrap.servers", p.get("bootstrap"))
+              .option("subscribe", topic)
+              .option("startingOffsets", "earliest")
+              .option("maxOffsetsPerTrigger", config.get(Settings.BRONZE_MAX_EVENTS_PER_BATCH))
+              .load()
+              .select(
+                  from_json(col("value").cast("string"), BronzeSchemas.contractStruct(topic))
+                      .as("r"),
+                  col("partition"),
+                  col("offset"))
+              .select("r.*", "partition", "offset")
+              .withColumn("event_date", to_date(col(time)));
+      queries.add(
+          parsed
+              .writeStream()
+              .format("parquet")
+              .option("path", dir.resolve("parquet").resolve(topic).toString())
+              .option("checkpointLocation", dir.resolve("checkpoints").resolve(topic).toString())
+              .partitionBy("event_date")
+              .trigger(Trigger.AvailableNow())
+              .start());
     }
     long events = 0;
     for (StreamingQuery q : queries) {
@@ -195,14 +211,20 @@ public final class BenchProbe {
     return m;
   }
 
-  static final String[] SILVER_TABLES = {Tables.SILVER_TRANSACTIONS, Tables.SILVER_CUSTOMERS, Tables.SILVER_ACCOUNTS,
-      Tables.SILVER_MERCHANTS, Tables.SILVER_QUARANTINE, Tables.OPS_LATE_ARRIVALS};
+  static final String[] SILVER_TABLES = {
+    Tables.SILVER_TRANSACTIONS,
+    Tables.SILVER_CUSTOMERS,
+    Tables.SILVER_ACCOUNTS,
+    Tables.SILVER_MERCHANTS,
+    Tables.SILVER_QUARANTINE,
+    Tables.OPS_LATE_ARRIVALS
+  };
 
   /**
-   * Builds `days` days of history at `per-day` transactions a day (generate, bronze, a backfill of every
-   * day but the last), then times the daily run of the last day (its MERGE has the window's dates as
-   * literals) and the unpruned baseline (silver's plan for the same day, MERGEd without them); each
-   * timed run starts from the same snapshots (rolled back), after one warm-up.
+   * Builds `days` days of history at `per-day` transactions a day (generate, bronze, a backfill of
+   * every day but the last), then times the daily run of the last day (its MERGE has the window's
+   * dates as literals) and the unpruned baseline (silver's plan for the same day, MERGEd without
+   * them); each timed run starts from the same snapshots (rolled back), after one warm-up.
    */
   static Map<String, Object> silver(Map<String, String> p) {
     int days = Integer.parseInt(p.get("days"));
@@ -214,26 +236,34 @@ public final class BenchProbe {
         KafkaTopics.reachable(config.get(Settings.KAFKA_BOOTSTRAP))
             ? Optional.empty()
             : Optional.of(EmbeddedServices.startKafka(config));
-    EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, (long) days * perDay, days, 42L, end));
+    EventGenerator generator =
+        new EventGenerator(GeneratorOptions.from(config, (long) days * perDay, days, 42L, end));
     generator.plan();
-    KafkaTopics.ensureTopics(config.get(Settings.KAFKA_BOOTSTRAP), config.intValue(Settings.KAFKA_PARTITIONS));
+    KafkaTopics.ensureTopics(
+        config.get(Settings.KAFKA_BOOTSTRAP), config.intValue(Settings.KAFKA_PARTITIONS));
     try (EventProducer producer = new EventProducer(config.get(Settings.KAFKA_BOOTSTRAP))) {
-      producer.sendAll(generator.messages(), n -> { });
+      producer.sendAll(generator.messages(), n -> {});
     }
     SparkSession spark = LakehouseSpark.session(config, "bench-silver");
     BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
     closeQuietly(broker);
-    SilverJob.run(spark, config, SilverJob.Request.backfill(end.minusDays(days - 1L), end.minusDays(1), false));
+    SilverJob.run(
+        spark,
+        config,
+        SilverJob.Request.backfill(end.minusDays(days - 1L), end.minusDays(1), false));
     Map<String, Long> baseline = new LinkedHashMap<>();
     for (String t : SILVER_TABLES) {
       baseline.put(t, LakehouseSpark.currentSnapshotId(spark, t));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("history_days", days);
-    m.put("silver_transactions_before", spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS)).count());
+    m.put(
+        "silver_transactions_before",
+        spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS)).count());
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
     Map<Boolean, List<Double>> seconds = new LinkedHashMap<>();
-    // Round 0 warms both variants up; the rounds alternate them so neither profits from running later.
+    // Round 0 warms both variants up; the rounds alternate them so neither profits from running
+    // later.
     SilverJob.Request request = SilverJob.Request.daily(end, lookback, true);
     for (int i = 0; i <= repeats; i++) {
       for (boolean pruned : new boolean[] {true, false}) {
@@ -245,7 +275,9 @@ public final class BenchProbe {
           unprunedMerge(spark, config, request);
         }
         if (i > 0) {
-          seconds.computeIfAbsent(pruned, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+          seconds
+              .computeIfAbsent(pruned, k -> new ArrayList<>())
+              .add((System.nanoTime() - t0) / 1e9);
         }
       }
     }
@@ -257,28 +289,42 @@ public final class BenchProbe {
   }
 
   /**
-   * The unpruned baseline: silver's transactions MERGE without the literal window predicate in its ON
-   * clause, so Iceberg reads and may rewrite every partition of silver.transactions.
+   * The unpruned baseline: silver's transactions MERGE without the literal window predicate in its
+   * ON clause, so Iceberg reads and may rewrite every partition of silver.transactions.
    */
   static final String MERGE_TRANSACTIONS_UNPRUNED =
-      "MERGE INTO " + Tables.qualified(Tables.SILVER_TRANSACTIONS) + " t USING bench_silver_source s"
-          + " ON t." + Topic.TRANSACTIONS.keyField() + " = s." + Topic.TRANSACTIONS.keyField()
+      "MERGE INTO "
+          + Tables.qualified(Tables.SILVER_TRANSACTIONS)
+          + " t USING bench_silver_source s"
+          + " ON t."
+          + Topic.TRANSACTIONS.keyField()
+          + " = s."
+          + Topic.TRANSACTIONS.keyField()
           + " WHEN MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET *"
           + " WHEN NOT MATCHED THEN INSERT *";
 
   /**
-   * MERGEs the transactions of silver's plan for the request with {@link #MERGE_TRANSACTIONS_UNPRUNED};
-   * returns {inserted, updated}, counted against the whole table where silver counts in its window.
+   * MERGEs the transactions of silver's plan for the request with {@link
+   * #MERGE_TRANSACTIONS_UNPRUNED}; returns {inserted, updated}, counted against the whole table
+   * where silver counts in its window.
    */
-  static long[] unprunedMerge(SparkSession spark, LakehouseConfig config, SilverJob.Request request) {
+  static long[] unprunedMerge(
+      SparkSession spark, LakehouseConfig config, SilverJob.Request request) {
     String key = Topic.TRANSACTIONS.keyField();
-    Dataset<Row> source = SilverJob.plan(spark, config, request).transactions()
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> source =
+        SilverJob.plan(spark, config, request)
+            .transactions()
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> target = spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS));
-      long inserted = source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
-      long updated = source.as("s").join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
-          .filter(col("s.row_hash").notEqual(col("t.row_hash"))).count();
+      long inserted =
+          source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
+      long updated =
+          source
+              .as("s")
+              .join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
+              .filter(col("s.row_hash").notEqual(col("t.row_hash")))
+              .count();
       if (inserted + updated > 0) {
         source.createOrReplaceTempView("bench_silver_source");
         spark.sql(MERGE_TRANSACTIONS_UNPRUNED);
@@ -290,17 +336,23 @@ public final class BenchProbe {
   }
 
   static void rollback(SparkSession spark, Map<String, Long> baseline) {
-    baseline.forEach((table, snapshot) -> {
-      if (snapshot >= 0 && LakehouseSpark.currentSnapshotId(spark, table) != snapshot) {
-        spark.sql("CALL lakehouse.system.rollback_to_snapshot('" + Tables.qualified(table) + "', " + snapshot + ")");
-      }
-    });
+    baseline.forEach(
+        (table, snapshot) -> {
+          if (snapshot >= 0 && LakehouseSpark.currentSnapshotId(spark, table) != snapshot) {
+            spark.sql(
+                "CALL lakehouse.system.rollback_to_snapshot('"
+                    + Tables.qualified(table)
+                    + "', "
+                    + snapshot
+                    + ")");
+          }
+        });
   }
 
   /**
-   * Exports the gold marts of the silver data set four ways, `repeats` times each after a warm-up: our
-   * export (every table re-published), the COPY limit (CSV prepared in memory, COPY from one connection),
-   * Spark's JDBC writer with its defaults and with a tuned batch.
+   * Exports the gold marts of the silver data set four ways, `repeats` times each after a warm-up:
+   * our export (every table re-published), the COPY limit (CSV prepared in memory, COPY from one
+   * connection), Spark's JDBC writer with its defaults and with a tuned batch.
    */
   static Map<String, Object> export(Map<String, String> p) throws Exception {
     int repeats = Integer.parseInt(p.get("repeats"));
@@ -335,13 +387,19 @@ public final class BenchProbe {
       }
       for (int i = 0; i <= repeats; i++) {
         for (String variant : seconds.keySet()) {
-          double s = switch (variant) {
-            case "ours" -> ours(spark, config);
-            case "copy" -> copy(config, csv);
-            case "jdbc_default" -> sparkJdbc(spark, url, jdbc, "bench_jdbc_default", null);
-            default -> sparkJdbc(spark, url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true", jdbc,
-                "bench_jdbc_tuned", "10000");
-          };
+          double s =
+              switch (variant) {
+                case "ours" -> ours(spark, config);
+                case "copy" -> copy(config, csv);
+                case "jdbc_default" -> sparkJdbc(spark, url, jdbc, "bench_jdbc_default", null);
+                default ->
+                    sparkJdbc(
+                        spark,
+                        url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true",
+                        jdbc,
+                        "bench_jdbc_tuned",
+                        "10000");
+              };
           if (i > 0) {
             seconds.get(variant).add(s);
           }
@@ -361,9 +419,11 @@ public final class BenchProbe {
   }
 
   private static double ours(SparkSession spark, LakehouseConfig config) throws Exception {
-    try (Connection c = PostgresConnections.connect(config); Statement st = c.createStatement()) {
+    try (Connection c = PostgresConnections.connect(config);
+        Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS marts");
-      st.execute("DROP TABLE IF EXISTS marts.export_manifest"); // so that every table is published again
+      st.execute(
+          "DROP TABLE IF EXISTS marts.export_manifest"); // so that every table is published again
     }
     long t0 = System.nanoTime();
     PostgresExporter.export(spark, config);
@@ -385,22 +445,27 @@ public final class BenchProbe {
       var api = c.unwrap(PGConnection.class).getCopyAPI();
       for (Map.Entry<String, byte[]> e : csv.entrySet()) {
         String name = e.getKey().substring(e.getKey().indexOf('.') + 1);
-        api.copyIn("COPY bench_copy." + name + " FROM STDIN WITH (FORMAT csv)", new ByteArrayInputStream(e.getValue()));
+        api.copyIn(
+            "COPY bench_copy." + name + " FROM STDIN WITH (FORMAT csv)",
+            new ByteArrayInputStream(e.getValue()));
       }
       c.commit();
       return (System.nanoTime() - t0) / 1e9;
     }
   }
 
-  private static double sparkJdbc(SparkSession spark, String url, Properties props, String schema, String batch)
+  private static double sparkJdbc(
+      SparkSession spark, String url, Properties props, String schema, String batch)
       throws Exception {
-    try (Connection c = java.sql.DriverManager.getConnection(url, props); Statement st = c.createStatement()) {
+    try (Connection c = java.sql.DriverManager.getConnection(url, props);
+        Statement st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       st.execute("CREATE SCHEMA " + schema);
     }
     long t0 = System.nanoTime();
     for (String table : PostgresExporter.exportedTables()) {
-      var writer = spark.table(Tables.qualified(table)).drop("row_hash").write().mode(SaveMode.Overwrite);
+      var writer =
+          spark.table(Tables.qualified(table)).drop("row_hash").write().mode(SaveMode.Overwrite);
       if (batch != null) {
         writer = writer.option("batchsize", batch);
       }
@@ -410,12 +475,13 @@ public final class BenchProbe {
   }
 
   private static void closeQuietly(Optional<? extends AutoCloseable> resource) {
-    resource.ifPresent(r -> {
-      try {
-        r.close();
-      } catch (Exception e) {
-        System.err.println("bench: cannot close " + r + ": " + e.getMessage());
-      }
-    });
+    resource.ifPresent(
+        r -> {
+          try {
+            r.close();
+          } catch (Exception e) {
+            System.err.println("bench: cannot close " + r + ": " + e.getMessage());
+          }
+        });
   }
 }

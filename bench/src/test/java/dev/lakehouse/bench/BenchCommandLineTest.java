@@ -8,12 +8,15 @@ import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark is a command of the lakehouse command line only where the bench module is loaded. */
+/**
+ * The benchmark is a command of the lakehouse command line only where the bench module is loaded.
+ */
 class BenchCommandLineTest {
   private static String[] run(List<dev.lakehouse.app.LakehouseCommand> extra, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Lakehouse.execute(new PrintWriter(out, true), new PrintWriter(err, true), extra, args);
+    int code =
+        Lakehouse.execute(new PrintWriter(out, true), new PrintWriter(err, true), extra, args);
     return new String[] {String.valueOf(code), out.toString(), err.toString()};
   }
 

@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The benchmark's arithmetic and reporting (the measurements themselves run with bench/run, not here). */
+/**
+ * The benchmark's arithmetic and reporting (the measurements themselves run with bench/run, not
+ * here).
+ */
 class BenchReportTest {
   @TempDir Path dir;
 
@@ -28,8 +31,19 @@ class BenchReportTest {
     }
     r.silver(10, List.of(10.0, 10.0, 10.0), List.of(10.0, 10.0, 10.0), 1000);
     r.silver(100, List.of(12.0, 12.0, 12.0), List.of(40.0, 41.0, 39.0), 10000);
-    r.export(70_000, 11, Map.of("copy", List.of(1.0), "ours", List.of(2.0), "jdbc_default", List.of(10.0),
-        "jdbc_tuned", List.of(5.0)), 0);
+    r.export(
+        70_000,
+        11,
+        Map.of(
+            "copy",
+            List.of(1.0),
+            "ours",
+            List.of(2.0),
+            "jdbc_default",
+            List.of(10.0),
+            "jdbc_tuned",
+            List.of(5.0)),
+        0);
     r.demo(1, 150, 3L << 30);
     Map<String, Boolean> met = new java.util.LinkedHashMap<>();
     Map<String, String> measured = new java.util.LinkedHashMap<>();
@@ -37,9 +51,11 @@ class BenchReportTest {
       met.put((String) t.get("target"), (Boolean) t.get("met"));
       measured.put((String) t.get("target"), (String) t.get("measured"));
     }
-    assertThat(measured.get("bronze >= 0.8x the Spark-to-Parquet baseline (messages/s)")).isEqualTo("0.83x");
+    assertThat(measured.get("bronze >= 0.8x the Spark-to-Parquet baseline (messages/s)"))
+        .isEqualTo("0.83x");
     assertThat(met.get("bronze >= 0.8x the Spark-to-Parquet baseline (messages/s)")).isTrue();
-    assertThat(measured.get("bronze >= 100,000 messages/s on this machine")).isEqualTo("75,758 msg/s");
+    assertThat(measured.get("bronze >= 100,000 messages/s on this machine"))
+        .isEqualTo("75,758 msg/s");
     assertThat(met.get("bronze >= 100,000 messages/s on this machine")).isFalse();
     assertThat(measured.get("silver: 100-day time <= 1.3x the 10-day time")).isEqualTo("1.20x");
     assertThat(met.get("unpruned MERGE baseline grows with history (100-day / 10-day)")).isTrue();
@@ -50,15 +66,29 @@ class BenchReportTest {
     assertThat(met.get("demo at default size under 4 GB peak memory")).isTrue();
 
     String md = r.markdown();
-    assertThat(md).contains("| our bronze").contains("| 100 / 10 | | 1.20x | 4.00x |").contains("**no**");
+    assertThat(md)
+        .contains("| our bronze")
+        .contains("| 100 / 10 | | 1.20x | 4.00x |")
+        .contains("**no**");
   }
 
   @Test
   void theReadmeTableIsReplacedBetweenTheMarkersOnly() throws Exception {
     Path readme = dir.resolve("README.md");
-    Files.writeString(readme, "# Title\n\n" + BenchReport.README_START + "\nold table\n" + BenchReport.README_END + "\n\nafter\n");
+    Files.writeString(
+        readme,
+        "# Title\n\n"
+            + BenchReport.README_START
+            + "\nold table\n"
+            + BenchReport.README_END
+            + "\n\nafter\n");
     new BenchReport(3).intoReadme(readme, "new table\n");
-    assertThat(Files.readString(readme)).isEqualTo(
-        "# Title\n\n" + BenchReport.README_START + "\nnew table\n" + BenchReport.README_END + "\n\nafter\n");
+    assertThat(Files.readString(readme))
+        .isEqualTo(
+            "# Title\n\n"
+                + BenchReport.README_START
+                + "\nnew table\n"
+                + BenchReport.README_END
+                + "\n\nafter\n");
   }
 }

@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * The configuration of one run, loaded and validated once at start-up. Precedence, highest first:
- * command-line {@code --conf key=value} (and {@code --data-dir}), environment ({@code LAKEHOUSE_...}),
- * the profile file ({@code conf/<profile>.properties}), the built-in default.
+ * command-line {@code --conf key=value} (and {@code --data-dir}), environment ({@code
+ * LAKEHOUSE_...}), the profile file ({@code conf/<profile>.properties}), the built-in default.
  */
 public final class LakehouseConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -105,7 +105,9 @@ public final class LakehouseConfig implements Serializable {
                 + ").");
       }
     }
-    values.put(Settings.DATA_DIR, resolveDataDir(values.get(Settings.DATA_DIR), origins.get(Settings.DATA_DIR)));
+    values.put(
+        Settings.DATA_DIR,
+        resolveDataDir(values.get(Settings.DATA_DIR), origins.get(Settings.DATA_DIR)));
     String dataDir = values.get(Settings.DATA_DIR);
     values.replaceAll((k, v) -> v.replace("${data-dir}", dataDir));
     return new LakehouseConfig(file.name, values, origins);
@@ -235,7 +237,8 @@ public final class LakehouseConfig implements Serializable {
     for (Setting s : Settings.all()) {
       String value = values.get(s.key());
       if (s.isSecret()) {
-        out.put(s.key(), value == null ? "(not set)" : "(set, hidden) from " + origins.get(s.key()));
+        out.put(
+            s.key(), value == null ? "(not set)" : "(set, hidden) from " + origins.get(s.key()));
       } else {
         out.put(s.key(), (value == null ? "" : value) + "  [" + origins.get(s.key()) + "]");
       }

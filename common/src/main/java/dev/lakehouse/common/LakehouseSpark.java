@@ -2,7 +2,9 @@ package dev.lakehouse.common;
 
 import org.apache.spark.sql.SparkSession;
 
-/** Builds the SparkSession every job uses: Iceberg catalog as the default catalog, UTC, quiet UI. */
+/**
+ * Builds the SparkSession every job uses: Iceberg catalog as the default catalog, UTC, quiet UI.
+ */
 public final class LakehouseSpark {
   private LakehouseSpark() {}
 
@@ -10,7 +12,8 @@ public final class LakehouseSpark {
     SparkSession.Builder builder =
         SparkSession.builder()
             .appName(appName)
-            .config("spark.sql.extensions",
+            .config(
+                "spark.sql.extensions",
                 "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
             .config("spark.sql.defaultCatalog", Tables.CATALOG)
             .config("spark.sql.session.timeZone", "UTC")
@@ -32,7 +35,9 @@ public final class LakehouseSpark {
     return spark;
   }
 
-  /** The Spark properties of the Iceberg catalog {@code lakehouse} for the configured catalog type. */
+  /**
+   * The Spark properties of the Iceberg catalog {@code lakehouse} for the configured catalog type.
+   */
   public static java.util.Map<String, String> catalogProperties(LakehouseConfig config) {
     String prefix = "spark.sql.catalog." + Tables.CATALOG;
     String type = config.get(Settings.CATALOG_TYPE);
@@ -70,7 +75,8 @@ public final class LakehouseSpark {
     try {
       return org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, Tables.qualified(table));
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
     }
   }
 
@@ -80,20 +86,26 @@ public final class LakehouseSpark {
     return s == null ? -1 : s.snapshotId();
   }
 
-  /** Adds {@code row_hash} over every column, so a MERGE can update only rows whose content changed. */
+  /**
+   * Adds {@code row_hash} over every column, so a MERGE can update only rows whose content changed.
+   */
   public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> withRowHash(
       org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows) {
-    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(rows.columns())
-        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    org.apache.spark.sql.Column[] all =
+        java.util.Arrays.stream(rows.columns())
+            .map(org.apache.spark.sql.functions::col)
+            .toArray(org.apache.spark.sql.Column[]::new);
     return rows.withColumn("row_hash", org.apache.spark.sql.functions.xxhash64(all));
   }
 
   /** Appends rows to a lakehouse table. */
-  public static void append(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, String table) {
+  public static void append(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, String table) {
     try {
       rows.writeTo(Tables.qualified(table)).append();
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException("Cannot append to " + table + ": the table does not exist.", e);
+      throw new IllegalStateException(
+          "Cannot append to " + table + ": the table does not exist.", e);
     }
   }
 

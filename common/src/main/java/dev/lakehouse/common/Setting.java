@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * One configuration key: its name, its built-in default, how a value is checked and what it means. A
- * secret key may only come from the environment.
+ * One configuration key: its name, its built-in default, how a value is checked and what it means.
+ * A secret key may only come from the environment.
  */
 public final class Setting {
   private final String key;
@@ -52,7 +52,10 @@ public final class Setting {
     return secret;
   }
 
-  /** The environment variable that sets this key: {@code bronze.trigger-seconds} -> LAKEHOUSE_BRONZE_TRIGGER_SECONDS. */
+  /**
+   * The environment variable that sets this key: {@code bronze.trigger-seconds} ->
+   * LAKEHOUSE_BRONZE_TRIGGER_SECONDS.
+   */
   public String environmentVariable() {
     return "LAKEHOUSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
@@ -112,7 +115,8 @@ public final class Setting {
     }
     for (String part : value.split(",")) {
       String[] kv = part.trim().split("=");
-      if (kv.length != 2 || !kv[0].trim().matches("[a-z0-9_]+")
+      if (kv.length != 2
+          || !kv[0].trim().matches("[a-z0-9_]+")
           || !kv[1].trim().matches("warn|quarantine|fail")) {
         return "must be a comma-separated list of rule=warn|quarantine|fail";
       }
@@ -124,7 +128,9 @@ public final class Setting {
     for (String part : value.split(",")) {
       String[] kv = part.trim().split("=");
       try {
-        if (kv.length != 2 || !kv[0].trim().matches("[A-Z]{3}") || new java.math.BigDecimal(kv[1].trim()).signum() <= 0) {
+        if (kv.length != 2
+            || !kv[0].trim().matches("[A-Z]{3}")
+            || new java.math.BigDecimal(kv[1].trim()).signum() <= 0) {
           return "must be a comma-separated list of CUR=rate with positive rates";
         }
       } catch (NumberFormatException e) {
@@ -137,7 +143,8 @@ public final class Setting {
   static String feeSchedule(String value) {
     for (String part : value.split(",")) {
       if (!part.trim().matches("[A-Z0-9_]+(:[A-Z_]+)?=\\d+(\\.\\d+)?\\+\\d+(\\.\\d{1,2})?")) {
-        return "must be a comma-separated list of TXN_TYPE[:CATEGORY]=BASIS_POINTS+FIXED_INR, e.g. CARD_PAYMENT=180+0";
+        return "must be a comma-separated list of TXN_TYPE[:CATEGORY]=BASIS_POINTS+FIXED_INR, e.g."
+            + " CARD_PAYMENT=180+0";
       }
     }
     return null;
@@ -154,7 +161,8 @@ public final class Setting {
 
   static String jdbcUrl(String value) {
     return value.matches("jdbc:postgresql://[^/:]+(:\\d+)?/[A-Za-z0-9_]+(\\?.*)?")
-        ? null : "must look like jdbc:postgresql://host:port/database";
+        ? null
+        : "must look like jdbc:postgresql://host:port/database";
   }
 
   static String hostPorts(String value) {

@@ -51,91 +51,222 @@ public final class Settings {
 
   private static final List<Setting> ALL =
       List.of(
-          Setting.of(DATA_DIR, "data", Setting::anyText,
+          Setting.of(
+              DATA_DIR,
+              "data",
+              Setting::anyText,
               "Directory holding all local state: Kafka logs, warehouse, checkpoints."),
-          Setting.of(KAFKA_BOOTSTRAP, "localhost:9092", Setting::hostPorts,
-              "Kafka bootstrap servers."),
-          Setting.of(KAFKA_EMBEDDED, "true", Setting::bool,
-              "Start an in-JVM broker under the data directory when the bootstrap address is not reachable."),
-          Setting.of(KAFKA_PARTITIONS, "3", Setting.integer(1, 1000),
+          Setting.of(
+              KAFKA_BOOTSTRAP, "localhost:9092", Setting::hostPorts, "Kafka bootstrap servers."),
+          Setting.of(
+              KAFKA_EMBEDDED,
+              "true",
+              Setting::bool,
+              "Start an in-JVM broker under the data directory when the bootstrap address is not"
+                  + " reachable."),
+          Setting.of(
+              KAFKA_PARTITIONS,
+              "3",
+              Setting.integer(1, 1000),
               "Partitions per topic when the lakehouse creates its topics."),
-          Setting.of(CATALOG_TYPE, "hadoop", Setting.oneOf("hadoop", "rest", "hive", "glue"),
-              "Iceberg catalog type: hadoop (a directory), rest, hive (a metastore) or glue (AWS Glue)."),
-          Setting.of(CATALOG_WAREHOUSE, "${data-dir}/warehouse", Setting::anyText,
-              "Iceberg warehouse location (a directory for hadoop, a URI such as s3://bucket/path otherwise)."),
-          Setting.of(CATALOG_URI, "http://localhost:8181", Setting::anyText,
-              "The catalog's address: http(s)://... for rest, thrift://host:9083 for hive; unused for hadoop and glue."),
-          Setting.of(CATALOG_S3_ENDPOINT, "", value -> null,
+          Setting.of(
+              CATALOG_TYPE,
+              "hadoop",
+              Setting.oneOf("hadoop", "rest", "hive", "glue"),
+              "Iceberg catalog type: hadoop (a directory), rest, hive (a metastore) or glue (AWS"
+                  + " Glue)."),
+          Setting.of(
+              CATALOG_WAREHOUSE,
+              "${data-dir}/warehouse",
+              Setting::anyText,
+              "Iceberg warehouse location (a directory for hadoop, a URI such as s3://bucket/path"
+                  + " otherwise)."),
+          Setting.of(
+              CATALOG_URI,
+              "http://localhost:8181",
+              Setting::anyText,
+              "The catalog's address: http(s)://... for rest, thrift://host:9083 for hive; unused"
+                  + " for hadoop and glue."),
+          Setting.of(
+              CATALOG_S3_ENDPOINT,
+              "",
+              value -> null,
               "S3-compatible endpoint for the warehouse (empty: AWS default)."),
-          Setting.of(SPARK_MASTER, "local[*]", Setting::anyText,
+          Setting.of(
+              SPARK_MASTER,
+              "local[*]",
+              Setting::anyText,
               "Spark master when not launched by spark-submit."),
-          Setting.of(SPARK_SHUFFLE_PARTITIONS, "4", Setting.integer(1, 100_000),
+          Setting.of(
+              SPARK_SHUFFLE_PARTITIONS,
+              "4",
+              Setting.integer(1, 100_000),
               "spark.sql.shuffle.partitions."),
-          Setting.of(BRONZE_TRIGGER_SECONDS, "60", Setting.integer(1, 86_400),
+          Setting.of(
+              BRONZE_TRIGGER_SECONDS,
+              "60",
+              Setting.integer(1, 86_400),
               "Processing-time trigger of the continuous bronze stream, in seconds."),
-          Setting.of(BRONZE_MAX_EVENTS_PER_BATCH, "500000", Setting.integer(1, Integer.MAX_VALUE),
+          Setting.of(
+              BRONZE_MAX_EVENTS_PER_BATCH,
+              "500000",
+              Setting.integer(1, Integer.MAX_VALUE),
               "Upper bound of Kafka messages per bronze micro-batch."),
-          Setting.of(BRONZE_MAX_MESSAGE_KB, "64", Setting.integer(1, 100_000),
+          Setting.of(
+              BRONZE_MAX_MESSAGE_KB,
+              "64",
+              Setting.integer(1, 100_000),
               "Messages larger than this many KiB are dead letters (reason OVERSIZED)."),
-          Setting.of(BRONZE_FAIL_ON_DATA_LOSS, "true", Setting::bool,
+          Setting.of(
+              BRONZE_FAIL_ON_DATA_LOSS,
+              "true",
+              Setting::bool,
               "Stop the stream when offsets it needs were deleted from Kafka."),
-          Setting.of(BRONZE_CHECKPOINT_DIR, "${data-dir}/checkpoints/bronze", Setting::anyText,
+          Setting.of(
+              BRONZE_CHECKPOINT_DIR,
+              "${data-dir}/checkpoints/bronze",
+              Setting::anyText,
               "Checkpoint location of the bronze stream."),
-          Setting.of(GEN_LATE_RATE, "0.25", Setting.fraction(),
+          Setting.of(
+              GEN_LATE_RATE,
+              "0.25",
+              Setting.fraction(),
               "Share of settlements that arrive one to three days after the transaction."),
-          Setting.of(GEN_VERY_LATE_RATE, "0.02", Setting.fraction(),
+          Setting.of(
+              GEN_VERY_LATE_RATE,
+              "0.02",
+              Setting.fraction(),
               "Share of settlements that arrive more than three days after the transaction."),
-          Setting.of(GEN_OUT_OF_ORDER_RATE, "0.03", Setting.fraction(),
+          Setting.of(
+              GEN_OUT_OF_ORDER_RATE,
+              "0.03",
+              Setting.fraction(),
               "Share of lifecycles whose later status is delivered before the earlier one."),
-          Setting.of(GEN_DUPLICATE_RATE, "0.02", Setting.fraction(),
+          Setting.of(
+              GEN_DUPLICATE_RATE,
+              "0.02",
+              Setting.fraction(),
               "Share of messages delivered twice (same event_id)."),
-          Setting.of(GEN_MALFORMED_RATE, "0.01", Setting.fraction(),
+          Setting.of(
+              GEN_MALFORMED_RATE,
+              "0.01",
+              Setting.fraction(),
               "Share of messages replaced by a malformed one."),
-          Setting.of(GEN_FAILURE_RATE, "0.06", Setting.fraction(),
+          Setting.of(
+              GEN_FAILURE_RATE,
+              "0.06",
+              Setting.fraction(),
               "Share of transactions that end FAILED."),
-          Setting.of(GEN_REVERSAL_RATE, "0.02", Setting.fraction(),
+          Setting.of(
+              GEN_REVERSAL_RATE,
+              "0.02",
+              Setting.fraction(),
               "Share of successful transactions later REVERSED."),
-          Setting.of(GEN_ILLEGAL_UPDATE_RATE, "0.002", Setting.fraction(),
-              "Share of lifecycles followed by an illegal update (SUCCESS after FAILED, PENDING after SUCCESS)."),
-          Setting.of(SILVER_LOOKBACK_DAYS, "3", Setting.integer(0, 60),
-              "Days before the business date that a daily silver run reprocesses (late settlements)."),
-          Setting.of(SILVER_FUTURE_TOLERANCE_MINUTES, "10", Setting.integer(0, 10_080),
-              "How far event_ts may lie after the message's arrival before the event is quarantined."),
-          Setting.of(SILVER_ON_GAP, "stop", Setting.oneOf("stop", "process"),
-              "When the previous date was never processed: stop, or process the missed dates first."),
-          Setting.of(SILVER_SEVERITY_OVERRIDES, "", Setting::severityOverrides,
-              "Change rule severities, e.g. txn_event_ts_not_future=fail,txn_account_known=quarantine."),
-          Setting.of(DQ_MAX_QUARANTINE_RATIO, "0.05", Setting.fraction(),
-              "lakehouse dq-gate fails a date whose silver run quarantined more than this share of the rows it read."),
-          Setting.of(FX_INR_RATES, "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90", Setting::rates,
-              "Fixed INR value of one unit of each accepted currency; other currencies are quarantined."),
-          Setting.of(POSTGRES_URL, "jdbc:postgresql://localhost:5433/postgres", Setting::jdbcUrl,
+          Setting.of(
+              GEN_ILLEGAL_UPDATE_RATE,
+              "0.002",
+              Setting.fraction(),
+              "Share of lifecycles followed by an illegal update (SUCCESS after FAILED, PENDING"
+                  + " after SUCCESS)."),
+          Setting.of(
+              SILVER_LOOKBACK_DAYS,
+              "3",
+              Setting.integer(0, 60),
+              "Days before the business date that a daily silver run reprocesses (late"
+                  + " settlements)."),
+          Setting.of(
+              SILVER_FUTURE_TOLERANCE_MINUTES,
+              "10",
+              Setting.integer(0, 10_080),
+              "How far event_ts may lie after the message's arrival before the event is"
+                  + " quarantined."),
+          Setting.of(
+              SILVER_ON_GAP,
+              "stop",
+              Setting.oneOf("stop", "process"),
+              "When the previous date was never processed: stop, or process the missed dates"
+                  + " first."),
+          Setting.of(
+              SILVER_SEVERITY_OVERRIDES,
+              "",
+              Setting::severityOverrides,
+              "Change rule severities, e.g."
+                  + " txn_event_ts_not_future=fail,txn_account_known=quarantine."),
+          Setting.of(
+              DQ_MAX_QUARANTINE_RATIO,
+              "0.05",
+              Setting.fraction(),
+              "lakehouse dq-gate fails a date whose silver run quarantined more than this share of"
+                  + " the rows it read."),
+          Setting.of(
+              FX_INR_RATES,
+              "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90",
+              Setting::rates,
+              "Fixed INR value of one unit of each accepted currency; other currencies are"
+                  + " quarantined."),
+          Setting.of(
+              POSTGRES_URL,
+              "jdbc:postgresql://localhost:5433/postgres",
+              Setting::jdbcUrl,
               "PostgreSQL that receives the marts (schema marts)."),
           Setting.of(POSTGRES_USER, "postgres", Setting::anyText, "PostgreSQL user of the export."),
-          Setting.of(POSTGRES_EMBEDDED, "true", Setting::bool,
-              "Start an embedded PostgreSQL under the data directory when the URL is not reachable."),
-          Setting.of(EXPORT_PARALLELISM, "4", Setting.integer(1, 64),
+          Setting.of(
+              POSTGRES_EMBEDDED,
+              "true",
+              Setting::bool,
+              "Start an embedded PostgreSQL under the data directory when the URL is not"
+                  + " reachable."),
+          Setting.of(
+              EXPORT_PARALLELISM,
+              "4",
+              Setting.integer(1, 64),
               "Parallel COPY streams of the PostgreSQL export."),
           Setting.secret(POSTGRES_PASSWORD, "Password of postgres.user. Environment only."),
-          Setting.of(STATUS_MAX_RUN_AGE_HOURS, "26", Setting.integer(1, 8760),
-              "lakehouse status reports a job stale when its last successful run ended longer ago than this."),
-          Setting.of(STATUS_MAX_STREAM_LAG, "100000", Setting.integer(0, Long.MAX_VALUE),
-              "lakehouse status reports the stream stale when Kafka holds more unread messages than this."),
-          Setting.of(MAINTAIN_SNAPSHOT_RETENTION_DAYS, "7", Setting.integer(0, 3650),
-              "lakehouse maintain expires snapshots older than this many days (the last 10 are always kept)."),
-          Setting.of(MAINTAIN_ORPHAN_AGE_DAYS, "3", Setting.integer(1, 3650),
-              "lakehouse maintain deletes unreferenced files only when they are older than this many days."),
-          Setting.of(GOLD_FEE_SCHEDULE,
-              "CARD_PAYMENT=180+0,CARD_PAYMENT:TRAVEL=220+0,CARD_PAYMENT:FUEL=100+0,CARD_PAYMENT:GROCERY=120+0,"
-                  + "UPI_PAYMENT=0+0,P2P_TRANSFER_OUT=0+2.00,WITHDRAWAL=0+20.00,LOAN_DISBURSEMENT=100+0,INVESTMENT=25+0",
+          Setting.of(
+              STATUS_MAX_RUN_AGE_HOURS,
+              "26",
+              Setting.integer(1, 8760),
+              "lakehouse status reports a job stale when its last successful run ended longer ago"
+                  + " than this."),
+          Setting.of(
+              STATUS_MAX_STREAM_LAG,
+              "100000",
+              Setting.integer(0, Long.MAX_VALUE),
+              "lakehouse status reports the stream stale when Kafka holds more unread messages than"
+                  + " this."),
+          Setting.of(
+              MAINTAIN_SNAPSHOT_RETENTION_DAYS,
+              "7",
+              Setting.integer(0, 3650),
+              "lakehouse maintain expires snapshots older than this many days (the last 10 are"
+                  + " always kept)."),
+          Setting.of(
+              MAINTAIN_ORPHAN_AGE_DAYS,
+              "3",
+              Setting.integer(1, 3650),
+              "lakehouse maintain deletes unreferenced files only when they are older than this"
+                  + " many days."),
+          Setting.of(
+              GOLD_FEE_SCHEDULE,
+              "CARD_PAYMENT=180+0,CARD_PAYMENT:TRAVEL=220+0,"
+                  + "CARD_PAYMENT:FUEL=100+0,CARD_PAYMENT:GROCERY=120+0,"
+                  + "UPI_PAYMENT=0+0,P2P_TRANSFER_OUT=0+2.00,WITHDRAWAL=0+20.00,"
+                  + "LOAN_DISBURSEMENT=100+0,INVESTMENT=25+0",
               Setting::feeSchedule,
-              "Platform fee per txn_type (and merchant category for card payments): basis points + fixed INR."),
-          Setting.of(GOLD_TIER_THRESHOLDS, "gold=100000,diamond=500000", Setting::namedAmounts,
+              "Platform fee per txn_type (and merchant category for card payments): basis points +"
+                  + " fixed INR."),
+          Setting.of(
+              GOLD_TIER_THRESHOLDS,
+              "gold=100000,diamond=500000",
+              Setting::namedAmounts,
               "Customer tier by average month-end balance (INR) over the trailing three months."),
-          Setting.of(GOLD_ACTIVITY_THRESHOLDS, "withdrawals=100000,loans=100000,investments=100000", Setting::namedAmounts,
+          Setting.of(
+              GOLD_ACTIVITY_THRESHOLDS,
+              "withdrawals=100000,loans=100000,investments=100000",
+              Setting::namedAmounts,
               "Monthly INR totals above which a month counts as high activity."),
-          Setting.secret(PII_HMAC_KEY,
-              "Key of the HMAC that replaces PII in silver. Environment only."));
+          Setting.secret(
+              PII_HMAC_KEY, "Key of the HMAC that replaces PII in silver. Environment only."));
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 

@@ -3,8 +3,8 @@ package dev.lakehouse.common;
 import dev.lakehouse.contract.Topic;
 
 /**
- * Table names, as seen from Spark SQL through the lakehouse's default catalog. The name says layer and
- * grain; each table's grain is written in its table comment and in the README.
+ * Table names, as seen from Spark SQL through the lakehouse's default catalog. The name says layer
+ * and grain; each table's grain is written in its table comment and in the README.
  */
 public final class Tables {
   /** The Iceberg catalog, registered as Spark's default catalog. */

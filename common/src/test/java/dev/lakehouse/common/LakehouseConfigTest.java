@@ -15,27 +15,54 @@ class LakehouseConfigTest {
   @Test
   void eachCatalogTypeGetsTheIcebergPropertiesItNeeds() {
     String p = "spark.sql.catalog.lakehouse";
-    Map<String, String> hadoop = LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(), Map.of()));
-    assertThat(hadoop).containsEntry(p + ".type", "hadoop").doesNotContainKeys(p + ".uri", p + ".io-impl");
+    Map<String, String> hadoop =
+        LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(), Map.of()));
+    assertThat(hadoop)
+        .containsEntry(p + ".type", "hadoop")
+        .doesNotContainKeys(p + ".uri", p + ".io-impl");
     assertThat(hadoop.get(p + ".warehouse")).startsWith("file:/");
 
-    Map<String, String> rest = LakehouseSpark.catalogProperties(LakehouseConfig.load("compose", Map.of(), Map.of()));
-    assertThat(rest).containsEntry(p + ".type", "rest").containsEntry(p + ".uri", "http://localhost:8181")
+    Map<String, String> rest =
+        LakehouseSpark.catalogProperties(LakehouseConfig.load("compose", Map.of(), Map.of()));
+    assertThat(rest)
+        .containsEntry(p + ".type", "rest")
+        .containsEntry(p + ".uri", "http://localhost:8181")
         .containsEntry(p + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
-        .containsEntry(p + ".s3.endpoint", "http://localhost:9000").containsEntry(p + ".warehouse", "s3://lakehouse/warehouse");
+        .containsEntry(p + ".s3.endpoint", "http://localhost:9000")
+        .containsEntry(p + ".warehouse", "s3://lakehouse/warehouse");
 
-    Map<String, String> hive = LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(
-        "catalog.type", "hive", "catalog.uri", "thrift://metastore:9083", "catalog.warehouse", "s3://b/w"), Map.of()));
-    assertThat(hive).containsEntry(p + ".type", "hive").containsEntry(p + ".uri", "thrift://metastore:9083")
+    Map<String, String> hive =
+        LakehouseSpark.catalogProperties(
+            LakehouseConfig.load(
+                "local",
+                Map.of(
+                    "catalog.type",
+                    "hive",
+                    "catalog.uri",
+                    "thrift://metastore:9083",
+                    "catalog.warehouse",
+                    "s3://b/w"),
+                Map.of()));
+    assertThat(hive)
+        .containsEntry(p + ".type", "hive")
+        .containsEntry(p + ".uri", "thrift://metastore:9083")
         .doesNotContainKey(p + ".io-impl");
 
-    Map<String, String> glue = LakehouseSpark.catalogProperties(LakehouseConfig.load("local", Map.of(
-        "catalog.type", "glue", "catalog.warehouse", "s3://b/w"), Map.of()));
-    assertThat(glue).containsEntry(p + ".catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog")
-        .containsEntry(p + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO").doesNotContainKeys(p + ".type", p + ".uri");
+    Map<String, String> glue =
+        LakehouseSpark.catalogProperties(
+            LakehouseConfig.load(
+                "local",
+                Map.of("catalog.type", "glue", "catalog.warehouse", "s3://b/w"),
+                Map.of()));
+    assertThat(glue)
+        .containsEntry(p + ".catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog")
+        .containsEntry(p + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+        .doesNotContainKeys(p + ".type", p + ".uri");
 
-    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of("catalog.type", "nessie"), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("catalog.type");
+    assertThatThrownBy(
+            () -> LakehouseConfig.load("local", Map.of("catalog.type", "nessie"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("catalog.type");
   }
 
   @Test
@@ -46,51 +73,66 @@ class LakehouseConfigTest {
     assertThat(fromProfile.get(Settings.BRONZE_MAX_MESSAGE_KB)).isEqualTo("64"); // built-in default
 
     Map<String, String> env = Map.of("LAKEHOUSE_BRONZE_TRIGGER_SECONDS", "30");
-    assertThat(LakehouseConfig.load("local", Map.of(), env).intValue(Settings.BRONZE_TRIGGER_SECONDS)).isEqualTo(30);
+    assertThat(
+            LakehouseConfig.load("local", Map.of(), env).intValue(Settings.BRONZE_TRIGGER_SECONDS))
+        .isEqualTo(30);
 
-    LakehouseConfig cli = LakehouseConfig.load("local", Map.of(Settings.BRONZE_TRIGGER_SECONDS, "5"), env);
+    LakehouseConfig cli =
+        LakehouseConfig.load("local", Map.of(Settings.BRONZE_TRIGGER_SECONDS, "5"), env);
     assertThat(cli.intValue(Settings.BRONZE_TRIGGER_SECONDS)).isEqualTo(5);
   }
 
   @Test
   void dataDirIsSubstitutedIntoPaths() {
-    LakehouseConfig c = LakehouseConfig.load("local", Map.of(Settings.DATA_DIR, dir.toString()), Map.of());
+    LakehouseConfig c =
+        LakehouseConfig.load("local", Map.of(Settings.DATA_DIR, dir.toString()), Map.of());
     assertThat(c.get(Settings.CATALOG_WAREHOUSE)).isEqualTo(dir.resolve("warehouse").toString());
-    assertThat(c.get(Settings.BRONZE_CHECKPOINT_DIR)).isEqualTo(dir.resolve("checkpoints/bronze").toString());
+    assertThat(c.get(Settings.BRONZE_CHECKPOINT_DIR))
+        .isEqualTo(dir.resolve("checkpoints/bronze").toString());
   }
 
   @Test
   void unknownKeyOnCommandLineIsRejectedByName() {
-    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of("bronze.trigger-secs", "5"), Map.of()))
+    assertThatThrownBy(
+            () -> LakehouseConfig.load("local", Map.of("bronze.trigger-secs", "5"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'bronze.trigger-secs'");
   }
 
   @Test
   void unknownEnvironmentVariableIsRejectedByName() {
-    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(), Map.of("LAKEHOUSE_KAFKA_BOOTSTRAP", "x:1")))
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.load("local", Map.of(), Map.of("LAKEHOUSE_KAFKA_BOOTSTRAP", "x:1")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("LAKEHOUSE_KAFKA_BOOTSTRAP");
   }
 
   @Test
   void invalidValueIsRejectedWithKeyAndValue() {
-    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(Settings.GEN_DUPLICATE_RATE, "1.5"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.load("local", Map.of(Settings.GEN_DUPLICATE_RATE, "1.5"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("generate.duplicate-rate")
         .hasMessageContaining("'1.5'")
         .hasMessageContaining("between 0 and 1");
-    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(Settings.KAFKA_BOOTSTRAP, "localhost"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.load(
+                    "local", Map.of(Settings.KAFKA_BOOTSTRAP, "localhost"), Map.of()))
         .hasMessageContaining("kafka.bootstrap-servers");
   }
 
   @Test
   void secretsOnlyComeFromTheEnvironment() {
-    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(Settings.PII_HMAC_KEY, "s3cret"), Map.of()))
+    assertThatThrownBy(
+            () -> LakehouseConfig.load("local", Map.of(Settings.PII_HMAC_KEY, "s3cret"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("LAKEHOUSE_PII_HMAC_KEY")
         .hasMessageNotContaining("s3cret");
-    LakehouseConfig c = LakehouseConfig.load("local", Map.of(), Map.of("LAKEHOUSE_PII_HMAC_KEY", "s3cret"));
+    LakehouseConfig c =
+        LakehouseConfig.load("local", Map.of(), Map.of("LAKEHOUSE_PII_HMAC_KEY", "s3cret"));
     assertThat(c.secret(Settings.PII_HMAC_KEY)).contains("s3cret");
     assertThat(c.describe().toString()).doesNotContain("s3cret");
   }

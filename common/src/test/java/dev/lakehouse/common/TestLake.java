@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** Shared test set-up: a local configuration under a temporary data directory and its SparkSession. */
+/**
+ * Shared test set-up: a local configuration under a temporary data directory and its SparkSession.
+ */
 public final class TestLake {
   private TestLake() {}
 
@@ -22,7 +24,9 @@ public final class TestLake {
     return LakehouseConfig.load("local", conf, Map.of());
   }
 
-  /** One SparkSession per test class: local[2], UI off, loopback driver, Iceberg catalog in dataDir. */
+  /**
+   * One SparkSession per test class: local[2], UI off, loopback driver, Iceberg catalog in dataDir.
+   */
   public static SparkSession spark(LakehouseConfig config) {
     return LakehouseSpark.session(config, "lakehouse-test");
   }

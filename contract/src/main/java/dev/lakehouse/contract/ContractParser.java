@@ -28,14 +28,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Checks one Kafka message against the event contract and types its fields. Not thread-safe: one per
- * task. Checks run in a fixed order (size, UTF-8, JSON, schema version, then each field in contract
- * order), so the reason of a message with several defects is stable.
+ * Checks one Kafka message against the event contract and types its fields. Not thread-safe: one
+ * per task. Checks run in a fixed order (size, UTF-8, JSON, schema version, then each field in
+ * contract order), so the reason of a message with several defects is stable.
  */
 public final class ContractParser {
   private static final int MAX_INTEGER_DIGITS = 16;
   private static final Set<String> CURRENCIES =
-      Currency.getAvailableCurrencies().stream().map(Currency::getCurrencyCode).collect(Collectors.toSet());
+      Currency.getAvailableCurrencies().stream()
+          .map(Currency::getCurrencyCode)
+          .collect(Collectors.toSet());
 
   private final int maxMessageBytes;
   private final ObjectMapper json;
@@ -58,12 +60,17 @@ public final class ContractParser {
 
   public ParsedMessage parse(String topic, byte[] value) {
     if (value == null) {
-      return ParsedMessage.dead(DeadLetterReason.NULL_OR_EMPTY, "the message has no value (tombstone)", null);
+      return ParsedMessage.dead(
+          DeadLetterReason.NULL_OR_EMPTY, "the message has no value (tombstone)", null);
     }
     if (value.length > maxMessageBytes) {
       return ParsedMessage.dead(
           DeadLetterReason.OVERSIZED,
-          "the message is " + value.length + " bytes, over the limit of " + maxMessageBytes + " bytes",
+          "the message is "
+              + value.length
+              + " bytes, over the limit of "
+              + maxMessageBytes
+              + " bytes",
           null);
     }
     String text;
@@ -78,7 +85,9 @@ public final class ContractParser {
       root = json.readTree(text);
     } catch (JsonProcessingException e) {
       return ParsedMessage.dead(
-          DeadLetterReason.MALFORMED_JSON, "the message is not valid JSON: " + firstLine(e.getOriginalMessage()), text);
+          DeadLetterReason.MALFORMED_JSON,
+          "the message is not valid JSON: " + firstLine(e.getOriginalMessage()),
+          text);
     }
     if (root == null || !root.isObject()) {
       return ParsedMessage.dead(
@@ -86,7 +95,8 @@ public final class ContractParser {
     }
     JsonNode version = root.get(Topic.SCHEMA_VERSION_FIELD);
     if (version == null || version.isNull()) {
-      return ParsedMessage.dead(DeadLetterReason.MISSING_FIELD, "required field 'schema_version' is missing", text);
+      return ParsedMessage.dead(
+          DeadLetterReason.MISSING_FIELD, "required field 'schema_version' is missing", text);
     }
     if (!version.isIntegralNumber() || version.asLong() != Topic.SCHEMA_VERSION) {
       return ParsedMessage.dead(
@@ -141,13 +151,15 @@ public final class ContractParser {
     String name = spec.name();
     if (node == null) {
       if (spec.required()) {
-        throw new Rejection(DeadLetterReason.MISSING_FIELD, "required field '" + name + "' is missing");
+        throw new Rejection(
+            DeadLetterReason.MISSING_FIELD, "required field '" + name + "' is missing");
       }
       return null;
     }
     if (node.isNull()) {
       if (spec.required()) {
-        throw new Rejection(DeadLetterReason.NULL_OR_EMPTY, "required field '" + name + "' is null");
+        throw new Rejection(
+            DeadLetterReason.NULL_OR_EMPTY, "required field '" + name + "' is null");
       }
       return null;
     }
@@ -167,7 +179,8 @@ public final class ContractParser {
         String v = text(spec, node);
         if (!CURRENCIES.contains(v)) {
           throw new Rejection(
-              DeadLetterReason.UNKNOWN_ENUM, "field '" + name + "' value '" + v + "' is not an ISO 4217 currency code");
+              DeadLetterReason.UNKNOWN_ENUM,
+              "field '" + name + "' value '" + v + "' is not an ISO 4217 currency code");
         }
         return v;
       }
@@ -198,7 +211,8 @@ public final class ContractParser {
         BigDecimal v = node.decimalValue();
         if (spec.type() == FieldType.POSITIVE_MONEY && v.signum() <= 0) {
           throw new Rejection(
-              DeadLetterReason.NON_POSITIVE_AMOUNT, "field '" + name + "' must be greater than 0, got " + v.toPlainString());
+              DeadLetterReason.NON_POSITIVE_AMOUNT,
+              "field '" + name + "' must be greater than 0, got " + v.toPlainString());
         }
         BigDecimal stripped = v.stripTrailingZeros();
         if (stripped.scale() > 2) {
@@ -209,7 +223,12 @@ public final class ContractParser {
         if (stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS) {
           throw new Rejection(
               DeadLetterReason.BAD_AMOUNT_PRECISION,
-              "field '" + name + "' has more than " + MAX_INTEGER_DIGITS + " integer digits: " + v.toPlainString());
+              "field '"
+                  + name
+                  + "' has more than "
+                  + MAX_INTEGER_DIGITS
+                  + " integer digits: "
+                  + v.toPlainString());
         }
         if (v.doubleValue() < spec.min()) {
           throw outOfRange(spec, node);
@@ -219,7 +238,8 @@ public final class ContractParser {
       case TIMESTAMP -> {
         String v = text(spec, node);
         try {
-          return Timestamp.from(OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+          return Timestamp.from(
+              OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
         } catch (DateTimeParseException e) {
           throw new Rejection(
               DeadLetterReason.BAD_TIMESTAMP,
@@ -232,7 +252,8 @@ public final class ContractParser {
           return Date.valueOf(LocalDate.parse(v));
         } catch (DateTimeParseException e) {
           throw new Rejection(
-              DeadLetterReason.BAD_TIMESTAMP, "field '" + name + "' value '" + v + "' is not an ISO-8601 date");
+              DeadLetterReason.BAD_TIMESTAMP,
+              "field '" + name + "' value '" + v + "' is not an ISO-8601 date");
         }
       }
       case OBJECT -> {
@@ -251,7 +272,8 @@ public final class ContractParser {
     }
     String v = node.textValue();
     if (v.isBlank()) {
-      throw new Rejection(DeadLetterReason.NULL_OR_EMPTY, "required field '" + spec.name() + "' is empty");
+      throw new Rejection(
+          DeadLetterReason.NULL_OR_EMPTY, "required field '" + spec.name() + "' is empty");
     }
     return v;
   }
@@ -259,7 +281,14 @@ public final class ContractParser {
   private static Rejection wrongType(String name, String expected, JsonNode node) {
     return new Rejection(
         DeadLetterReason.WRONG_TYPE,
-        "field '" + name + "' must be " + expected + ", got " + node.getNodeType().name().toLowerCase() + " " + abbreviate(node.toString()));
+        "field '"
+            + name
+            + "' must be "
+            + expected
+            + ", got "
+            + node.getNodeType().name().toLowerCase()
+            + " "
+            + abbreviate(node.toString()));
   }
 
   private static Rejection outOfRange(FieldSpec spec, JsonNode node) {
@@ -268,7 +297,8 @@ public final class ContractParser {
             ? "at least " + fmt(spec.min())
             : "between " + fmt(spec.min()) + " and " + fmt(spec.max());
     return new Rejection(
-        DeadLetterReason.OUT_OF_RANGE, "field '" + spec.name() + "' must be " + range + ", got " + node);
+        DeadLetterReason.OUT_OF_RANGE,
+        "field '" + spec.name() + "' must be " + range + ", got " + node);
   }
 
   private static String fmt(double d) {

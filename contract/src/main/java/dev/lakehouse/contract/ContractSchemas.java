@@ -129,8 +129,7 @@ public final class ContractSchemas {
   static ObjectNode schema(Topic topic) {
     ObjectNode schema = NODES.objectNode();
     schema.put("$schema", DRAFT);
-    schema.put(
-        "$id", "urn:lakehouse:contract:v" + Topic.SCHEMA_VERSION + ":" + topic.topicName());
+    schema.put("$id", "urn:lakehouse:contract:v" + Topic.SCHEMA_VERSION + ":" + topic.topicName());
     schema.put(
         "title",
         "A message on the Kafka topic "

@@ -1,23 +1,31 @@
 package dev.lakehouse.contract;
 
 /**
- * Why a Kafka message broke the event contract. The code is stored in {@code bronze.dead_letters}; the
- * stage says which step of bronze rejected it. Checks run in this order, so a message with several
- * defects carries the first one.
+ * Why a Kafka message broke the event contract. The code is stored in {@code bronze.dead_letters};
+ * the stage says which step of bronze rejected it. Checks run in this order, so a message with
+ * several defects carries the first one.
  */
 public enum DeadLetterReason {
   OVERSIZED("decode", "the message is larger than bronze.max-message-kb"),
   INVALID_UTF8("decode", "the bytes are not valid UTF-8"),
-  MALFORMED_JSON("parse", "not a single JSON object (syntax error, truncated, duplicate key, or not an object)"),
+  MALFORMED_JSON(
+      "parse",
+      "not a single JSON object (syntax error, truncated, duplicate key, or not an object)"),
   UNSUPPORTED_SCHEMA_VERSION("validate", "schema_version is not 1"),
   MISSING_FIELD("validate", "a required field is absent"),
   NULL_OR_EMPTY("validate", "a required field is null, an empty string or only spaces"),
-  WRONG_TYPE("validate", "a field has the wrong JSON type (text where a number is expected, or the reverse)"),
+  WRONG_TYPE(
+      "validate",
+      "a field has the wrong JSON type (text where a number is expected, or the reverse)"),
   UNKNOWN_ENUM("validate", "a value outside its list (status, txn_type, channel, currency, ...)"),
-  BAD_TIMESTAMP("validate", "a timestamp without offset or that does not parse, or a date that does not parse"),
+  BAD_TIMESTAMP(
+      "validate",
+      "a timestamp without offset or that does not parse, or a date that does not parse"),
   NON_POSITIVE_AMOUNT("validate", "a transaction amount of zero or less"),
-  BAD_AMOUNT_PRECISION("validate", "a money value with more than 2 decimals or more than 16 integer digits"),
-  OUT_OF_RANGE("validate", "a number outside its range (sequence < 1, city_tier not 1-3, latitude, ...)");
+  BAD_AMOUNT_PRECISION(
+      "validate", "a money value with more than 2 decimals or more than 16 integer digits"),
+  OUT_OF_RANGE(
+      "validate", "a number outside its range (sequence < 1, city_tier not 1-3, latitude, ...)");
 
   private final String stage;
   private final String description;

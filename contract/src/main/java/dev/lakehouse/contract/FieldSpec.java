@@ -3,9 +3,9 @@ package dev.lakehouse.contract;
 import java.util.Set;
 
 /**
- * One field of a topic's contract. {@code min} and {@code max} bound INT, DOUBLE and MONEY
- * values; {@code values} lists an ENUM's allowed values; {@code description} tells a producer what
- * the field means (the JSON Schemas in docs/contract carry it).
+ * One field of a topic's contract. {@code min} and {@code max} bound INT, DOUBLE and MONEY values;
+ * {@code values} lists an ENUM's allowed values; {@code description} tells a producer what the
+ * field means (the JSON Schemas in docs/contract carry it).
  */
 public record FieldSpec(
     String name,
@@ -38,8 +38,7 @@ public record FieldSpec(
         description);
   }
 
-  static FieldSpec requiredEnum(
-      String name, Class<? extends Enum<?>> values, String description) {
+  static FieldSpec requiredEnum(String name, Class<? extends Enum<?>> values, String description) {
     return new FieldSpec(
         name,
         FieldType.ENUM,

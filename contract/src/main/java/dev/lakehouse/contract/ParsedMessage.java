@@ -1,6 +1,5 @@
 package dev.lakehouse.contract;
 
-
 /**
  * The outcome of checking one Kafka message against the contract: either typed values in contract
  * order plus the unknown fields as JSON, or a dead-letter reason with a readable message.

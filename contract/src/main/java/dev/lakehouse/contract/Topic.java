@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The event contract of ../shared/DOMAIN.md, one constant per Kafka topic: its name, the business key
- * (also the message key), the event-time column that partitions its bronze table by day, the grain of
- * its tables, and its fields in the order bronze checks and stores them. Every message carries {@code
- * schema_version} = {@link #SCHEMA_VERSION}. This is the only place these facts are declared.
+ * The event contract of ../shared/DOMAIN.md, one constant per Kafka topic: its name, the business
+ * key (also the message key), the event-time column that partitions its bronze table by day, the
+ * grain of its tables, and its fields in the order bronze checks and stores them. Every message
+ * carries {@code schema_version} = {@link #SCHEMA_VERSION}. This is the only place these facts are
+ * declared.
  */
 public enum Topic {
   TRANSACTIONS(
@@ -65,10 +66,7 @@ public enum Topic {
               FieldType.CURRENCY,
               "The ISO 4217 code of the amount's currency (INR is the home currency)."),
           requiredEnum("channel", Channel.class, "Where the transaction was initiated."),
-          required(
-              "event_ts",
-              FieldType.TIMESTAMP,
-              "When the transaction happened."),
+          required("event_ts", FieldType.TIMESTAMP, "When the transaction happened."),
           required("status_ts", FieldType.TIMESTAMP, "When this event's status was set."),
           optional(
               "merchant_id", FieldType.STRING, "The merchant paid, for card and UPI payments."),
@@ -206,7 +204,9 @@ public enum Topic {
     return keyField;
   }
 
-  /** The timestamp that dates a message: its day partitions bronze and decides the lookback window. */
+  /**
+   * The timestamp that dates a message: its day partitions bronze and decides the lookback window.
+   */
   public String eventTimeColumn() {
     return eventTimeColumn;
   }

@@ -6,8 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The value lists of the contract's enumerated fields, each written once. Producers, the parser, silver's
- * state machine and gold's measures all use these names.
+ * The value lists of the contract's enumerated fields, each written once. Producers, the parser,
+ * silver's state machine and gold's measures all use these names.
  */
 public final class Vocabulary {
   private Vocabulary() {}

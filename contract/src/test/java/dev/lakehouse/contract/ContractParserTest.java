@@ -2,8 +2,6 @@ package dev.lakehouse.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.contract.Topic;
-import dev.lakehouse.contract.DeadLetterReason;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -15,9 +13,11 @@ class ContractParserTest {
 
   private static final String TXN =
       "{\"schema_version\":1,\"event_id\":\"e-1\",\"transaction_id\":\"T1\",\"sequence\":1,"
-          + "\"status\":\"PENDING\",\"txn_type\":\"CARD_PAYMENT\",\"account_id\":\"A1\",\"customer_id\":\"C1\","
+          + "\"status\":\"PENDING\",\"txn_type\":\"CARD_PAYMENT\","
+          + "\"account_id\":\"A1\",\"customer_id\":\"C1\","
           + "\"amount\":1250.50,\"currency\":\"INR\",\"channel\":\"POS\","
-          + "\"event_ts\":\"2026-11-01T10:00:00+05:30\",\"status_ts\":\"2026-11-01T10:00:01+05:30\","
+          + "\"event_ts\":\"2026-11-01T10:00:00+05:30\","
+          + "\"status_ts\":\"2026-11-01T10:00:01+05:30\","
           + "\"merchant_id\":\"M1\"}";
 
   private ParsedMessage txn(String from, String to) {
@@ -34,7 +34,8 @@ class ContractParserTest {
 
   @Test
   void validTransactionIsTyped() {
-    ParsedMessage m = parser.parse(Topic.TRANSACTIONS.topicName(), TXN.getBytes(StandardCharsets.UTF_8));
+    ParsedMessage m =
+        parser.parse(Topic.TRANSACTIONS.topicName(), TXN.getBytes(StandardCharsets.UTF_8));
     assertThat(m.isDeadLetter()).isFalse();
     assertThat(m.values()[0]).isEqualTo("e-1");
     assertThat(m.values()[2]).isEqualTo(1);
@@ -48,14 +49,20 @@ class ContractParserTest {
 
   @Test
   void unknownExtraFieldsAreKeptNotRejected() {
-    ParsedMessage m = txn("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M1\",\"risk_score\":0.12,\"tags\":[\"a\"]");
+    ParsedMessage m =
+        txn(
+            "\"merchant_id\":\"M1\"",
+            "\"merchant_id\":\"M1\",\"risk_score\":0.12,\"tags\":[\"a\"]");
     assertThat(m.isDeadLetter()).isFalse();
     assertThat(m.extraFields()).isEqualTo("{\"risk_score\":0.12,\"tags\":[\"a\"]}");
   }
 
   @Test
   void oversizedMessageIsDeadLetter() {
-    ParsedMessage m = txn("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M1\",\"padding\":\"" + "x".repeat(1024) + "\"");
+    ParsedMessage m =
+        txn(
+            "\"merchant_id\":\"M1\"",
+            "\"merchant_id\":\"M1\",\"padding\":\"" + "x".repeat(1024) + "\"");
     assertDead(m, DeadLetterReason.OVERSIZED, "over the limit of 1024 bytes");
     assertThat(m.reason().stage()).isEqualTo("decode");
   }
@@ -65,7 +72,10 @@ class ContractParserTest {
     byte[] bytes = TXN.getBytes(StandardCharsets.UTF_8);
     bytes[40] = (byte) 0xC3;
     bytes[41] = (byte) 0x28;
-    assertDead(parser.parse(Topic.TRANSACTIONS.topicName(), bytes), DeadLetterReason.INVALID_UTF8, "not valid UTF-8");
+    assertDead(
+        parser.parse(Topic.TRANSACTIONS.topicName(), bytes),
+        DeadLetterReason.INVALID_UTF8,
+        "not valid UTF-8");
   }
 
   @Test
@@ -78,52 +88,89 @@ class ContractParserTest {
 
   @Test
   void jsonThatIsNotAnObjectIsDeadLetter() {
-    assertDead(parser.parse(Topic.TRANSACTIONS.topicName(), "[1,2]".getBytes(StandardCharsets.UTF_8)),
-        DeadLetterReason.MALFORMED_JSON, "not a JSON object");
+    assertDead(
+        parser.parse(Topic.TRANSACTIONS.topicName(), "[1,2]".getBytes(StandardCharsets.UTF_8)),
+        DeadLetterReason.MALFORMED_JSON,
+        "not a JSON object");
   }
 
   @Test
   void duplicateKeyIsMalformedJson() {
-    assertDead(txn("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M1\",\"amount\":5"),
-        DeadLetterReason.MALFORMED_JSON, "Duplicate field");
+    assertDead(
+        txn("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M1\",\"amount\":5"),
+        DeadLetterReason.MALFORMED_JSON,
+        "Duplicate field");
   }
 
   @Test
   void unsupportedSchemaVersionIsDeadLetter() {
-    assertDead(txn("\"schema_version\":1", "\"schema_version\":2"),
-        DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION, "schema_version 2");
+    assertDead(
+        txn("\"schema_version\":1", "\"schema_version\":2"),
+        DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION,
+        "schema_version 2");
   }
 
   @Test
   void missingRequiredFieldIsDeadLetter() {
-    assertDead(txn("\"account_id\":\"A1\",", ""), DeadLetterReason.MISSING_FIELD, "'account_id' is missing");
-    assertDead(txn("\"schema_version\":1,", ""), DeadLetterReason.MISSING_FIELD, "'schema_version'");
+    assertDead(
+        txn("\"account_id\":\"A1\",", ""),
+        DeadLetterReason.MISSING_FIELD,
+        "'account_id' is missing");
+    assertDead(
+        txn("\"schema_version\":1,", ""), DeadLetterReason.MISSING_FIELD, "'schema_version'");
   }
 
   @Test
   void nullOrEmptyRequiredFieldIsDeadLetter() {
-    assertDead(txn("\"customer_id\":\"C1\"", "\"customer_id\":null"), DeadLetterReason.NULL_OR_EMPTY, "'customer_id' is null");
-    assertDead(txn("\"customer_id\":\"C1\"", "\"customer_id\":\"  \""), DeadLetterReason.NULL_OR_EMPTY, "'customer_id' is empty");
+    assertDead(
+        txn("\"customer_id\":\"C1\"", "\"customer_id\":null"),
+        DeadLetterReason.NULL_OR_EMPTY,
+        "'customer_id' is null");
+    assertDead(
+        txn("\"customer_id\":\"C1\"", "\"customer_id\":\"  \""),
+        DeadLetterReason.NULL_OR_EMPTY,
+        "'customer_id' is empty");
   }
 
   @Test
   void wrongTypeIsDeadLetter() {
-    assertDead(txn("1250.50", "\"1250.50\""), DeadLetterReason.WRONG_TYPE, "'amount' must be a JSON number");
-    assertDead(txn("\"sequence\":1", "\"sequence\":1.5"), DeadLetterReason.WRONG_TYPE, "'sequence' must be a whole number");
-    assertDead(txn("\"account_id\":\"A1\"", "\"account_id\":17"), DeadLetterReason.WRONG_TYPE, "'account_id' must be text");
+    assertDead(
+        txn("1250.50", "\"1250.50\""),
+        DeadLetterReason.WRONG_TYPE,
+        "'amount' must be a JSON number");
+    assertDead(
+        txn("\"sequence\":1", "\"sequence\":1.5"),
+        DeadLetterReason.WRONG_TYPE,
+        "'sequence' must be a whole number");
+    assertDead(
+        txn("\"account_id\":\"A1\"", "\"account_id\":17"),
+        DeadLetterReason.WRONG_TYPE,
+        "'account_id' must be text");
   }
 
   @Test
   void unknownEnumValueIsDeadLetter() {
-    assertDead(txn("\"status\":\"PENDING\"", "\"status\":\"SETTLED\""), DeadLetterReason.UNKNOWN_ENUM, "'SETTLED'");
-    assertDead(txn("\"currency\":\"INR\"", "\"currency\":\"XYZ\""), DeadLetterReason.UNKNOWN_ENUM, "ISO 4217");
+    assertDead(
+        txn("\"status\":\"PENDING\"", "\"status\":\"SETTLED\""),
+        DeadLetterReason.UNKNOWN_ENUM,
+        "'SETTLED'");
+    assertDead(
+        txn("\"currency\":\"INR\"", "\"currency\":\"XYZ\""),
+        DeadLetterReason.UNKNOWN_ENUM,
+        "ISO 4217");
   }
 
   @Test
   void unparseableTimestampIsDeadLetter() {
-    assertDead(txn("2026-11-01T10:00:00+05:30", "2026-11-01 10:00"), DeadLetterReason.BAD_TIMESTAMP, "'event_ts'");
+    assertDead(
+        txn("2026-11-01T10:00:00+05:30", "2026-11-01 10:00"),
+        DeadLetterReason.BAD_TIMESTAMP,
+        "'event_ts'");
     // A timestamp without an offset is ambiguous, so it breaks the contract too.
-    assertDead(txn("2026-11-01T10:00:01+05:30", "2026-11-01T10:00:01"), DeadLetterReason.BAD_TIMESTAMP, "'status_ts'");
+    assertDead(
+        txn("2026-11-01T10:00:01+05:30", "2026-11-01T10:00:01"),
+        DeadLetterReason.BAD_TIMESTAMP,
+        "'status_ts'");
   }
 
   @Test
@@ -134,30 +181,44 @@ class ContractParserTest {
 
   @Test
   void amountWithMoreThanTwoDecimalsIsDeadLetter() {
-    assertDead(txn("1250.50", "1250.505"), DeadLetterReason.BAD_AMOUNT_PRECISION, "more than 2 decimals");
+    assertDead(
+        txn("1250.50", "1250.505"), DeadLetterReason.BAD_AMOUNT_PRECISION, "more than 2 decimals");
     // Trailing zeros do not count: 1250.500 is 1250.50.
     assertThat(txn("1250.50", "1250.500").isDeadLetter()).isFalse();
-    assertDead(txn("1250.50", "12345678901234567.00"), DeadLetterReason.BAD_AMOUNT_PRECISION, "integer digits");
+    assertDead(
+        txn("1250.50", "12345678901234567.00"),
+        DeadLetterReason.BAD_AMOUNT_PRECISION,
+        "integer digits");
   }
 
   @Test
   void outOfRangeNumberIsDeadLetter() {
-    assertDead(txn("\"sequence\":1", "\"sequence\":0"), DeadLetterReason.OUT_OF_RANGE, "'sequence' must be at least 1");
+    assertDead(
+        txn("\"sequence\":1", "\"sequence\":0"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "'sequence' must be at least 1");
     String customer =
-        "{\"schema_version\":1,\"customer_id\":\"C1\",\"full_name\":\"Asha Rao\",\"email\":\"a@x.in\","
-            + "\"phone\":\"+919800000000\",\"date_of_birth\":\"1990-02-03\",\"city\":\"Pune\",\"state\":\"Maharashtra\","
+        "{\"schema_version\":1,\"customer_id\":\"C1\",\"full_name\":\"Asha"
+            + " Rao\",\"email\":\"a@x.in\","
+            + "\"phone\":\"+919800000000\",\"date_of_birth\":\"1990-02-03\","
+            + "\"city\":\"Pune\",\"state\":\"Maharashtra\","
             + "\"city_tier\":4,\"signup_ts\":\"2025-01-01T00:00:00Z\",\"kyc_status\":\"VERIFIED\","
             + "\"updated_at\":\"2026-11-01T00:00:00Z\"}";
-    assertDead(parser.parse(Topic.CUSTOMERS.topicName(), customer.getBytes(StandardCharsets.UTF_8)),
-        DeadLetterReason.OUT_OF_RANGE, "'city_tier' must be between 1 and 3, got 4");
+    assertDead(
+        parser.parse(Topic.CUSTOMERS.topicName(), customer.getBytes(StandardCharsets.UTF_8)),
+        DeadLetterReason.OUT_OF_RANGE,
+        "'city_tier' must be between 1 and 3, got 4");
   }
 
   @Test
   void merchantAttributesAreKeptAsJson() {
     String merchant =
-        "{\"schema_version\":1,\"merchant_id\":\"M1\",\"name\":\"Chai Point\",\"category\":\"FOOD\","
-            + "\"city\":\"Pune\",\"updated_at\":\"2026-11-01T00:00:00Z\",\"attributes\":{\"mcc\":5812}}";
-    ParsedMessage m = parser.parse(Topic.MERCHANTS.topicName(), merchant.getBytes(StandardCharsets.UTF_8));
+        "{\"schema_version\":1,\"merchant_id\":\"M1\",\"name\":\"Chai"
+            + " Point\",\"category\":\"FOOD\","
+            + "\"city\":\"Pune\","
+            + "\"updated_at\":\"2026-11-01T00:00:00Z\",\"attributes\":{\"mcc\":5812}}";
+    ParsedMessage m =
+        parser.parse(Topic.MERCHANTS.topicName(), merchant.getBytes(StandardCharsets.UTF_8));
     assertThat(m.isDeadLetter()).isFalse();
     assertThat(m.values()[5]).isEqualTo("{\"mcc\":5812}");
   }

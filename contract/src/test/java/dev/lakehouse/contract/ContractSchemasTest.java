@@ -52,9 +52,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The producers' JSON Schemas in docs/contract: they are what {@link ContractSchemas} generates
  * now, and a real JSON Schema validator agrees with {@link ContractParser} on valid messages and on
- * systematic mutations of every field. Where they cannot agree, the difference is one of the
- * {@link ParserOnlyRule}s (which every schema's description lists) or the schema asking for the
- * canonical form of a value the parser also accepts; both kinds are spelled out below.
+ * systematic mutations of every field. Where they cannot agree, the difference is one of the {@link
+ * ParserOnlyRule}s (which every schema's description lists) or the schema asking for the canonical
+ * form of a value the parser also accepts; both kinds are spelled out below.
  */
 class ContractSchemasTest {
   private static final Path SCHEMA_DIR = Path.of("..", "docs", "contract");
@@ -364,17 +364,18 @@ class ContractSchemasTest {
           values.addAll(List.of("0", "-5.25", "-9999999999999999.99"));
         }
       }
-      case TIMESTAMP -> values.addAll(
-          Stream.of(
-                  "2026-11-01T04:30:00Z",
-                  "2026-11-01t04:30:00z",
-                  "2026-11-01T10:00:00.123456789+05:30",
-                  "2026-11-01T10:00:00.5-03:00",
-                  "2026-11-01T22:30:00+18:00",
-                  "2026-10-31T10:30:00-18:00",
-                  "2024-02-29T23:59:59+05:30")
-              .map(ContractSchemasTest::str)
-              .toList());
+      case TIMESTAMP ->
+          values.addAll(
+              Stream.of(
+                      "2026-11-01T04:30:00Z",
+                      "2026-11-01t04:30:00z",
+                      "2026-11-01T10:00:00.123456789+05:30",
+                      "2026-11-01T10:00:00.5-03:00",
+                      "2026-11-01T22:30:00+18:00",
+                      "2026-10-31T10:30:00-18:00",
+                      "2024-02-29T23:59:59+05:30")
+                  .map(ContractSchemasTest::str)
+                  .toList());
       case DATE -> values.addAll(List.of(str("2024-02-29"), str("1900-01-01")));
       case OBJECT ->
           values.addAll(List.of("{}", "{\"mcc\":5812,\"tags\":[\"veg\"],\"rating\":null}"));

@@ -116,6 +116,9 @@ public final class PostgresExporter {
     long t0 = System.nanoTime();
     List<String> unchanged = new ArrayList<>();
     List<StagedTable> staged = new ArrayList<>();
+    // Named before each table is created, so a COPY or check that fails leaves no staging table
+    // behind.
+    List<String> stagingTables = new ArrayList<>();
     try (Connection c = PostgresConnections.connect(config)) {
       MartsSchema marts = new MartsSchema(c);
       marts.prepare();
@@ -126,6 +129,7 @@ public final class PostgresExporter {
         if (publishedSnapshot != null && publishedSnapshot == snapshot) {
           unchanged.add(table.name());
         } else {
+          stagingTables.add(table.stagingName(suffix));
           staged.add(stage(marts, table, snapshot));
         }
       }
@@ -140,7 +144,7 @@ public final class PostgresExporter {
               + ". The previous marts are unchanged.",
           e);
     } finally {
-      dropStaging(staged);
+      dropStaging(stagingTables);
     }
     Map<String, Long> published = new LinkedHashMap<>();
     long rows = 0;
@@ -227,13 +231,12 @@ public final class PostgresExporter {
         .orElse("");
   }
 
-  private void dropStaging(List<StagedTable> staged) {
-    if (staged.isEmpty()) {
+  private void dropStaging(List<String> stagingTables) {
+    if (stagingTables.isEmpty()) {
       return;
     }
     try (Connection c = PostgresConnections.connect(config)) {
-      new MartsSchema(c)
-          .execute(staged.stream().map(t -> MartsSql.dropTable(t.stagingName())).toList());
+      new MartsSchema(c).execute(stagingTables.stream().map(MartsSql::dropTable).toList());
     } catch (SQLException e) {
       LOG.warn("Cannot drop the staging tables of export {}: {}", runId, e.getMessage());
     }

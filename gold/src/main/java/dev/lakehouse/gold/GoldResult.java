@@ -4,8 +4,16 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What one gold run rebuilt; status SUCCESS, or NOOP when a run over the same window had read the same silver. */
-public record GoldResult(String runId, String status, LocalDate windowStart, LocalDate windowEnd, LocalDate rangeEnd,
+/**
+ * What one gold run rebuilt; status SUCCESS, or NOOP when a run over the same window had read the
+ * same silver.
+ */
+public record GoldResult(
+    String runId,
+    String status,
+    LocalDate windowStart,
+    LocalDate windowEnd,
+    LocalDate rangeEnd,
     Map<String, Long> rowsWritten) {
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Hand-built silver rows for gold's tests (and the export's): a customer, an account, a merchant and a
- * transaction with sensible defaults, appended to the silver tables by column name.
+ * Hand-built silver rows for gold's tests (and the export's): a customer, an account, a merchant
+ * and a transaction with sensible defaults, appended to the silver tables by column name.
  */
 public final class SilverRows {
   private static final AtomicInteger TXN = new AtomicInteger();
@@ -65,7 +65,8 @@ public final class SilverRows {
     return m;
   }
 
-  public static Map<String, Object> tx(String account, String type, String amount, String status, String date, String merchant) {
+  public static Map<String, Object> tx(
+      String account, String type, String amount, String status, String date, String merchant) {
     Map<String, Object> m = new HashMap<>();
     m.put("transaction_id", "T" + TXN.incrementAndGet());
     m.put("event_id", "E" + TXN.get());

@@ -12,7 +12,6 @@ import dev.lakehouse.contract.Vocabulary.TxnStatus;
 import dev.lakehouse.contract.Vocabulary.TxnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -30,10 +29,10 @@ import net.datafaker.Faker;
 
 /**
  * A seeded, deterministic stream of fintech events: customers, accounts and merchants first, then
- * transaction lifecycles over the last days whose money flows make sense (monthly salaries, spending,
- * transfers between customers, loans, investments, overspenders who go into overdraft). Settlement lags,
- * out-of-order deliveries, redeliveries and malformed messages come at the configured rates. The same
- * options give the same messages, byte for byte.
+ * transaction lifecycles over the last days whose money flows make sense (monthly salaries,
+ * spending, transfers between customers, loans, investments, overspenders who go into overdraft).
+ * Settlement lags, out-of-order deliveries, redeliveries and malformed messages come at the
+ * configured rates. The same options give the same messages, byte for byte.
  *
  * <p>Malformed messages are corrupted copies of real events, delivered in addition to them, so the
  * valid stream stays complete and the malformed rate does not change any business figure.
@@ -80,12 +79,19 @@ public final class EventGenerator {
   private static final String[] FOREIGN = {"USD", "EUR", "GBP", "AED", "SGD"};
   private static final Map<String, BigDecimal> INR_PER_UNIT =
       Map.of(
-          "USD", new BigDecimal("83"), "EUR", new BigDecimal("90"), "GBP", new BigDecimal("105"),
-          "AED", new BigDecimal("22.6"), "SGD", new BigDecimal("62"));
+          "USD",
+          new BigDecimal("83"),
+          "EUR",
+          new BigDecimal("90"),
+          "GBP",
+          new BigDecimal("105"),
+          "AED",
+          new BigDecimal("22.6"),
+          "SGD",
+          new BigDecimal("62"));
   private static final String[] FAILURE_REASONS = {
     "INSUFFICIENT_FUNDS", "BANK_DECLINED", "TIMEOUT", "RISK_BLOCKED", "INVALID_PIN"
   };
-
 
   private static final class Customer {
     String id;
@@ -136,7 +142,9 @@ public final class EventGenerator {
     long eventMs;
   }
 
-  /** One message to deliver, already serialised: a few hundred bytes instead of a map per message. */
+  /**
+   * One message to deliver, already serialised: a few hundred bytes instead of a map per message.
+   */
   private record Planned(String topic, String key, long arrivalMs, byte[] value, long order) {}
 
   private final GeneratorOptions options;
@@ -159,7 +167,8 @@ public final class EventGenerator {
     this.faker = new Faker(new Locale("en", "IND"), new Random(options.seed() ^ 0x5DEECE66DL));
     LocalDate first = options.endDate().minusDays(options.days() - 1L);
     this.startMs = first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    this.cutoffMs = options.endDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() - 1;
+    this.cutoffMs =
+        options.endDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() - 1;
   }
 
   /** Plans every message; call once, then {@link #messages()} in arrival order. */
@@ -223,16 +232,26 @@ public final class EventGenerator {
     String first = faker.name().firstName();
     String last = faker.name().lastName();
     c.fullName = first + " " + last;
-    c.email = (first + "." + last + (i + 1)).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "") + "@example.in";
-    c.phone = "+91" + (6 + random.nextInt(4)) + String.format("%09d", random.nextInt(1_000_000_000));
-    c.dateOfBirth = LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28));
+    c.email =
+        (first + "." + last + (i + 1)).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "")
+            + "@example.in";
+    c.phone =
+        "+91" + (6 + random.nextInt(4)) + String.format("%09d", random.nextInt(1_000_000_000));
+    c.dateOfBirth =
+        LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28));
     c.city = pickCity();
-    c.signupMs = startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
+    c.signupMs =
+        startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
     c.kyc = random.nextDouble() < 0.9 ? KycStatus.VERIFIED.name() : KycStatus.PENDING.name();
     c.overspender = random.nextDouble() < 0.08;
     int salaryBand = c.city.tier() == 1 ? 90_000 : c.city.tier() == 2 ? 60_000 : 40_000;
     // Overspenders earn little and spend a lot: they are the customers who end months in the red.
-    c.salary = money(salaryBand * (c.overspender ? 0.1 + random.nextDouble() * 0.15 : 0.4 + random.nextDouble() * 1.6));
+    c.salary =
+        money(
+            salaryBand
+                * (c.overspender
+                    ? 0.1 + random.nextDouble() * 0.15
+                    : 0.4 + random.nextDouble() * 1.6));
     c.device = "dev-" + Long.toHexString(random.nextLong() & 0xFFFFFFFFFFFFL);
     c.savings = newAccount(c, "SAVINGS", i, 0);
     if (c.overspender) {
@@ -264,7 +283,9 @@ public final class EventGenerator {
           default -> money(random.nextDouble() * 200_000);
         };
     a.overdraftLimit =
-        type.equals("CREDIT_CARD") ? money(50_000 + random.nextInt(10) * 25_000) : BigDecimal.ZERO.setScale(2);
+        type.equals("CREDIT_CARD")
+            ? money(50_000 + random.nextInt(10) * 25_000)
+            : BigDecimal.ZERO.setScale(2);
     return a;
   }
 
@@ -303,7 +324,8 @@ public final class EventGenerator {
         // The bank raises the overdraft limit of a customer in trouble.
         c.savings.overdraftLimit = c.savings.overdraftLimit.add(money(25_000));
         long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
-        addReference(Topic.ACCOUNTS.topicName(), c.savings.id, later, accountBody(c.savings, later));
+        addReference(
+            Topic.ACCOUNTS.topicName(), c.savings.id, later, accountBody(c.savings, later));
       }
     }
   }
@@ -401,11 +423,23 @@ public final class EventGenerator {
         if (transactionMessages() >= target) {
           break outer;
         }
-        Txn t = newTxn(TxnType.DEPOSIT.name(), c.savings, c.salary, Channel.API.name(), monthStart + random.nextInt(6 * 3600) * 1000L);
+        Txn t =
+            newTxn(
+                TxnType.DEPOSIT.name(),
+                c.savings,
+                c.salary,
+                Channel.API.name(),
+                monthStart + random.nextInt(6 * 3600) * 1000L);
         planLifecycle(t, false, target);
         if (c.loan != null && transactionMessages() < target) {
           BigDecimal emi = money(c.salary.doubleValue() * 0.2);
-          Txn r = newTxn(TxnType.LOAN_REPAYMENT.name(), c.savings, emi, Channel.API.name(), monthStart + (2 + random.nextInt(5)) * DAY);
+          Txn r =
+              newTxn(
+                  TxnType.LOAN_REPAYMENT.name(),
+                  c.savings,
+                  emi,
+                  Channel.API.name(),
+                  monthStart + (2 + random.nextInt(5)) * DAY);
           planLifecycle(r, true, target);
         }
       }
@@ -417,12 +451,21 @@ public final class EventGenerator {
       if (r < 0.30) {
         Merchant m = merchants.get(random.nextInt(merchants.size()));
         Account from = c.card != null && random.nextBoolean() ? c.card : c.savings;
-        Txn t = newTxn(TxnType.CARD_PAYMENT.name(), from, spend(c), random.nextBoolean() ? Channel.POS.name() : Channel.WEB.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.CARD_PAYMENT.name(),
+                from,
+                spend(c),
+                random.nextBoolean() ? Channel.POS.name() : Channel.WEB.name(),
+                at);
         t.merchant = m;
         if (random.nextDouble() < 0.05) {
           String cur = FOREIGN[random.nextInt(FOREIGN.length)];
           t.currency = cur;
-          t.amount = t.amount.divide(INR_PER_UNIT.get(cur), 2, RoundingMode.HALF_UP).max(new BigDecimal("1.00"));
+          t.amount =
+              t.amount
+                  .divide(INR_PER_UNIT.get(cur), 2, RoundingMode.HALF_UP)
+                  .max(new BigDecimal("1.00"));
         }
         planLifecycle(t, true, target);
       } else if (r < 0.62) {
@@ -436,33 +479,82 @@ public final class EventGenerator {
           continue;
         }
         BigDecimal amount = money(200 + random.nextDouble() * (c.overspender ? 15_000 : 8_000));
-        Txn out = newTxn(TxnType.P2P_TRANSFER_OUT.name(), c.savings, amount, Channel.APP.name(), at);
+        Txn out =
+            newTxn(TxnType.P2P_TRANSFER_OUT.name(), c.savings, amount, Channel.APP.name(), at);
         out.counterparty = other.savings;
-        Txn in = newTxn(TxnType.P2P_TRANSFER_IN.name(), other.savings, amount, Channel.APP.name(), at + 500);
+        Txn in =
+            newTxn(
+                TxnType.P2P_TRANSFER_IN.name(),
+                other.savings,
+                amount,
+                Channel.APP.name(),
+                at + 500);
         in.counterparty = c.savings;
         planLifecycle(out, true, target);
         planLifecycle(in, false, target);
       } else if (r < 0.80) {
-        Txn t = newTxn(TxnType.WITHDRAWAL.name(), c.savings, money(500 + random.nextInt(40) * 500), random.nextDouble() < 0.8 ? Channel.ATM.name() : Channel.BRANCH.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.WITHDRAWAL.name(),
+                c.savings,
+                money(500 + random.nextInt(40) * 500),
+                random.nextDouble() < 0.8 ? Channel.ATM.name() : Channel.BRANCH.name(),
+                at);
         planLifecycle(t, true, target);
       } else if (r < 0.84) {
-        Txn t = newTxn(TxnType.DEPOSIT.name(), c.savings, money(1_000 + random.nextDouble() * 30_000), Channel.BRANCH.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.DEPOSIT.name(),
+                c.savings,
+                money(1_000 + random.nextDouble() * 30_000),
+                Channel.BRANCH.name(),
+                at);
         planLifecycle(t, true, target);
       } else if (r < 0.89) {
         // Money leaves savings for the customer's investments.
-        Txn t = newTxn("INVESTMENT", c.savings, money(1_000 + random.nextInt(50) * 1_000), Channel.APP.name(), at);
+        Txn t =
+            newTxn(
+                "INVESTMENT",
+                c.savings,
+                money(1_000 + random.nextInt(50) * 1_000),
+                Channel.APP.name(),
+                at);
         planLifecycle(t, true, target);
       } else if (r < 0.91) {
-        Txn t = newTxn(TxnType.INVESTMENT_REDEMPTION.name(), c.savings, money(2_000 + random.nextInt(40) * 1_000), Channel.APP.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.INVESTMENT_REDEMPTION.name(),
+                c.savings,
+                money(2_000 + random.nextInt(40) * 1_000),
+                Channel.APP.name(),
+                at);
         planLifecycle(t, true, target);
       } else if (r < 0.92) {
-        Txn t = newTxn(TxnType.LOAN_DISBURSEMENT.name(), c.savings, money(50_000 + random.nextInt(20) * 25_000), Channel.BRANCH.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.LOAN_DISBURSEMENT.name(),
+                c.savings,
+                money(50_000 + random.nextInt(20) * 25_000),
+                Channel.BRANCH.name(),
+                at);
         planLifecycle(t, true, target);
       } else if (r < 0.95) {
-        Txn t = newTxn(TxnType.LOAN_REPAYMENT.name(), c.savings, money(1_000 + random.nextInt(20) * 500), Channel.APP.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.LOAN_REPAYMENT.name(),
+                c.savings,
+                money(1_000 + random.nextInt(20) * 500),
+                Channel.APP.name(),
+                at);
         planLifecycle(t, true, target);
       } else {
-        Txn t = newTxn(TxnType.FEE.name(), c.savings, money(10 + random.nextInt(50) * 10), Channel.API.name(), at);
+        Txn t =
+            newTxn(
+                TxnType.FEE.name(),
+                c.savings,
+                money(10 + random.nextInt(50) * 10),
+                Channel.API.name(),
+                at);
         planLifecycle(t, false, target);
       }
     }
@@ -490,7 +582,8 @@ public final class EventGenerator {
     return startMs + dayIndex * DAY + minuteOfDay * MINUTE + random.nextInt(60_000);
   }
 
-  private Txn newTxn(String type, Account account, BigDecimal amount, String channel, long eventMs) {
+  private Txn newTxn(
+      String type, Account account, BigDecimal amount, String channel, long eventMs) {
     Txn t = new Txn();
     t.id = String.format("T%011d", ++transactionCounter);
     t.type = type;
@@ -532,7 +625,10 @@ public final class EventGenerator {
           lag = (4 + random.nextInt(4)) * DAY + random.nextInt(86_400) * 1000L;
           report.veryLateSettlements++;
         } else if (r < options.veryLateSettlementRate() + options.lateSettlementRate()) {
-          lag = (1 + weightedLateDays()) * DAY + random.nextInt(86_400) * 1000L - random.nextInt(3600) * 1000L;
+          lag =
+              (1 + weightedLateDays()) * DAY
+                  + random.nextInt(86_400) * 1000L
+                  - random.nextInt(3600) * 1000L;
           report.lateSettlements++;
         } else {
           lag = MINUTE + random.nextInt(90) * MINUTE;
@@ -541,12 +637,19 @@ public final class EventGenerator {
       statusMs[i] = statusMs[i - 1] + lag;
     }
     if (random.nextDouble() < options.illegalUpdateRate()) {
-      // A buggy upstream update: SUCCESS after FAILED, or PENDING after SUCCESS. Silver quarantines it.
+      // A buggy upstream update: SUCCESS after FAILED, or PENDING after SUCCESS. Silver quarantines
+      // it.
       String last = statuses.get(statuses.size() - 1);
-      String illegal = last.equals(TxnStatus.FAILED.name()) ? TxnStatus.SUCCESS.name() : last.equals(TxnStatus.PENDING.name()) ? TxnStatus.REVERSED.name() : TxnStatus.PENDING.name();
+      String illegal =
+          last.equals(TxnStatus.FAILED.name())
+              ? TxnStatus.SUCCESS.name()
+              : last.equals(TxnStatus.PENDING.name())
+                  ? TxnStatus.REVERSED.name()
+                  : TxnStatus.PENDING.name();
       statuses.add(illegal);
       statusMs = java.util.Arrays.copyOf(statusMs, statuses.size());
-      statusMs[statuses.size() - 1] = statusMs[statuses.size() - 2] + HOUR + random.nextInt(3_600) * 1000L;
+      statusMs[statuses.size() - 1] =
+          statusMs[statuses.size() - 2] + HOUR + random.nextInt(3_600) * 1000L;
       report.illegalUpdates++;
     }
     if (statuses.contains(TxnStatus.REVERSED.name())) {
@@ -645,7 +748,12 @@ public final class EventGenerator {
     }
     DeadLetterReason defect = defects.next(topic);
     planned.add(
-        new Planned(topic, key, Math.min(at + 50, cutoffMs), defects.corrupt(topic, body, defect), order++));
+        new Planned(
+            topic,
+            key,
+            Math.min(at + 50, cutoffMs),
+            defects.corrupt(topic, body, defect),
+            order++));
     report.countMalformed(topic, defect);
   }
 
@@ -680,5 +788,4 @@ public final class EventGenerator {
     // The gateway stamps in IST, core banking in UTC; both are valid ISO-8601 with offset.
     return TS.format(instant.atOffset((epochMs & 1) == 0 ? IST : ZoneOffset.UTC));
   }
-
 }

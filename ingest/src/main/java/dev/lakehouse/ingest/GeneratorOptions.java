@@ -5,9 +5,9 @@ import dev.lakehouse.common.Settings;
 import java.time.LocalDate;
 
 /**
- * What {@code lakehouse generate} produces: {@code events} messages on the transactions topic (every kind
- * included) over the {@code days} days ending with {@code endDate} (UTC), plus the reference data they
- * need.
+ * What {@code lakehouse generate} produces: {@code events} messages on the transactions topic
+ * (every kind included) over the {@code days} days ending with {@code endDate} (UTC), plus the
+ * reference data they need.
  */
 public record GeneratorOptions(
     long events,
@@ -52,16 +52,40 @@ public record GeneratorOptions(
         config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024);
   }
 
-  /** The same options without illegal status updates (every lifecycle follows the state machine). */
+  /**
+   * The same options without illegal status updates (every lifecycle follows the state machine).
+   */
   public GeneratorOptions withoutIllegalUpdates() {
     return new GeneratorOptions(
-        events, days, seed, endDate, lateSettlementRate, veryLateSettlementRate, outOfOrderRate,
-        duplicateRate, malformedRate, failureRate, reversalRate, 0, maxMessageBytes);
+        events,
+        days,
+        seed,
+        endDate,
+        lateSettlementRate,
+        veryLateSettlementRate,
+        outOfOrderRate,
+        duplicateRate,
+        malformedRate,
+        failureRate,
+        reversalRate,
+        0,
+        maxMessageBytes);
   }
 
   public GeneratorOptions withRates(double malformed, double duplicate) {
     return new GeneratorOptions(
-        events, days, seed, endDate, lateSettlementRate, veryLateSettlementRate, outOfOrderRate,
-        duplicate, malformed, failureRate, reversalRate, illegalUpdateRate, maxMessageBytes);
+        events,
+        days,
+        seed,
+        endDate,
+        lateSettlementRate,
+        veryLateSettlementRate,
+        outOfOrderRate,
+        duplicate,
+        malformed,
+        failureRate,
+        reversalRate,
+        illegalUpdateRate,
+        maxMessageBytes);
   }
 }

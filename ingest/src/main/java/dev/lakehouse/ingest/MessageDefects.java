@@ -12,28 +12,44 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The generator's corrupted copies of valid messages: one defect per copy, taken round robin from the
- * defects each topic can show, so that every dead-letter reason appears once there are enough of them.
+ * The generator's corrupted copies of valid messages: one defect per copy, taken round robin from
+ * the defects each topic can show, so that every dead-letter reason appears once there are enough
+ * of them.
  */
 final class MessageDefects {
-  private static final List<DeadLetterReason> TRANSACTION_DEFECTS = List.of(DeadLetterReason.values());
+  private static final List<DeadLetterReason> TRANSACTION_DEFECTS =
+      List.of(DeadLetterReason.values());
   private static final List<DeadLetterReason> CUSTOMER_DEFECTS =
       List.of(
-          DeadLetterReason.OVERSIZED, DeadLetterReason.INVALID_UTF8, DeadLetterReason.MALFORMED_JSON,
-          DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION, DeadLetterReason.MISSING_FIELD,
-          DeadLetterReason.NULL_OR_EMPTY, DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM,
-          DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OUT_OF_RANGE);
+          DeadLetterReason.OVERSIZED,
+          DeadLetterReason.INVALID_UTF8,
+          DeadLetterReason.MALFORMED_JSON,
+          DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION,
+          DeadLetterReason.MISSING_FIELD,
+          DeadLetterReason.NULL_OR_EMPTY,
+          DeadLetterReason.WRONG_TYPE,
+          DeadLetterReason.UNKNOWN_ENUM,
+          DeadLetterReason.BAD_TIMESTAMP,
+          DeadLetterReason.OUT_OF_RANGE);
   private static final List<DeadLetterReason> ACCOUNT_DEFECTS =
       List.of(
-          DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_FIELD,
-          DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM, DeadLetterReason.BAD_TIMESTAMP,
-          DeadLetterReason.BAD_AMOUNT_PRECISION, DeadLetterReason.OUT_OF_RANGE,
+          DeadLetterReason.MALFORMED_JSON,
+          DeadLetterReason.MISSING_FIELD,
+          DeadLetterReason.WRONG_TYPE,
+          DeadLetterReason.UNKNOWN_ENUM,
+          DeadLetterReason.BAD_TIMESTAMP,
+          DeadLetterReason.BAD_AMOUNT_PRECISION,
+          DeadLetterReason.OUT_OF_RANGE,
           DeadLetterReason.INVALID_UTF8);
   private static final List<DeadLetterReason> MERCHANT_DEFECTS =
       List.of(
-          DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_FIELD,
-          DeadLetterReason.NULL_OR_EMPTY, DeadLetterReason.WRONG_TYPE, DeadLetterReason.UNKNOWN_ENUM,
-          DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OVERSIZED);
+          DeadLetterReason.MALFORMED_JSON,
+          DeadLetterReason.MISSING_FIELD,
+          DeadLetterReason.NULL_OR_EMPTY,
+          DeadLetterReason.WRONG_TYPE,
+          DeadLetterReason.UNKNOWN_ENUM,
+          DeadLetterReason.BAD_TIMESTAMP,
+          DeadLetterReason.OVERSIZED);
 
   private final Random random;
   private final int maxMessageBytes;
@@ -84,12 +100,14 @@ final class MessageDefects {
     switch (defect) {
       case OVERSIZED -> m.put("padding", "x".repeat(maxMessageBytes + 100));
       case INVALID_UTF8 -> {
-        String field = txn ? "device_id" : customer ? "full_name" : account ? "customer_id" : "name";
+        String field =
+            txn ? "device_id" : customer ? "full_name" : account ? "customer_id" : "name";
         m.put(field, m.get(field) + UTF8_MARKER);
       }
-      case MALFORMED_JSON -> { }
+      case MALFORMED_JSON -> {}
       case UNSUPPORTED_SCHEMA_VERSION -> m.put("schema_version", 2);
-      case MISSING_FIELD -> m.remove(txn ? "account_id" : customer ? "email" : account ? "opened_at" : "city");
+      case MISSING_FIELD ->
+          m.remove(txn ? "account_id" : customer ? "email" : account ? "opened_at" : "city");
       case NULL_OR_EMPTY -> {
         if (txn) {
           m.put("customer_id", "");
@@ -130,7 +148,10 @@ final class MessageDefects {
           m.put("updated_at", "not-a-date");
         }
       }
-      case NON_POSITIVE_AMOUNT -> m.put("amount", random.nextBoolean() ? BigDecimal.ZERO : ((BigDecimal) m.get("amount")).negate());
+      case NON_POSITIVE_AMOUNT ->
+          m.put(
+              "amount",
+              random.nextBoolean() ? BigDecimal.ZERO : ((BigDecimal) m.get("amount")).negate());
       case BAD_AMOUNT_PRECISION -> {
         String field = txn ? "amount" : "opening_balance";
         m.put(field, ((BigDecimal) m.get(field)).add(new BigDecimal("0.005")));

@@ -19,7 +19,8 @@ class EventGeneratorTest {
   private static final LocalDate END = LocalDate.of(2026, 11, 1);
 
   private static GeneratorOptions options(long seed) {
-    return new GeneratorOptions(5_000, 10, seed, END, 0.25, 0.02, 0.03, 0.02, 0.02, 0.06, 0.02, 0.01, 64 * 1024);
+    return new GeneratorOptions(
+        5_000, 10, seed, END, 0.25, 0.02, 0.03, 0.02, 0.02, 0.06, 0.02, 0.01, 64 * 1024);
   }
 
   private static List<OutgoingMessage> generate(long seed) {
@@ -51,12 +52,15 @@ class EventGeneratorTest {
     GenerationReport report = g.plan();
     List<OutgoingMessage> all = new ArrayList<>();
     g.messages().forEach(all::add);
-    assertThat(all.stream().filter(m -> m.topic().equals(Topic.TRANSACTIONS.topicName())).count()).isEqualTo(5_000);
+    assertThat(all.stream().filter(m -> m.topic().equals(Topic.TRANSACTIONS.topicName())).count())
+        .isEqualTo(5_000);
     assertThat(report.topic(Topic.TRANSACTIONS.topicName()).messages()).isEqualTo(5_000);
     assertThat(all).hasSize((int) report.totalMessages());
     long cutoff = END.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     for (int i = 1; i < all.size(); i++) {
-      assertThat(all.get(i).timestampMs()).isGreaterThanOrEqualTo(all.get(i - 1).timestampMs()).isLessThan(cutoff);
+      assertThat(all.get(i).timestampMs())
+          .isGreaterThanOrEqualTo(all.get(i - 1).timestampMs())
+          .isLessThan(cutoff);
     }
   }
 
@@ -69,7 +73,9 @@ class EventGeneratorTest {
     for (OutgoingMessage m : g.messages()) {
       if (m.topic().equals(Topic.TRANSACTIONS.topicName())) {
         JsonNode n = json.readTree(m.value());
-        byTransaction.computeIfAbsent(n.get("transaction_id").asText(), k -> new ArrayList<>()).add(n);
+        byTransaction
+            .computeIfAbsent(n.get("transaction_id").asText(), k -> new ArrayList<>())
+            .add(n);
       }
     }
     int outOfOrder = 0;
@@ -89,16 +95,21 @@ class EventGeneratorTest {
         String status = e.get("status").asText();
         String previous = i == 0 ? null : events.get(i - 1).get("status").asText();
         if (previous != null) {
-          assertThat(previous + "->" + status).isIn("PENDING->SUCCESS", "PENDING->FAILED", "SUCCESS->REVERSED");
-          if (!status.equals("REVERSED") && !statusTs.toLocalDate().equals(eventTs.toLocalDate())
-              && statusTs.toInstant().toEpochMilli() - eventTs.toInstant().toEpochMilli() > 86_400_000L) {
+          assertThat(previous + "->" + status)
+              .isIn("PENDING->SUCCESS", "PENDING->FAILED", "SUCCESS->REVERSED");
+          if (!status.equals("REVERSED")
+              && !statusTs.toLocalDate().equals(eventTs.toLocalDate())
+              && statusTs.toInstant().toEpochMilli() - eventTs.toInstant().toEpochMilli()
+                  > 86_400_000L) {
             lateSettlements++;
           }
         }
       }
     }
     // Every delayed creation event shows up as a lifecycle whose first delivery is not sequence 1.
-    assertThat((long) outOfOrder).isEqualTo((long) report.toMap().get("out_of_order_deliveries")).isPositive();
+    assertThat((long) outOfOrder)
+        .isEqualTo((long) report.toMap().get("out_of_order_deliveries"))
+        .isPositive();
     assertThat(lateSettlements).isPositive();
     assertThat((long) report.toMap().get("reversals")).isPositive();
   }

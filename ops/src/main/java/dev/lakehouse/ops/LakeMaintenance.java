@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the tables healthy: compacts small files in partitions that have left the lookback window,
- * rewrites manifests, expires old snapshots (never the newest one the bronze stream stamped, which its
- * exactly-once guard needs, nor any within the retention), and removes orphan files older than a safety
- * age. Each step retries a bounded number of times on a commit conflict.
+ * rewrites manifests, expires old snapshots (never the newest one the bronze stream stamped, which
+ * its exactly-once guard needs, nor any within the retention), and removes orphan files older than
+ * a safety age. Each step retries a bounded number of times on a commit conflict.
  */
 public final class LakeMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(LakeMaintenance.class);
@@ -45,7 +45,9 @@ public final class LakeMaintenance {
         return null;
       }
       String bound =
-          timeColumn.endsWith("_date") ? "DATE '" + cutoff + "'" : "TIMESTAMP '" + cutoff + " 00:00:00'";
+          timeColumn.endsWith("_date")
+              ? "DATE '" + cutoff + "'"
+              : "TIMESTAMP '" + cutoff + " 00:00:00'";
       return timeColumn + " < " + bound;
     }
   }
@@ -109,23 +111,37 @@ public final class LakeMaintenance {
   }
 
   /**
-   * Maintenance for a business date: compacts partitions before date - lookback. Unless forced, a date
-   * that maintenance already finished for is a recorded NOOP (a retried scheduler task does nothing).
+   * Maintenance for a business date: compacts partitions before date - lookback. Unless forced, a
+   * date that maintenance already finished for is a recorded NOOP (a retried scheduler task does
+   * nothing).
    */
-  public static Result run(SparkSession spark, LakehouseConfig config, LocalDate today, boolean force) {
+  public static Result run(
+      SparkSession spark, LakehouseConfig config, LocalDate today, boolean force) {
     String runId = UUID.randomUUID().toString();
     Timestamp started = now();
     if (!force) {
       Optional<String> done = RunLedger.succeededFor(spark, JOB, today);
       if (done.isPresent()) {
-        ledger(spark, runId, today, today, "{}", "NOOP", started, "already maintained for " + today + " by run " + done.get(), null);
+        ledger(
+            spark,
+            runId,
+            today,
+            today,
+            "{}",
+            "NOOP",
+            started,
+            "already maintained for " + today + " by run " + done.get(),
+            null);
         LOG.info("Maintenance for {} already ran (run {}); nothing to do.", today, done.get());
         return new Result(runId, "NOOP", Map.of());
       }
     }
     LocalDate cutoff = today.minusDays(config.intValue(Settings.SILVER_LOOKBACK_DAYS) + 1L);
-    Instant retention = Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS)));
-    Instant orphanAge = Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_ORPHAN_AGE_DAYS)));
+    Instant retention =
+        Instant.now()
+            .minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS)));
+    Instant orphanAge =
+        Instant.now().minus(Duration.ofDays(config.intValue(Settings.MAINTAIN_ORPHAN_AGE_DAYS)));
     Map<String, TableCounts> result = new LinkedHashMap<>();
     try {
       for (MaintainedTable maintained : TABLES) {
@@ -147,14 +163,34 @@ public final class LakeMaintenance {
                         + "'"
                         + (where == null ? "" : ", where => \"" + where + "\"")
                         + ", options => map('min-input-files', '2'))"));
-        retry(table, "manifest rewrite", () -> spark.sql("CALL lakehouse.system.rewrite_manifests('" + name + "')"));
+        retry(
+            table,
+            "manifest rewrite",
+            () -> spark.sql("CALL lakehouse.system.rewrite_manifests('" + name + "')"));
         Instant expireBefore = protectedBefore(spark, table, retention);
-        retry(table, "snapshot expiry", () -> spark.sql("CALL lakehouse.system.expire_snapshots(table => '" + name
-            + "', older_than => TIMESTAMP '" + Timestamp.from(expireBefore) + "', retain_last => 10)"));
-        retry(table, "orphan removal", () -> spark.sql("CALL lakehouse.system.remove_orphan_files(table => '" + name
-            + "', older_than => TIMESTAMP '" + Timestamp.from(orphanAge) + "')"));
+        retry(
+            table,
+            "snapshot expiry",
+            () ->
+                spark.sql(
+                    "CALL lakehouse.system.expire_snapshots(table => '"
+                        + name
+                        + "', older_than => TIMESTAMP '"
+                        + Timestamp.from(expireBefore)
+                        + "', retain_last => 10)"));
+        retry(
+            table,
+            "orphan removal",
+            () ->
+                spark.sql(
+                    "CALL lakehouse.system.remove_orphan_files(table => '"
+                        + name
+                        + "', older_than => TIMESTAMP '"
+                        + Timestamp.from(orphanAge)
+                        + "')"));
         TableCounts counts =
-            new TableCounts(filesBefore, files(spark, table), snapshotsBefore, snapshots(spark, table));
+            new TableCounts(
+                filesBefore, files(spark, table), snapshotsBefore, snapshots(spark, table));
         result.put(table, counts);
         LOG.info(
             "Maintained {}: data files {} -> {}, snapshots {} -> {}.",
@@ -164,16 +200,42 @@ public final class LakeMaintenance {
             counts.snapshotsBefore(),
             counts.snapshotsAfter());
       }
-      ledger(spark, runId, today, cutoff, "{\"compact_before\":\"" + cutoff + "\"}", "SUCCESS", started, describe(result), null);
+      ledger(
+          spark,
+          runId,
+          today,
+          cutoff,
+          "{\"compact_before\":\"" + cutoff + "\"}",
+          "SUCCESS",
+          started,
+          describe(result),
+          null);
       return new Result(runId, "SUCCESS", result);
     } catch (RuntimeException ex) {
-      ledger(spark, runId, today, cutoff, "{}", "FAILED", started, describe(result), String.valueOf(ex.getMessage()));
+      ledger(
+          spark,
+          runId,
+          today,
+          cutoff,
+          "{}",
+          "FAILED",
+          started,
+          describe(result),
+          String.valueOf(ex.getMessage()));
       throw ex;
     }
   }
 
-  private static void ledger(SparkSession spark, String runId, LocalDate date, LocalDate windowStart, String parameters,
-      String status, Timestamp started, String message, String error) {
+  private static void ledger(
+      SparkSession spark,
+      String runId,
+      LocalDate date,
+      LocalDate windowStart,
+      String parameters,
+      String status,
+      Timestamp started,
+      String message,
+      String error) {
     RunLedger.append(
         spark,
         RunRecord.builder(runId, JOB, "maintenance")
@@ -188,13 +250,15 @@ public final class LakeMaintenance {
   }
 
   /**
-   * Snapshots older than the retention may go, except from the newest snapshot stamped by the bronze
-   * stream on: its exactly-once guard walks back to it after a restart.
+   * Snapshots older than the retention may go, except from the newest snapshot stamped by the
+   * bronze stream on: its exactly-once guard walks back to it after a restart.
    */
   static Instant protectedBefore(SparkSession spark, String table, Instant retention) {
     Table t = LakehouseSpark.icebergTable(spark, table);
     Instant keepFrom = retention;
-    for (Snapshot s = t.currentSnapshot(); s != null; s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+    for (Snapshot s = t.currentSnapshot();
+        s != null;
+        s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
       if (s.summary().containsKey(SnapshotStamp.QUERY_ID)) {
         Instant stamped = Instant.ofEpochMilli(s.timestampMillis());
         if (stamped.isBefore(keepFrom)) {
@@ -214,17 +278,24 @@ public final class LakeMaintenance {
       } catch (RuntimeException e) {
         String m = String.valueOf(e.getMessage());
         if (!concurrentCommit(e) || attempt >= ATTEMPTS) {
-          throw new IllegalStateException("Cannot finish the " + step + " of " + table + ": " + m, e);
+          throw new IllegalStateException(
+              "Cannot finish the " + step + " of " + table + ": " + m, e);
         }
-        LOG.warn("The {} of {} met a concurrent commit (attempt {} of {}); retrying.", step, table, attempt, ATTEMPTS);
+        LOG.warn(
+            "The {} of {} met a concurrent commit (attempt {} of {}); retrying.",
+            step,
+            table,
+            attempt,
+            ATTEMPTS);
       }
     }
   }
 
   /**
-   * A commit that lost a race with another writer (the stream): Iceberg's own retries were exhausted, or
-   * its re-validation found that the files or manifests it replaces were changed meanwhile (the stream's
-   * appends merge manifests). Running the step again against the new snapshot resolves both.
+   * A commit that lost a race with another writer (the stream): Iceberg's own retries were
+   * exhausted, or its re-validation found that the files or manifests it replaces were changed
+   * meanwhile (the stream's appends merge manifests). Running the step again against the new
+   * snapshot resolves both.
    */
   static boolean concurrentCommit(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -241,11 +312,17 @@ public final class LakeMaintenance {
   }
 
   private static long files(SparkSession spark, String table) {
-    return spark.sql("SELECT count(*) FROM " + Tables.qualified(table) + ".files").first().getLong(0);
+    return spark
+        .sql("SELECT count(*) FROM " + Tables.qualified(table) + ".files")
+        .first()
+        .getLong(0);
   }
 
   private static long snapshots(SparkSession spark, String table) {
-    return spark.sql("SELECT count(*) FROM " + Tables.qualified(table) + ".snapshots").first().getLong(0);
+    return spark
+        .sql("SELECT count(*) FROM " + Tables.qualified(table) + ".snapshots")
+        .first()
+        .getLong(0);
   }
 
   private static String describe(Map<String, TableCounts> result) {

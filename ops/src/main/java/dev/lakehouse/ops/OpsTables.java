@@ -41,26 +41,22 @@ public final class OpsTables {
         "CREATE TABLE IF NOT EXISTS "
             + Tables.OPS_LATE_ARRIVALS
             + " (source_table STRING, business_key STRING, event_date DATE, kafka_partition INT,"
-            + " kafka_offset BIGINT, arrived_at TIMESTAMP COMMENT 'Kafka timestamp',"
-            + " ingested_at TIMESTAMP,"
-            + " days_late INT COMMENT 'days between the event date and the arrival date',"
-            + " detected_run_id STRING, applied_run_id STRING COMMENT"
-            + " 'the backfill (or run) that applied it; null while outstanding')"
-            + " USING iceberg COMMENT"
-            + " 'One row per bronze message that arrived after its date had left the lookback window.'"
+            + " kafka_offset BIGINT, arrived_at TIMESTAMP COMMENT 'Kafka timestamp', ingested_at"
+            + " TIMESTAMP, days_late INT COMMENT 'days between the event date and the arrival"
+            + " date', detected_run_id STRING, applied_run_id STRING COMMENT 'the backfill (or run)"
+            + " that applied it; null while outstanding') USING iceberg COMMENT 'One row per bronze"
+            + " message that arrived after its date had left the lookback window.'"
             + PROPERTIES);
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
             + Tables.OPS_STREAM_BATCHES
             + " (query_id STRING, batch_id BIGINT, kafka_topic STRING, kafka_partition INT,"
-            + " start_offset BIGINT COMMENT 'first offset read, inclusive',"
-            + " end_offset BIGINT COMMENT 'last offset read, inclusive',"
-            + " consumed BIGINT, bronze_rows BIGINT, dead_letters BIGINT,"
-            + " lost_from_offset BIGINT COMMENT 'first offset deleted from Kafka before it was read',"
-            + " lost_to_offset BIGINT COMMENT 'last offset deleted from Kafka before it was read',"
-            + " committed_at TIMESTAMP)"
-            + " USING iceberg COMMENT"
-            + " 'One row per bronze stream micro-batch and Kafka topic-partition it read.'"
+            + " start_offset BIGINT COMMENT 'first offset read, inclusive', end_offset BIGINT"
+            + " COMMENT 'last offset read, inclusive', consumed BIGINT, bronze_rows BIGINT,"
+            + " dead_letters BIGINT, lost_from_offset BIGINT COMMENT 'first offset deleted from"
+            + " Kafka before it was read', lost_to_offset BIGINT COMMENT 'last offset deleted from"
+            + " Kafka before it was read', committed_at TIMESTAMP) USING iceberg COMMENT 'One row"
+            + " per bronze stream micro-batch and Kafka topic-partition it read.'"
             + PROPERTIES);
   }
 }

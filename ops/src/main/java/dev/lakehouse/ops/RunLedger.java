@@ -21,35 +21,60 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /** Appends one row per run to ops.runs, failed runs included. */
 public final class RunLedger {
-  private static final StructType SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType).add("job", DataTypes.StringType).add("mode", DataTypes.StringType)
-      .add("business_date", DataTypes.DateType).add("window_start", DataTypes.DateType).add("window_end", DataTypes.DateType)
-      .add("parameters", DataTypes.StringType).add("status", DataTypes.StringType)
-      .add("started_at", DataTypes.TimestampType).add("ended_at", DataTypes.TimestampType)
-      .add("rows_read", DataTypes.LongType).add("rows_inserted", DataTypes.LongType).add("rows_updated", DataTypes.LongType)
-      .add("rows_quarantined", DataTypes.LongType).add("rows_late", DataTypes.LongType)
-      .add("input_snapshots", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("input_watermarks", DataTypes.createMapType(DataTypes.StringType, DataTypes.TimestampType))
-      .add("output_snapshots", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("is_rerun", DataTypes.BooleanType).add("is_suspicious", DataTypes.BooleanType)
-      .add("message", DataTypes.StringType).add("error", DataTypes.StringType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType)
+          .add("job", DataTypes.StringType)
+          .add("mode", DataTypes.StringType)
+          .add("business_date", DataTypes.DateType)
+          .add("window_start", DataTypes.DateType)
+          .add("window_end", DataTypes.DateType)
+          .add("parameters", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("started_at", DataTypes.TimestampType)
+          .add("ended_at", DataTypes.TimestampType)
+          .add("rows_read", DataTypes.LongType)
+          .add("rows_inserted", DataTypes.LongType)
+          .add("rows_updated", DataTypes.LongType)
+          .add("rows_quarantined", DataTypes.LongType)
+          .add("rows_late", DataTypes.LongType)
+          .add("input_snapshots", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add(
+              "input_watermarks",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.TimestampType))
+          .add(
+              "output_snapshots", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add("is_rerun", DataTypes.BooleanType)
+          .add("is_suspicious", DataTypes.BooleanType)
+          .add("message", DataTypes.StringType)
+          .add("error", DataTypes.StringType);
 
   private RunLedger() {}
 
   /**
-   * True when a successful run of {@code job} over the same window read exactly these input snapshots:
-   * running it again would change nothing, so the caller records a NOOP instead.
+   * True when a successful run of {@code job} over the same window read exactly these input
+   * snapshots: running it again would change nothing, so the caller records a NOOP instead.
    */
-  public static boolean succeededWithInputs(SparkSession spark, String job, String mode, LocalDate start, LocalDate end,
+  public static boolean succeededWithInputs(
+      SparkSession spark,
+      String job,
+      String mode,
+      LocalDate start,
+      LocalDate end,
       Map<String, Long> snapshots) {
     if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_RUNS))) {
       return false;
     }
-    Dataset<Row> runs = spark.table(Tables.qualified(Tables.OPS_RUNS))
-        .filter(col("job").equalTo(job).and(col("status").equalTo("SUCCESS"))
-            .and(col("mode").equalTo(mode.toLowerCase()))
-            .and(col("window_start").equalTo(lit(Date.valueOf(start))))
-            .and(col("window_end").equalTo(lit(Date.valueOf(end)))));
+    Dataset<Row> runs =
+        spark
+            .table(Tables.qualified(Tables.OPS_RUNS))
+            .filter(
+                col("job")
+                    .equalTo(job)
+                    .and(col("status").equalTo("SUCCESS"))
+                    .and(col("mode").equalTo(mode.toLowerCase()))
+                    .and(col("window_start").equalTo(lit(Date.valueOf(start))))
+                    .and(col("window_end").equalTo(lit(Date.valueOf(end)))));
     for (Row r : runs.select("input_snapshots").collectAsList()) {
       Map<String, Long> previous = new HashMap<>();
       CollectionConverters.asJava(r.<String, Long>getMap(0)).forEach(previous::put);
@@ -61,14 +86,22 @@ public final class RunLedger {
   }
 
   /** The id of a successful run of {@code job} for this business date, if there is one. */
-  public static Optional<String> succeededFor(SparkSession spark, String job, LocalDate businessDate) {
+  public static Optional<String> succeededFor(
+      SparkSession spark, String job, LocalDate businessDate) {
     if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_RUNS))) {
       return Optional.empty();
     }
-    List<Row> rows = spark.table(Tables.qualified(Tables.OPS_RUNS))
-        .filter(col("job").equalTo(job).and(col("status").equalTo("SUCCESS"))
-            .and(col("business_date").equalTo(lit(Date.valueOf(businessDate)))))
-        .select("run_id").limit(1).collectAsList();
+    List<Row> rows =
+        spark
+            .table(Tables.qualified(Tables.OPS_RUNS))
+            .filter(
+                col("job")
+                    .equalTo(job)
+                    .and(col("status").equalTo("SUCCESS"))
+                    .and(col("business_date").equalTo(lit(Date.valueOf(businessDate)))))
+            .select("run_id")
+            .limit(1)
+            .collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getString(0));
   }
 

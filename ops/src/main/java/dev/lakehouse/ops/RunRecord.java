@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One row of ops.runs: what a run of a job did. Built with {@link #builder}; counts default to 0, maps
- * to empty and the end time to the moment {@link Builder#build} is called.
+ * One row of ops.runs: what a run of a job did. Built with {@link #builder}; counts default to 0,
+ * maps to empty and the end time to the moment {@link Builder#build} is called.
  */
 public record RunRecord(
     String runId,
@@ -36,7 +36,9 @@ public record RunRecord(
     public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
   }
 
-  /** A record for run {@code runId} of {@code job} in {@code mode} (daily, backfill, publish ...). */
+  /**
+   * A record for run {@code runId} of {@code job} in {@code mode} (daily, backfill, publish ...).
+   */
   public static Builder builder(String runId, String job, String mode) {
     return new Builder(runId, job, mode);
   }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Compaction, manifest rewrite, snapshot expiry and orphan removal on a table made of many small appends. */
+/**
+ * Compaction, manifest rewrite, snapshot expiry and orphan removal on a table made of many small
+ * appends.
+ */
 class LakeMaintenanceTest {
   @TempDir static Path dataDir;
   static SparkSession spark;
@@ -58,9 +61,13 @@ class LakeMaintenanceTest {
               + i
               + "b', 2.00, TIMESTAMP '2026-01-02 10:00:00')");
     }
-    long stamped = scalar("SELECT snapshot_id FROM " + Tables.qualified(Tables.SILVER_TRANSACTIONS)
-        + ".snapshots WHERE summary['lakehouse.stream-query-id'] IS NOT NULL");
-    String before = spark.sql("SELECT count(*), sum(amount) FROM silver.transactions").first().toString();
+    long stamped =
+        scalar(
+            "SELECT snapshot_id FROM "
+                + Tables.qualified(Tables.SILVER_TRANSACTIONS)
+                + ".snapshots WHERE summary['lakehouse.stream-query-id'] IS NOT NULL");
+    String before =
+        spark.sql("SELECT count(*), sum(amount) FROM silver.transactions").first().toString();
     long filesBefore = scalar("SELECT count(*) FROM silver.transactions.files");
     assertThat(filesBefore).isEqualTo(27);
 
@@ -69,7 +76,10 @@ class LakeMaintenanceTest {
     assertThat(r.tables())
         .as("the ops tables are maintained like every other table")
         .containsKeys(
-            Tables.OPS_RUNS, Tables.OPS_DQ_RESULTS, Tables.OPS_LATE_ARRIVALS, Tables.OPS_STREAM_BATCHES);
+            Tables.OPS_RUNS,
+            Tables.OPS_DQ_RESULTS,
+            Tables.OPS_LATE_ARRIVALS,
+            Tables.OPS_STREAM_BATCHES);
     LakeMaintenance.TableCounts counts = r.tables().get(Tables.SILVER_TRANSACTIONS);
     assertThat(counts.filesBefore()).isEqualTo(27);
     assertThat(counts.filesAfter()).as("one file per old partition after compaction").isEqualTo(2);
@@ -77,10 +87,20 @@ class LakeMaintenanceTest {
     // +2 (compaction, manifests), -6: the appends older than the stream's stamped snapshot.
     assertThat(counts.snapshotsAfter()).isEqualTo(10);
     assertThat(scalar("SELECT count(*) FROM silver.transactions.files")).isEqualTo(2);
-    assertThat(spark.sql("SELECT count(*), sum(amount) FROM silver.transactions").first().toString()).isEqualTo(before);
-    assertThat(scalar("SELECT count(*) FROM silver.transactions.snapshots WHERE snapshot_id = " + stamped))
-        .as("the stream's last stamped snapshot survives expiry").isEqualTo(1);
-    assertThat(spark.sql("SELECT status, message FROM ops.runs WHERE job = 'maintain'").first().toString())
+    assertThat(
+            spark.sql("SELECT count(*), sum(amount) FROM silver.transactions").first().toString())
+        .isEqualTo(before);
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM silver.transactions.snapshots WHERE snapshot_id = "
+                    + stamped))
+        .as("the stream's last stamped snapshot survives expiry")
+        .isEqualTo(1);
+    assertThat(
+            spark
+                .sql("SELECT status, message FROM ops.runs WHERE job = 'maintain'")
+                .first()
+                .toString())
         .startsWith("[SUCCESS,silver.transactions: files 27->2, snapshots 14->10");
   }
 
@@ -97,8 +117,10 @@ class LakeMaintenanceTest {
   }
 
   private static void appendStamped() {
-    var rows = spark.sql("SELECT 'S1' AS transaction_id, 1.00BD AS amount,"
-        + " TIMESTAMP '2026-01-01 11:00:00' AS event_ts");
+    var rows =
+        spark.sql(
+            "SELECT 'S1' AS transaction_id, 1.00BD AS amount,"
+                + " TIMESTAMP '2026-01-01 11:00:00' AS event_ts");
     try {
       rows.writeTo(Tables.qualified(Tables.SILVER_TRANSACTIONS))
           .option(SnapshotStamp.writeOption(SnapshotStamp.QUERY_ID), "q-1")

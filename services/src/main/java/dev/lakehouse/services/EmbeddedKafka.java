@@ -7,9 +7,9 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node KRaft broker inside this JVM. Its log directory persists, so topics and messages survive
- * from one command to the next.
+ * A single-node KRaft broker inside this JVM. Its log directory persists, so topics and messages
+ * survive from one command to the next.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -49,22 +49,32 @@ public final class EmbeddedKafka implements AutoCloseable {
       Files.createDirectories(logDir);
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Cannot start the embedded Kafka broker: its log directory " + logDir + " cannot be created: " + e.getMessage(), e);
+          "Cannot start the embedded Kafka broker: its log directory "
+              + logDir
+              + " cannot be created: "
+              + e.getMessage(),
+          e);
     }
     refuseIfInUse(logDir);
     // A fatal broker error must fail this command with a message, not end the JVM silently.
-    Exit.setExitProcedure((status, message) -> {
-      throw new IllegalStateException("The embedded Kafka broker stopped (status " + status + "): " + message);
-    });
-    Exit.setHaltProcedure((status, message) -> {
-      throw new IllegalStateException("The embedded Kafka broker halted (status " + status + "): " + message);
-    });
+    Exit.setExitProcedure(
+        (status, message) -> {
+          throw new IllegalStateException(
+              "The embedded Kafka broker stopped (status " + status + "): " + message);
+        });
+    Exit.setHaltProcedure(
+        (status, message) -> {
+          throw new IllegalStateException(
+              "The embedded Kafka broker halted (status " + status + "): " + message);
+        });
     int controllerPort = freePort();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-    props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("controller.listener.names", "CONTROLLER");
@@ -78,7 +88,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("transaction.state.log.min.isr", "1");
     props.put("transaction.state.log.num.partitions", "3");
     props.put("group.initial.rebalance.delay.ms", "0");
-    // Local state is kept until the user deletes the data directory; generated events are weeks old.
+    // Local state is kept until the user deletes the data directory; generated events are weeks
+    // old.
     props.put("log.retention.ms", "-1");
     props.put("log.retention.check.interval.ms", "60000");
     props.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
@@ -98,21 +109,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             "Cannot start the embedded Kafka broker: its log directory "
                 + logDir
                 + " is in use by another lakehouse process. Stop that process, or keep it running"
-                + " (lakehouse services) and point kafka.bootstrap-servers at it.", e);
+                + " (lakehouse services) and point kafka.bootstrap-servers at it.",
+            e);
       }
       throw new IllegalStateException(
           "Cannot start the embedded Kafka broker on " + host + ":" + port + ": " + message, e);
     }
     EmbeddedKafka kafka = new EmbeddedKafka(server, host + ":" + port, logDir);
     kafka.awaitReady();
-    LOG.info("Embedded Kafka broker is up on {} with its logs in {}.", kafka.bootstrapServers, logDir);
+    LOG.info(
+        "Embedded Kafka broker is up on {} with its logs in {}.", kafka.bootstrapServers, logDir);
     return kafka;
   }
 
   /** Kafka locks its log directory with {@code .lock}; check it first for a clear message. */
   private static void refuseIfInUse(Path logDir) {
     Path lock = logDir.resolve(".lock");
-    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       FileLock held = channel.tryLock();
       if (held == null) {
         throw inUse(logDir);
@@ -204,5 +218,4 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("Cannot find a free TCP port: " + e.getMessage(), e);
     }
   }
-
 }

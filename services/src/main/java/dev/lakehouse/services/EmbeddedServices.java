@@ -13,15 +13,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the local profile's services inside this JVM: a KRaft Kafka broker and a PostgreSQL server
- * (real binaries), both keeping their data under the data directory. Not part of the spark-submit jobs
- * jar: a cluster has its own broker and database.
+ * (real binaries), both keeping their data under the data directory. Not part of the spark-submit
+ * jobs jar: a cluster has its own broker and database.
  */
 public final class EmbeddedServices {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
 
   private EmbeddedServices() {}
 
-  /** Starts the broker on the configured localhost address, its logs in {@code <data-dir>/kafka}. */
+  /**
+   * Starts the broker on the configured localhost address, its logs in {@code <data-dir>/kafka}.
+   */
   public static EmbeddedKafka startKafka(LakehouseConfig config) {
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
     String first = bootstrap.split(",")[0].trim();
@@ -38,7 +40,9 @@ public final class EmbeddedServices {
     return EmbeddedKafka.start(config.dataDir().resolve("kafka"), host, port);
   }
 
-  /** Starts PostgreSQL on the configured localhost port, its data in {@code <data-dir>/postgres}. */
+  /**
+   * Starts PostgreSQL on the configured localhost port, its data in {@code <data-dir>/postgres}.
+   */
   public static AutoCloseable startPostgres(LakehouseConfig config) {
     URI uri = URI.create(config.get(Settings.POSTGRES_URL).substring("jdbc:".length()));
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();
@@ -52,7 +56,8 @@ public final class EmbeddedServices {
     try {
       Files.createDirectories(dir);
       LOG.info(
-          "PostgreSQL is not reachable on port {}; starting the embedded server with its data in {}.",
+          "PostgreSQL is not reachable on port {}; starting the embedded server with its data in"
+              + " {}.",
           port,
           dir);
       return EmbeddedPostgres.builder()

@@ -31,7 +31,12 @@ class EmbeddedKafkaTest {
       KafkaTopics.ensureTopics(kafka.bootstrapServers(), 2);
       try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
         for (int i = 0; i < 10; i++) {
-          producer.send(new OutgoingMessage(Topic.CUSTOMERS.topicName(), "C" + i, ("m" + i).getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L));
+          producer.send(
+              new OutgoingMessage(
+                  Topic.CUSTOMERS.topicName(),
+                  "C" + i,
+                  ("m" + i).getBytes(StandardCharsets.UTF_8),
+                  1_700_000_000_000L));
         }
         producer.flush();
       }
@@ -48,10 +53,15 @@ class EmbeddedKafkaTest {
 
   private static List<String> readAll(String bootstrap, String topic, int expected) {
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-        Map.of("bootstrap.servers", bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -17,28 +17,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keyed hashing of PII. The key comes from LAKEHOUSE_PII_HMAC_KEY; only the local profile may fall back
- * to a public development key (its hashes are then not secret, which is fine for synthetic data).
+ * Keyed hashing of PII. The key comes from LAKEHOUSE_PII_HMAC_KEY; only the local profile may fall
+ * back to a public development key (its hashes are then not secret, which is fine for synthetic
+ * data).
  */
 final class Pii {
   private static final Logger LOG = LoggerFactory.getLogger(Pii.class);
   static final String DEVELOPMENT_KEY = "lakehouse-local-development-key-not-secret";
-  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Pii() {}
 
   static String key(LakehouseConfig config) {
-    return config.secret(Settings.PII_HMAC_KEY).orElseGet(() -> {
-      if (!"local".equals(config.profile())) {
-        throw new ConfigException(
-            "Cannot run silver: the PII key is missing. Set the environment variable LAKEHOUSE_PII_HMAC_KEY"
-                + " (a long random secret) for profile " + config.profile() + ".");
-      }
-      if (!WARNED.getAndSet(true)) {
-        LOG.warn("LAKEHOUSE_PII_HMAC_KEY is not set; the local profile uses a development key, so PII hashes are not secret.");
-      }
-      return DEVELOPMENT_KEY;
-    });
+    return config
+        .secret(Settings.PII_HMAC_KEY)
+        .orElseGet(
+            () -> {
+              if (!"local".equals(config.profile())) {
+                throw new ConfigException(
+                    "Cannot run silver: the PII key is missing. Set the environment variable"
+                        + " LAKEHOUSE_PII_HMAC_KEY (a long random secret) for profile "
+                        + config.profile()
+                        + ".");
+              }
+              if (!WARNED.getAndSet(true)) {
+                LOG.warn(
+                    "LAKEHOUSE_PII_HMAC_KEY is not set; the local profile uses a development key,"
+                        + " so PII hashes are not secret.");
+              }
+              return DEVELOPMENT_KEY;
+            });
   }
 
   static String hmac(String key, String value) {
@@ -54,7 +63,10 @@ final class Pii {
     }
   }
 
-  /** A Spark function computing the HMAC; the key travels inside the function, never in a plan string. */
+  /**
+   * A Spark function computing the HMAC; the key travels inside the function, never in a plan
+   * string.
+   */
   static UserDefinedFunction hmacFunction(String key) {
     return udf((UDF1<String, String>) value -> hmac(key, value), DataTypes.StringType);
   }

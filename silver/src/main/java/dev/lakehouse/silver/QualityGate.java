@@ -21,16 +21,24 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The data-quality gate between silver and gold for one business date: the newest silver run covering the
- * date must have succeeded, read something if bronze had data, broken no fail-severity rule, and
- * quarantined at most dq.max-quarantine-ratio of what it read. Every verdict is recorded in ops.runs.
+ * The data-quality gate between silver and gold for one business date: the newest silver run
+ * covering the date must have succeeded, read something if bronze had data, broken no fail-severity
+ * rule, and quarantined at most dq.max-quarantine-ratio of what it read. Every verdict is recorded
+ * in ops.runs.
  */
 public final class QualityGate {
   static final String JOB = "dq-gate";
 
   /** The verdict; {@code problems} is empty when the gate passes. */
-  public record Verdict(String runId, LocalDate date, String silverRunId, long rowsRead, long rowsQuarantined,
-      BigDecimal quarantineRatio, Map<String, Long> warnings, List<String> problems) {
+  public record Verdict(
+      String runId,
+      LocalDate date,
+      String silverRunId,
+      long rowsRead,
+      long rowsQuarantined,
+      BigDecimal quarantineRatio,
+      Map<String, Long> warnings,
+      List<String> problems) {
     public boolean passed() {
       return problems.isEmpty();
     }
@@ -49,33 +57,77 @@ public final class QualityGate {
     long read = 0;
     long quarantined = 0;
     BigDecimal ratio = BigDecimal.ZERO;
-    String covering = "job = 'silver' AND ((mode = 'daily' AND business_date = DATE '" + date + "')"
-        + " OR (mode = 'backfill' AND DATE '" + date + "' BETWEEN window_start AND window_end))";
-    List<Row> latest = spark.sql("SELECT status, run_id, error FROM " + Tables.OPS_RUNS + " WHERE " + covering
-        + " ORDER BY ended_at DESC LIMIT 1").collectAsList();
+    String covering =
+        "job = 'silver' AND ((mode = 'daily' AND business_date = DATE '"
+            + date
+            + "')"
+            + " OR (mode = 'backfill' AND DATE '"
+            + date
+            + "' BETWEEN window_start AND window_end))";
+    List<Row> latest =
+        spark
+            .sql(
+                "SELECT status, run_id, error FROM "
+                    + Tables.OPS_RUNS
+                    + " WHERE "
+                    + covering
+                    + " ORDER BY ended_at DESC LIMIT 1")
+            .collectAsList();
     if (latest.isEmpty()) {
-      problems.add("silver has not run for " + date + "; run 'lakehouse silver --date " + date + "' first");
+      problems.add(
+          "silver has not run for " + date + "; run 'lakehouse silver --date " + date + "' first");
     } else if ("FAILED".equals(latest.get(0).getString(0))) {
-      problems.add("the last silver run for " + date + " (" + latest.get(0).getString(1) + ") failed: " + latest.get(0).getString(2));
+      problems.add(
+          "the last silver run for "
+              + date
+              + " ("
+              + latest.get(0).getString(1)
+              + ") failed: "
+              + latest.get(0).getString(2));
     } else {
-      Row run = spark.sql("SELECT run_id, rows_read, rows_quarantined, is_suspicious, message FROM " + Tables.OPS_RUNS
-          + " WHERE " + covering + " AND status = 'SUCCESS' ORDER BY ended_at DESC LIMIT 1").first();
+      Row run =
+          spark
+              .sql(
+                  "SELECT run_id, rows_read, rows_quarantined, is_suspicious, message FROM "
+                      + Tables.OPS_RUNS
+                      + " WHERE "
+                      + covering
+                      + " AND status = 'SUCCESS' ORDER BY ended_at DESC LIMIT 1")
+              .first();
       silverRun = run.getString(0);
       read = run.getLong(1);
       quarantined = run.getLong(2);
       if (run.getBoolean(3)) {
         problems.add("silver run " + silverRun + " is suspicious: " + run.getString(4));
       }
-      ratio = read == 0 ? BigDecimal.ZERO
-          : BigDecimal.valueOf(quarantined).divide(BigDecimal.valueOf(read), 6, RoundingMode.HALF_UP);
+      ratio =
+          read == 0
+              ? BigDecimal.ZERO
+              : BigDecimal.valueOf(quarantined)
+                  .divide(BigDecimal.valueOf(read), 6, RoundingMode.HALF_UP);
       if (ratio.compareTo(limit) > 0) {
-        problems.add(String.format("silver run %s quarantined %,d of %,d rows read (%s), above %s=%s",
-            silverRun, quarantined, read, ratio.toPlainString(), Settings.DQ_MAX_QUARANTINE_RATIO, limit.toPlainString()));
+        problems.add(
+            String.format(
+                "silver run %s quarantined %,d of %,d rows read (%s), above %s=%s",
+                silverRun,
+                quarantined,
+                read,
+                ratio.toPlainString(),
+                Settings.DQ_MAX_QUARANTINE_RATIO,
+                limit.toPlainString()));
       }
-      for (Row r : spark.sql("SELECT rule, severity, rows_failed FROM " + Tables.OPS_DQ_RESULTS
-          + " WHERE run_id = '" + silverRun + "' AND rows_failed > 0 ORDER BY rule").collectAsList()) {
+      for (Row r :
+          spark
+              .sql(
+                  "SELECT rule, severity, rows_failed FROM "
+                      + Tables.OPS_DQ_RESULTS
+                      + " WHERE run_id = '"
+                      + silverRun
+                      + "' AND rows_failed > 0 ORDER BY rule")
+              .collectAsList()) {
         if ("fail".equals(r.getString(1))) {
-          problems.add("rule " + r.getString(0) + " (severity fail) failed on " + r.getLong(2) + " rows");
+          problems.add(
+              "rule " + r.getString(0) + " (severity fail) failed on " + r.getLong(2) + " rows");
         } else {
           warnings.put(r.getString(0) + " (" + r.getString(1) + ")", r.getLong(2));
         }

@@ -33,20 +33,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The silver job for one window of event dates: reads bronze as of one snapshot per table, builds the
- * {@link SilverPlan} (validation, deduplication, transaction states), scores the rules with {@link
- * RuleEvaluator}, and MERGEs into silver with the window's dates as literals. Every run writes a row to
- * ops.runs, failed runs included.
+ * The silver job for one window of event dates: reads bronze as of one snapshot per table, builds
+ * the {@link SilverPlan} (validation, deduplication, transaction states), scores the rules with
+ * {@link RuleEvaluator}, and MERGEs into silver with the window's dates as literals. Every run
+ * writes a row to ops.runs, failed runs included.
  */
 public final class SilverJob {
   private static final Logger LOG = LoggerFactory.getLogger(SilverJob.class);
   static final String JOB = "silver";
 
   /** daily: business date D with its lookback window; backfill: an explicit range. */
-  public enum Mode { DAILY, BACKFILL }
+  public enum Mode {
+    DAILY,
+    BACKFILL
+  }
 
   /** One run: the business date and the window of event dates it reprocesses. */
-  public record Request(LocalDate businessDate, LocalDate windowStart, LocalDate windowEnd, Mode mode, boolean force) {
+  public record Request(
+      LocalDate businessDate,
+      LocalDate windowStart,
+      LocalDate windowEnd,
+      Mode mode,
+      boolean force) {
     public static Request daily(LocalDate date, int lookbackDays, boolean force) {
       return new Request(date, date.minusDays(lookbackDays), date, Mode.DAILY, force);
     }
@@ -58,7 +66,6 @@ public final class SilverJob {
       return new Request(to, from, to, Mode.BACKFILL, force);
     }
   }
-
 
   private final SparkSession spark;
   private final LakehouseConfig config;
@@ -79,20 +86,30 @@ public final class SilverJob {
   }
 
   /**
-   * The daily run for a business date, after the missed dates if the previous one was never processed
-   * and silver.on-gap=process.
+   * The daily run for a business date, after the missed dates if the previous one was never
+   * processed and silver.on-gap=process.
    */
-  public static List<SilverResult> runDaily(SparkSession spark, LakehouseConfig config, LocalDate date, boolean force) {
+  public static List<SilverResult> runDaily(
+      SparkSession spark, LakehouseConfig config, LocalDate date, boolean force) {
     SilverTables.createIfMissing(spark);
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
     List<LocalDate> missed = SilverHistory.missedDates(spark, JOB, date);
     List<SilverResult> results = new ArrayList<>();
     if (!missed.isEmpty()) {
-      String range = missed.get(0) + (missed.size() > 1 ? " to " + missed.get(missed.size() - 1) : "");
+      String range =
+          missed.get(0) + (missed.size() > 1 ? " to " + missed.get(missed.size() - 1) : "");
       if ("stop".equals(config.get(Settings.SILVER_ON_GAP))) {
         throw new ConfigException(
-            "Cannot run silver for " + date + ": the previous date was never processed (missed: " + range + ")."
-                + " Run 'lakehouse silver --from " + missed.get(0) + " --to " + date + "', or set silver.on-gap=process.");
+            "Cannot run silver for "
+                + date
+                + ": the previous date was never processed (missed: "
+                + range
+                + ")."
+                + " Run 'lakehouse silver --from "
+                + missed.get(0)
+                + " --to "
+                + date
+                + "', or set silver.on-gap=process.");
       }
       LOG.warn("Silver was never run for {}; processing the missed dates first.", range);
       for (LocalDate d : missed) {
@@ -109,8 +126,9 @@ public final class SilverJob {
   }
 
   /**
-   * The plan a run for this request would build from bronze as it is now, without scoring, committing
-   * or recording anything: for tools that time or compare silver's MERGE (the benchmark).
+   * The plan a run for this request would build from bronze as it is now, without scoring,
+   * committing or recording anything: for tools that time or compare silver's MERGE (the
+   * benchmark).
    */
   public static SilverPlan plan(SparkSession spark, LakehouseConfig config, Request request) {
     SilverTables.createIfMissing(spark);
@@ -133,8 +151,12 @@ public final class SilverJob {
         reuse.apply(read(Topic.CUSTOMERS)),
         reuse.apply(read(Topic.ACCOUNTS)),
         reuse.apply(read(Topic.MERCHANTS)),
-        spark.table(Tables.qualified(Topic.CUSTOMERS.silverTable())).select(Topic.CUSTOMERS.keyField()),
-        spark.table(Tables.qualified(Topic.ACCOUNTS.silverTable())).select(Topic.ACCOUNTS.keyField()),
+        spark
+            .table(Tables.qualified(Topic.CUSTOMERS.silverTable()))
+            .select(Topic.CUSTOMERS.keyField()),
+        spark
+            .table(Tables.qualified(Topic.ACCOUNTS.silverTable()))
+            .select(Topic.ACCOUNTS.keyField()),
         rates(),
         config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES),
         rules,
@@ -146,14 +168,38 @@ public final class SilverJob {
   private SilverResult run() {
     String key = Pii.key(config);
     recordInputSnapshots();
-    boolean rerun = SilverHistory.hasSucceeded(spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd());
-    if (!request.force() && RunLedger.succeededWithInputs(
-        spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd(), inputSnapshots)) {
-      String message = "Already processed with the same bronze snapshots; nothing to do (use --force to reprocess).";
+    boolean rerun =
+        SilverHistory.hasSucceeded(
+            spark, JOB, request.mode().name(), request.windowStart(), request.windowEnd());
+    if (!request.force()
+        && RunLedger.succeededWithInputs(
+            spark,
+            JOB,
+            request.mode().name(),
+            request.windowStart(),
+            request.windowEnd(),
+            inputSnapshots)) {
+      String message =
+          "Already processed with the same bronze snapshots; nothing to do (use --force to"
+              + " reprocess).";
       ledger("NOOP", 0, 0, 0, 0, 0, Map.of(), true, false, message, null);
       LOG.info("Silver {} {}: {}", request.mode().name().toLowerCase(), window(), message);
-      return new SilverResult(runId, "NOOP", request.businessDate(), request.windowStart(), request.windowEnd(),
-          0, 0, 0, 0, 0, SilverHistory.outstandingLate(spark), true, false, message, Map.of());
+      return new SilverResult(
+          runId,
+          "NOOP",
+          request.businessDate(),
+          request.windowStart(),
+          request.windowEnd(),
+          0,
+          0,
+          0,
+          0,
+          0,
+          SilverHistory.outstandingLate(spark),
+          true,
+          false,
+          message,
+          Map.of());
     }
     List<Dataset<Row>> persisted = new ArrayList<>();
     try {
@@ -171,8 +217,11 @@ public final class SilverJob {
   private SilverResult process(String key, boolean rerun, List<Dataset<Row>> persisted) {
     UnaryOperator<Dataset<Row>> keep = ds -> persist(persisted, ds);
     SilverPlan.Inputs in = inputs(key, keep);
-    long rowsRead = in.bronzeTransactions().count() + in.bronzeCustomers().count()
-        + in.bronzeAccounts().count() + in.bronzeMerchants().count();
+    long rowsRead =
+        in.bronzeTransactions().count()
+            + in.bronzeCustomers().count()
+            + in.bronzeAccounts().count()
+            + in.bronzeMerchants().count();
     for (Topic topic : Topic.values()) {
       watermarks.put(topic.bronzeTable(), watermark(topic.bronzeTable()));
     }
@@ -182,7 +231,8 @@ public final class SilverJob {
     }
     Dataset<Row> quarantined = persist(persisted, plan.quarantine());
     long rowsQuarantined = quarantined.count();
-    Dataset<Row> late = persist(persisted, SilverHistory.lateArrivals(spark, request, inputSnapshots, runId));
+    Dataset<Row> late =
+        persist(persisted, SilverHistory.lateArrivals(spark, request, inputSnapshots, runId));
     long lateDetected = late.count();
 
     writeDqResults();
@@ -193,9 +243,24 @@ public final class SilverJob {
       }
     }
     if (!failing.isEmpty()) {
-      String message = "Data-quality rules with severity fail did not pass: " + String.join(", ", failing)
-          + ". Nothing was committed to silver; see ops.dq_results for run " + runId + ".";
-      ledger("FAILED", rowsRead, 0, 0, rowsQuarantined, lateDetected, Map.of(), rerun, false, null, message);
+      String message =
+          "Data-quality rules with severity fail did not pass: "
+              + String.join(", ", failing)
+              + ". Nothing was committed to silver; see ops.dq_results for run "
+              + runId
+              + ".";
+      ledger(
+          "FAILED",
+          rowsRead,
+          0,
+          0,
+          rowsQuarantined,
+          lateDetected,
+          Map.of(),
+          rerun,
+          false,
+          null,
+          message);
       throw new DataQualityException(message);
     }
 
@@ -206,7 +271,8 @@ public final class SilverJob {
       SilverMerges.mergeReference(spark, Topic.CUSTOMERS, plan.customers()),
       SilverMerges.mergeReference(spark, Topic.ACCOUNTS, plan.accounts()),
       SilverMerges.mergeReference(spark, Topic.MERCHANTS, plan.merchants()),
-      SilverMerges.mergeTransactions(spark, plan.transactions(), request.windowStart(), request.windowEnd())
+      SilverMerges.mergeTransactions(
+          spark, plan.transactions(), request.windowStart(), request.windowEnd())
     };
     for (long[] c : merged) {
       inserted += c[0];
@@ -214,27 +280,68 @@ public final class SilverJob {
     }
     SilverMerges.mergeQuarantine(spark, quarantined);
     SilverMerges.mergeLateArrivals(spark, late);
-    SilverMerges.markLateApplied(spark, runId, request.windowStart(), request.windowEnd(), watermarks);
+    SilverMerges.markLateApplied(
+        spark, runId, request.windowStart(), request.windowEnd(), watermarks);
 
     boolean suspicious = rowsRead == 0 && bronzeHasDataNow();
-    String message = suspicious
-        ? "Suspicious: read 0 rows although bronze now holds data for " + window() + "."
-        : lateDetected > 0
-            ? lateDetected + " late arrival(s) for dates before " + request.windowStart()
-                + " recorded in ops.late_arrivals; apply them with lakehouse backfill."
-            : null;
+    String message =
+        suspicious
+            ? "Suspicious: read 0 rows although bronze now holds data for " + window() + "."
+            : lateDetected > 0
+                ? lateDetected
+                    + " late arrival(s) for dates before "
+                    + request.windowStart()
+                    + " recorded in ops.late_arrivals; apply them with lakehouse backfill."
+                : null;
     Map<String, Long> outputs = new TreeMap<>();
-    for (String t : List.of(Tables.SILVER_TRANSACTIONS, Tables.SILVER_CUSTOMERS, Tables.SILVER_ACCOUNTS,
-        Tables.SILVER_MERCHANTS, Tables.SILVER_QUARANTINE)) {
+    for (String t :
+        List.of(
+            Tables.SILVER_TRANSACTIONS,
+            Tables.SILVER_CUSTOMERS,
+            Tables.SILVER_ACCOUNTS,
+            Tables.SILVER_MERCHANTS,
+            Tables.SILVER_QUARANTINE)) {
       outputs.put(t, currentSnapshot(t));
     }
-    ledger("SUCCESS", rowsRead, inserted, updated, rowsQuarantined, lateDetected, outputs, rerun, suspicious, message, null);
+    ledger(
+        "SUCCESS",
+        rowsRead,
+        inserted,
+        updated,
+        rowsQuarantined,
+        lateDetected,
+        outputs,
+        rerun,
+        suspicious,
+        message,
+        null);
     long outstanding = SilverHistory.outstandingLate(spark);
-    LOG.info("Silver {} {} committed: {} bronze rows read, {} inserted, {} updated, {} quarantined, {} late arrivals{}.",
-        request.mode().name().toLowerCase(), window(), rowsRead, inserted, updated, rowsQuarantined, lateDetected,
+    LOG.info(
+        "Silver {} {} committed: {} bronze rows read, {} inserted, {} updated, {} quarantined, {}"
+            + " late arrivals{}.",
+        request.mode().name().toLowerCase(),
+        window(),
+        rowsRead,
+        inserted,
+        updated,
+        rowsQuarantined,
+        lateDetected,
         rerun ? " (a rerun)" : "");
-    return new SilverResult(runId, "SUCCESS", request.businessDate(), request.windowStart(), request.windowEnd(),
-        rowsRead, inserted, updated, rowsQuarantined, lateDetected, outstanding, rerun, suspicious, message,
+    return new SilverResult(
+        runId,
+        "SUCCESS",
+        request.businessDate(),
+        request.windowStart(),
+        request.windowEnd(),
+        rowsRead,
+        inserted,
+        updated,
+        rowsQuarantined,
+        lateDetected,
+        outstanding,
+        rerun,
+        suspicious,
+        message,
         Map.copyOf(dqFailures));
   }
 
@@ -255,10 +362,12 @@ public final class SilverJob {
     String table = topic.bronzeTable();
     String partitionColumn = topic.eventTimeColumn();
     long snapshot = inputSnapshots.get(table);
-    Dataset<Row> all = snapshot < 0
-        ? spark.table(Tables.qualified(table)).limit(0)
-        : spark.read().option("snapshot-id", snapshot).table(Tables.qualified(table));
-    return all.filter(SilverMerges.windowPredicate(partitionColumn, request.windowStart(), request.windowEnd()));
+    Dataset<Row> all =
+        snapshot < 0
+            ? spark.table(Tables.qualified(table)).limit(0)
+            : spark.read().option("snapshot-id", snapshot).table(Tables.qualified(table));
+    return all.filter(
+        SilverMerges.windowPredicate(partitionColumn, request.windowStart(), request.windowEnd()));
   }
 
   private Timestamp watermark(String table) {
@@ -266,23 +375,35 @@ public final class SilverJob {
     if (snapshot < 0) {
       return null;
     }
-    Row r = spark.read().option("snapshot-id", snapshot).table(Tables.qualified(table))
-        .agg(functions.max("ingested_at")).first();
+    Row r =
+        spark
+            .read()
+            .option("snapshot-id", snapshot)
+            .table(Tables.qualified(table))
+            .agg(functions.max("ingested_at"))
+            .first();
     return r.isNullAt(0) ? null : r.getTimestamp(0);
   }
 
   private boolean bronzeHasDataNow() {
-    return spark.table(Tables.qualified(Tables.BRONZE_TRANSACTIONS))
-        .filter(SilverMerges.windowPredicate(
-            Topic.TRANSACTIONS.eventTimeColumn(), request.windowStart(), request.windowEnd()))
-        .limit(1).count() > 0;
+    return spark
+            .table(Tables.qualified(Tables.BRONZE_TRANSACTIONS))
+            .filter(
+                SilverMerges.windowPredicate(
+                    Topic.TRANSACTIONS.eventTimeColumn(),
+                    request.windowStart(),
+                    request.windowEnd()))
+            .limit(1)
+            .count()
+        > 0;
   }
 
   private void requireBronze() {
     for (Topic topic : Topic.values()) {
       String t = topic.bronzeTable();
       if (!spark.catalog().tableExists(Tables.qualified(t))) {
-        throw new ConfigException("Cannot run silver: " + t + " does not exist yet; run 'lakehouse bronze' first.");
+        throw new ConfigException(
+            "Cannot run silver: " + t + " does not exist yet; run 'lakehouse bronze' first.");
       }
     }
   }
@@ -307,12 +428,26 @@ public final class SilverJob {
     Rule rule = result.rule();
     String severity = rules.severity(rule).name().toLowerCase();
     dqFailures.put(rule.name(), result.failed());
-    dqRows.add(RowFactory.create(runId, rule.table(), rule.name(), severity, result.checked(), result.failed(),
-        scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<>(result.samples())).toSeq(),
-        rule.description(), now()));
+    dqRows.add(
+        RowFactory.create(
+            runId,
+            rule.table(),
+            rule.name(),
+            severity,
+            result.checked(),
+            result.failed(),
+            scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<>(result.samples()))
+                .toSeq(),
+            rule.description(),
+            now()));
     if (result.failed() > 0) {
-      LOG.info("Rule {} ({}): {} of {} rows failed, e.g. {}.", rule.name(), severity, result.failed(),
-          result.checked(), result.samples());
+      LOG.info(
+          "Rule {} ({}): {} of {} rows failed, e.g. {}.",
+          rule.name(),
+          severity,
+          result.failed(),
+          result.checked(),
+          result.samples());
     }
   }
 
@@ -328,12 +463,23 @@ public final class SilverJob {
     try {
       ledger("FAILED", 0, 0, 0, 0, 0, Map.of(), false, false, null, String.valueOf(e.getMessage()));
     } catch (RuntimeException second) {
-      LOG.error("Cannot record the failed run {} in {}: {}", runId, Tables.OPS_RUNS, second.getMessage());
+      LOG.error(
+          "Cannot record the failed run {} in {}: {}", runId, Tables.OPS_RUNS, second.getMessage());
     }
   }
 
-  private void ledger(String status, long read, long inserted, long updated, long quarantined, long late,
-      Map<String, Long> outputs, boolean rerun, boolean suspicious, String message, String error) {
+  private void ledger(
+      String status,
+      long read,
+      long inserted,
+      long updated,
+      long quarantined,
+      long late,
+      Map<String, Long> outputs,
+      boolean rerun,
+      boolean suspicious,
+      String message,
+      String error) {
     RunLedger.append(
         spark,
         RunRecord.builder(runId, JOB, request.mode().name().toLowerCase())
@@ -372,5 +518,4 @@ public final class SilverJob {
   private static Timestamp now() {
     return Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
   }
-
 }

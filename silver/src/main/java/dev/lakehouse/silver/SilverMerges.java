@@ -14,18 +14,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The MERGE statements of silver, one per target table, each USING a source with one row per key. The
- * window's dates are literals so Iceberg reads and rewrites only those partitions. A MERGE that would
- * change nothing is not run, so a rerun commits no new snapshot.
+ * The MERGE statements of silver, one per target table, each USING a source with one row per key.
+ * The window's dates are literals so Iceberg reads and rewrites only those partitions. A MERGE that
+ * would change nothing is not run, so a rerun commits no new snapshot.
  */
 final class SilverMerges {
   // ${key} and ${time} are the topic's key and event-time columns (Topic).
   static final String MERGE_TRANSACTIONS =
-      "MERGE INTO lakehouse.${table} t USING ${source} s"
-          + " ON t.${key} = s.${key}"
-          + " AND t.${time} >= TIMESTAMP '${window_start}' AND t.${time} < TIMESTAMP '${window_end_exclusive}'"
-          + " WHEN MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET *"
-          + " WHEN NOT MATCHED THEN INSERT *";
+      "MERGE INTO lakehouse.${table} t USING ${source} s ON t.${key} = s.${key} AND t.${time} >="
+          + " TIMESTAMP '${window_start}' AND t.${time} < TIMESTAMP '${window_end_exclusive}' WHEN"
+          + " MATCHED AND t.row_hash <> s.row_hash THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT"
+          + " *";
 
   static final String MERGE_REFERENCE =
       "MERGE INTO lakehouse.${table} t USING ${source} s ON t.${key} = s.${key}"
@@ -57,8 +56,15 @@ final class SilverMerges {
 
   /** column in [start 00:00, end + 1 day 00:00), as literals. */
   static Column windowPredicate(String column, LocalDate start, LocalDate end) {
-    return expr(column + " >= TIMESTAMP '" + startLiteral(start) + "' AND " + column
-        + " < TIMESTAMP '" + endExclusiveLiteral(end) + "'");
+    return expr(
+        column
+            + " >= TIMESTAMP '"
+            + startLiteral(start)
+            + "' AND "
+            + column
+            + " < TIMESTAMP '"
+            + endExclusiveLiteral(end)
+            + "'");
   }
 
   private static String view(Dataset<Row> source, String name) {
@@ -68,7 +74,9 @@ final class SilverMerges {
   }
 
   private static String forTopic(String statement, Topic topic) {
-    return statement.replace("${table}", topic.silverTable()).replace("${key}", topic.keyField())
+    return statement
+        .replace("${table}", topic.silverTable())
+        .replace("${key}", topic.keyField())
         .replace("${time}", topic.eventTimeColumn());
   }
 
@@ -78,11 +86,19 @@ final class SilverMerges {
     String key = topic.keyField();
     String time = topic.eventTimeColumn();
     Dataset<Row> target = spark.table(Tables.qualified(table));
-    long inserted = source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
-    long updated = source.as("s").join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
-        .filter(expr(forTopic("s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <> t.row_hash)",
-            topic)))
-        .count();
+    long inserted =
+        source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
+    long updated =
+        source
+            .as("s")
+            .join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
+            .filter(
+                expr(
+                    forTopic(
+                        "s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <>"
+                            + " t.row_hash)",
+                        topic)))
+            .count();
     if (inserted + updated > 0) {
       spark.sql(forTopic(MERGE_REFERENCE, topic).replace("${source}", view(source, table)));
     }
@@ -90,28 +106,44 @@ final class SilverMerges {
   }
 
   /** MERGEs the window's transactions; returns {inserted, updated}. */
-  static long[] mergeTransactions(SparkSession spark, Dataset<Row> source, LocalDate start, LocalDate end) {
+  static long[] mergeTransactions(
+      SparkSession spark, Dataset<Row> source, LocalDate start, LocalDate end) {
     Topic topic = Topic.TRANSACTIONS;
     String key = topic.keyField();
-    Dataset<Row> target = spark.table(Tables.qualified(topic.silverTable()))
-        .filter(windowPredicate(topic.eventTimeColumn(), start, end));
-    long inserted = source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
-    long updated = source.as("s").join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
-        .filter(col("s.row_hash").notEqual(col("t.row_hash"))).count();
+    Dataset<Row> target =
+        spark
+            .table(Tables.qualified(topic.silverTable()))
+            .filter(windowPredicate(topic.eventTimeColumn(), start, end));
+    long inserted =
+        source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
+    long updated =
+        source
+            .as("s")
+            .join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
+            .filter(col("s.row_hash").notEqual(col("t.row_hash")))
+            .count();
     if (inserted + updated > 0) {
-      spark.sql(forTopic(MERGE_TRANSACTIONS, topic)
-          .replace("${source}", view(source, topic.silverTable()))
-          .replace("${window_start}", startLiteral(start))
-          .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
+      spark.sql(
+          forTopic(MERGE_TRANSACTIONS, topic)
+              .replace("${source}", view(source, topic.silverTable()))
+              .replace("${window_start}", startLiteral(start))
+              .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
     }
     return new long[] {inserted, updated};
   }
 
   static void mergeQuarantine(SparkSession spark, Dataset<Row> source) {
     Dataset<Row> target = spark.table(Tables.qualified(Tables.SILVER_QUARANTINE));
-    long fresh = source.as("s").join(target.as("t"),
-        expr("t.rule = s.rule AND t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition"
-            + " AND t.kafka_offset = s.kafka_offset"), "left_anti").count();
+    long fresh =
+        source
+            .as("s")
+            .join(
+                target.as("t"),
+                expr(
+                    "t.rule = s.rule AND t.source_table = s.source_table AND t.kafka_partition ="
+                        + " s.kafka_partition AND t.kafka_offset = s.kafka_offset"),
+                "left_anti")
+            .count();
     if (fresh > 0) {
       spark.sql(MERGE_QUARANTINE.replace("${source}", view(source, Tables.SILVER_QUARANTINE)));
     }
@@ -119,25 +151,57 @@ final class SilverMerges {
 
   static void mergeLateArrivals(SparkSession spark, Dataset<Row> source) {
     Dataset<Row> target = spark.table(Tables.qualified(Tables.OPS_LATE_ARRIVALS));
-    long fresh = source.as("s").join(target.as("t"),
-        expr("t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition AND t.kafka_offset = s.kafka_offset"),
-        "left_anti").count();
+    long fresh =
+        source
+            .as("s")
+            .join(
+                target.as("t"),
+                expr(
+                    "t.source_table = s.source_table AND t.kafka_partition = s.kafka_partition AND"
+                        + " t.kafka_offset = s.kafka_offset"),
+                "left_anti")
+            .count();
     if (fresh > 0) {
       spark.sql(MERGE_LATE.replace("${source}", view(source, Tables.OPS_LATE_ARRIVALS)));
     }
   }
 
   /** Late arrivals of the window that this run read are now applied. */
-  static void markLateApplied(SparkSession spark, String runId, LocalDate start, LocalDate end, Map<String, Timestamp> watermarks) {
+  static void markLateApplied(
+      SparkSession spark,
+      String runId,
+      LocalDate start,
+      LocalDate end,
+      Map<String, Timestamp> watermarks) {
     for (Map.Entry<String, Timestamp> e : watermarks.entrySet()) {
       if (e.getValue() == null) {
         continue;
       }
-      String condition = "applied_run_id IS NULL AND source_table = '" + e.getKey() + "'"
-          + " AND event_date BETWEEN DATE '" + start + "' AND DATE '" + end + "'"
-          + " AND ingested_at <= TIMESTAMP '" + e.getValue() + "'";
-      if (spark.table(Tables.qualified(Tables.OPS_LATE_ARRIVALS)).filter(expr(condition)).limit(1).count() > 0) {
-        spark.sql("UPDATE lakehouse." + Tables.OPS_LATE_ARRIVALS + " SET applied_run_id = '" + runId + "' WHERE " + condition);
+      String condition =
+          "applied_run_id IS NULL AND source_table = '"
+              + e.getKey()
+              + "'"
+              + " AND event_date BETWEEN DATE '"
+              + start
+              + "' AND DATE '"
+              + end
+              + "'"
+              + " AND ingested_at <= TIMESTAMP '"
+              + e.getValue()
+              + "'";
+      if (spark
+              .table(Tables.qualified(Tables.OPS_LATE_ARRIVALS))
+              .filter(expr(condition))
+              .limit(1)
+              .count()
+          > 0) {
+        spark.sql(
+            "UPDATE lakehouse."
+                + Tables.OPS_LATE_ARRIVALS
+                + " SET applied_run_id = '"
+                + runId
+                + "' WHERE "
+                + condition);
       }
     }
   }

@@ -36,10 +36,14 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The pure transforms of the silver job: Dataset in, Dataset out; no reads, writes or configuration. */
+/**
+ * The pure transforms of the silver job: Dataset in, Dataset out; no reads, writes or
+ * configuration.
+ */
 final class SilverTransforms {
   static final String KIND_STATE = "state";
   static final String KIND_REJECTED = "rejected";
+
   /** A legal event that a later one overtook: neither the current state nor rejected. */
   static final String KIND_SUPERSEDED = "superseded";
 
@@ -55,8 +59,12 @@ final class SilverTransforms {
   /** Keeps the first delivery of each event_id (by arrival, then partition and offset). */
   static Dataset<Row> dedupeRedeliveries(Dataset<Row> events) {
     return events
-        .withColumn("_n", row_number().over(Window.partitionBy("event_id")
-            .orderBy(col("kafka_ts"), col("kafka_partition"), col("kafka_offset"))))
+        .withColumn(
+            "_n",
+            row_number()
+                .over(
+                    Window.partitionBy("event_id")
+                        .orderBy(col("kafka_ts"), col("kafka_partition"), col("kafka_offset"))))
         .filter(col("_n").equalTo(1))
         .drop("_n");
   }
@@ -65,21 +73,34 @@ final class SilverTransforms {
   static Column fxRate(Map<String, BigDecimal> rates) {
     Column rate = lit(null).cast(DataTypes.createDecimalType(18, 6));
     for (Map.Entry<String, BigDecimal> e : rates.entrySet()) {
-      rate = when(col("currency").equalTo(e.getKey()), lit(e.getValue()).cast(DataTypes.createDecimalType(18, 6))).otherwise(rate);
+      rate =
+          when(
+                  col("currency").equalTo(e.getKey()),
+                  lit(e.getValue()).cast(DataTypes.createDecimalType(18, 6)))
+              .otherwise(rate);
     }
     return rate;
   }
 
   /** Adds one boolean column per event rule, true where the row fails it. */
-  static Dataset<Row> flagEventRules(Dataset<Row> events, Map<String, BigDecimal> rates, int toleranceMinutes) {
+  static Dataset<Row> flagEventRules(
+      Dataset<Row> events, Map<String, BigDecimal> rates, int toleranceMinutes) {
     return events
-        .withColumn(Expectations.TXN_KEYS_NOT_NULL.name(),
+        .withColumn(
+            Expectations.TXN_KEYS_NOT_NULL.name(),
             blank(TXN_ID).or(blank("event_id")).or(blank(ACCOUNT_ID)).or(blank(CUSTOMER_ID)))
-        .withColumn(Expectations.TXN_AMOUNT_VALID.name(),
-            coalesce(col("amount").leq(0).or(col("amount").notEqual(expr("round(amount, 2)"))), lit(true)))
+        .withColumn(
+            Expectations.TXN_AMOUNT_VALID.name(),
+            coalesce(
+                col("amount").leq(0).or(col("amount").notEqual(expr("round(amount, 2)"))),
+                lit(true)))
         .withColumn(Expectations.TXN_KNOWN_CURRENCY.name(), fxRate(rates).isNull())
-        .withColumn(Expectations.TXN_EVENT_TS_NOT_FUTURE.name(),
-            coalesce(col(EVENT_TS).gt(col("kafka_ts").plus(expr("INTERVAL " + toleranceMinutes + " MINUTES"))), lit(true)));
+        .withColumn(
+            Expectations.TXN_EVENT_TS_NOT_FUTURE.name(),
+            coalesce(
+                col(EVENT_TS)
+                    .gt(col("kafka_ts").plus(expr("INTERVAL " + toleranceMinutes + " MINUTES"))),
+                lit(true)));
   }
 
   /** True where the column is null or only blanks. */
@@ -97,8 +118,9 @@ final class SilverTransforms {
 
   /**
    * Runs the state machine per transaction. Every event comes out once: the winning event as the
-   * transaction's {@code state} row, each event that lost as {@code rejected} with a reason, and legal
-   * events that a later one overtook as {@code superseded}, so that the rows are the events checked.
+   * transaction's {@code state} row, each event that lost as {@code rejected} with a reason, and
+   * legal events that a later one overtook as {@code superseded}, so that the rows are the events
+   * checked.
    */
   static Dataset<Row> resolveStates(Dataset<Row> events) {
     StructType schema = resolvedSchema(events.schema());
@@ -111,36 +133,44 @@ final class SilverTransforms {
     return events
         .groupByKey((MapFunction<Row, String>) r -> r.getString(txnId), Encoders.STRING())
         .flatMapGroups(
-            (FlatMapGroupsFunction<String, Row, Row>) (key, rows) -> {
-              List<Row> list = new ArrayList<>();
-              rows.forEachRemaining(list::add);
-              list.sort(Comparator.<Row>comparingInt(r -> r.getInt(seq))
-                  .thenComparing(r -> r.getTimestamp(ts))
-                  .thenComparingInt(r -> r.getInt(partition))
-                  .thenComparingLong(r -> r.getLong(offset)));
-              Timestamp firstSeen = list.stream().map(r -> r.getTimestamp(ts)).min(Comparator.naturalOrder()).orElse(null);
-              TransactionStateMachine.Outcome<Row> outcome =
-                  TransactionStateMachine.resolve(list, r -> r.getInt(seq), r -> r.getString(status));
-              Map<Row, String> reasons = new IdentityHashMap<>();
-              for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
-                reasons.put(r.event(), r.reason());
-              }
-              List<Row> out = new ArrayList<>();
-              out.add(extend(outcome.current(), KIND_STATE, null, firstSeen, list.size()));
-              for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
-                out.add(extend(r.event(), KIND_REJECTED, r.reason(), firstSeen, list.size()));
-              }
-              for (Row e : list) {
-                if (e != outcome.current() && !reasons.containsKey(e)) {
-                  out.add(extend(e, KIND_SUPERSEDED, null, firstSeen, list.size()));
-                }
-              }
-              return out.iterator();
-            },
+            (FlatMapGroupsFunction<String, Row, Row>)
+                (key, rows) -> {
+                  List<Row> list = new ArrayList<>();
+                  rows.forEachRemaining(list::add);
+                  list.sort(
+                      Comparator.<Row>comparingInt(r -> r.getInt(seq))
+                          .thenComparing(r -> r.getTimestamp(ts))
+                          .thenComparingInt(r -> r.getInt(partition))
+                          .thenComparingLong(r -> r.getLong(offset)));
+                  Timestamp firstSeen =
+                      list.stream()
+                          .map(r -> r.getTimestamp(ts))
+                          .min(Comparator.naturalOrder())
+                          .orElse(null);
+                  TransactionStateMachine.Outcome<Row> outcome =
+                      TransactionStateMachine.resolve(
+                          list, r -> r.getInt(seq), r -> r.getString(status));
+                  Map<Row, String> reasons = new IdentityHashMap<>();
+                  for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
+                    reasons.put(r.event(), r.reason());
+                  }
+                  List<Row> out = new ArrayList<>();
+                  out.add(extend(outcome.current(), KIND_STATE, null, firstSeen, list.size()));
+                  for (TransactionStateMachine.Rejected<Row> r : outcome.rejected()) {
+                    out.add(extend(r.event(), KIND_REJECTED, r.reason(), firstSeen, list.size()));
+                  }
+                  for (Row e : list) {
+                    if (e != outcome.current() && !reasons.containsKey(e)) {
+                      out.add(extend(e, KIND_SUPERSEDED, null, firstSeen, list.size()));
+                    }
+                  }
+                  return out.iterator();
+                },
             Encoders.row(schema));
   }
 
-  private static Row extend(Row row, String kind, String reason, Timestamp firstSeen, int eventsSeen) {
+  private static Row extend(
+      Row row, String kind, String reason, Timestamp firstSeen, int eventsSeen) {
     Object[] values = Arrays.copyOf(toArray(row), row.length() + 4);
     values[row.length()] = kind;
     values[row.length() + 1] = reason;
@@ -159,66 +189,124 @@ final class SilverTransforms {
 
   /** The silver.transactions rows from the winning events, with INR amounts and reference flags. */
   static Dataset<Row> currentTransactions(
-      Dataset<Row> states, Map<String, BigDecimal> rates, Dataset<Row> accountIds, Dataset<Row> customerIds) {
-    Dataset<Row> withFx = states
-        .withColumn("fx_rate", fxRate(rates))
-        .withColumn("amount_inr", expr("CAST(round(amount * fx_rate, 2) AS DECIMAL(18,2))"));
-    Dataset<Row> flagged = withFx
-        .join(accountIds.select(col(ACCOUNT_ID).as("_known_account")).distinct(),
-            col(ACCOUNT_ID).equalTo(col("_known_account")), "left")
-        .join(customerIds.select(col(CUSTOMER_ID).as("_known_customer")).distinct(),
-            col(CUSTOMER_ID).equalTo(col("_known_customer")), "left")
-        .withColumn("is_account_known", col("_known_account").isNotNull())
-        .withColumn("is_customer_known", col("_known_customer").isNotNull());
-    Dataset<Row> silver = flagged.select(
-        col(TXN_ID), col("event_id"), col("sequence"), col("status"), col("txn_type"),
-        col(ACCOUNT_ID), col(CUSTOMER_ID), col("amount"), col("currency"), col("amount_inr"),
-        col("fx_rate"), col("channel"), col(EVENT_TS), col("status_ts"), col(MERCHANT_ID),
-        col("counterparty_account_id"), col("device_id"), col("city"), col("latitude"), col("longitude"),
-        col("failure_reason"), col("events_seen"), col("first_seen_at"), col("kafka_ts").as("last_updated_at"),
-        col("is_account_known"), col("is_customer_known"));
+      Dataset<Row> states,
+      Map<String, BigDecimal> rates,
+      Dataset<Row> accountIds,
+      Dataset<Row> customerIds) {
+    Dataset<Row> withFx =
+        states
+            .withColumn("fx_rate", fxRate(rates))
+            .withColumn("amount_inr", expr("CAST(round(amount * fx_rate, 2) AS DECIMAL(18,2))"));
+    Dataset<Row> flagged =
+        withFx
+            .join(
+                accountIds.select(col(ACCOUNT_ID).as("_known_account")).distinct(),
+                col(ACCOUNT_ID).equalTo(col("_known_account")),
+                "left")
+            .join(
+                customerIds.select(col(CUSTOMER_ID).as("_known_customer")).distinct(),
+                col(CUSTOMER_ID).equalTo(col("_known_customer")),
+                "left")
+            .withColumn("is_account_known", col("_known_account").isNotNull())
+            .withColumn("is_customer_known", col("_known_customer").isNotNull());
+    Dataset<Row> silver =
+        flagged.select(
+            col(TXN_ID),
+            col("event_id"),
+            col("sequence"),
+            col("status"),
+            col("txn_type"),
+            col(ACCOUNT_ID),
+            col(CUSTOMER_ID),
+            col("amount"),
+            col("currency"),
+            col("amount_inr"),
+            col("fx_rate"),
+            col("channel"),
+            col(EVENT_TS),
+            col("status_ts"),
+            col(MERCHANT_ID),
+            col("counterparty_account_id"),
+            col("device_id"),
+            col("city"),
+            col("latitude"),
+            col("longitude"),
+            col("failure_reason"),
+            col("events_seen"),
+            col("first_seen_at"),
+            col("kafka_ts").as("last_updated_at"),
+            col("is_account_known"),
+            col("is_customer_known"));
     return withRowHash(silver);
   }
 
   /** Latest row per key of a reference topic by its event time; ties go to the later arrival. */
   static Dataset<Row> latestByKey(Dataset<Row> rows, Topic topic) {
-    return rows
-        .withColumn("_n", row_number().over(Window.partitionBy(topic.keyField()).orderBy(
-            col(topic.eventTimeColumn()).desc(), col("kafka_ts").desc(), col("kafka_partition").desc(),
-            col("kafka_offset").desc())))
+    return rows.withColumn(
+            "_n",
+            row_number()
+                .over(
+                    Window.partitionBy(topic.keyField())
+                        .orderBy(
+                            col(topic.eventTimeColumn()).desc(),
+                            col("kafka_ts").desc(),
+                            col("kafka_partition").desc(),
+                            col("kafka_offset").desc())))
         .filter(col("_n").equalTo(1))
         .drop("_n");
   }
 
   /** silver.customers rows: PII masked or replaced by a keyed hash. */
   static Dataset<Row> customers(Dataset<Row> latest, UserDefinedFunction hmac) {
-    return withRowHash(latest.select(
-        col(CUSTOMER_ID),
-        // "Asha Rao" -> "A*** R***": initials only.
-        regexp_replace(col("full_name"), "(\\p{L})[\\p{L}\\p{M}.'-]*", "$1***").as("full_name_masked"),
-        hmac.apply(lower(trim(col("email")))).as("email_hmac"),
-        lower(substring_index(col("email"), "@", -1)).as("email_domain"),
-        hmac.apply(regexp_replace(col("phone"), "[^0-9+]", "")).as("phone_hmac"),
-        concat(repeat(lit("*"), length(col("phone")).minus(4)), expr("right(phone, 4)")).as("phone_masked"),
-        year(col("date_of_birth")).as("birth_year"),
-        col("city"), col("state"), col("city_tier"), col("signup_ts"), col("kyc_status"),
-        col(Topic.CUSTOMERS.eventTimeColumn())));
+    return withRowHash(
+        latest.select(
+            col(CUSTOMER_ID),
+            // "Asha Rao" -> "A*** R***": initials only.
+            regexp_replace(col("full_name"), "(\\p{L})[\\p{L}\\p{M}.'-]*", "$1***")
+                .as("full_name_masked"),
+            hmac.apply(lower(trim(col("email")))).as("email_hmac"),
+            lower(substring_index(col("email"), "@", -1)).as("email_domain"),
+            hmac.apply(regexp_replace(col("phone"), "[^0-9+]", "")).as("phone_hmac"),
+            concat(repeat(lit("*"), length(col("phone")).minus(4)), expr("right(phone, 4)"))
+                .as("phone_masked"),
+            year(col("date_of_birth")).as("birth_year"),
+            col("city"),
+            col("state"),
+            col("city_tier"),
+            col("signup_ts"),
+            col("kyc_status"),
+            col(Topic.CUSTOMERS.eventTimeColumn())));
   }
 
   static Dataset<Row> accounts(Dataset<Row> latest, Dataset<Row> customerIds) {
-    Dataset<Row> flagged = latest
-        .join(customerIds.select(col(CUSTOMER_ID).as("_known")).distinct(),
-            col(CUSTOMER_ID).equalTo(col("_known")), "left")
-        .withColumn("is_customer_known", col("_known").isNotNull());
-    return withRowHash(flagged.select(
-        col(ACCOUNT_ID), col(CUSTOMER_ID), col("account_type"), col("opened_at"), col("opening_balance"),
-        col("overdraft_limit"), col(Topic.ACCOUNTS.eventTimeColumn()), col("is_customer_known")));
+    Dataset<Row> flagged =
+        latest
+            .join(
+                customerIds.select(col(CUSTOMER_ID).as("_known")).distinct(),
+                col(CUSTOMER_ID).equalTo(col("_known")),
+                "left")
+            .withColumn("is_customer_known", col("_known").isNotNull());
+    return withRowHash(
+        flagged.select(
+            col(ACCOUNT_ID),
+            col(CUSTOMER_ID),
+            col("account_type"),
+            col("opened_at"),
+            col("opening_balance"),
+            col("overdraft_limit"),
+            col(Topic.ACCOUNTS.eventTimeColumn()),
+            col("is_customer_known")));
   }
 
   static Dataset<Row> merchants(Dataset<Row> latest) {
-    return withRowHash(latest.select(
-        col(MERCHANT_ID), col("name"), col("category"), col("city"), col("attributes"),
-        col(Topic.MERCHANTS.eventTimeColumn())));
+    return withRowHash(
+        latest.select(
+            col(MERCHANT_ID),
+            col("name"),
+            col("category"),
+            col("city"),
+            col("attributes"),
+            col(Topic.MERCHANTS.eventTimeColumn())));
   }
 
   static Dataset<Row> withRowHash(Dataset<Row> rows) {

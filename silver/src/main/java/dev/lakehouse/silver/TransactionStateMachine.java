@@ -12,10 +12,11 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * Decides the current state of one transaction from its lifecycle events: the highest sequence reached
- * through legal transitions (PENDING -> SUCCESS | FAILED, SUCCESS -> REVERSED). Events are judged in
- * sequence order, not arrival order, so a SUCCESS delivered before its PENDING still ends as SUCCESS.
- * An event that would move the state backwards or illegally never wins; it is returned with a reason.
+ * Decides the current state of one transaction from its lifecycle events: the highest sequence
+ * reached through legal transitions (PENDING -> SUCCESS | FAILED, SUCCESS -> REVERSED). Events are
+ * judged in sequence order, not arrival order, so a SUCCESS delivered before its PENDING still ends
+ * as SUCCESS. An event that would move the state backwards or illegally never wins; it is returned
+ * with a reason.
  */
 final class TransactionStateMachine {
   private static final Map<String, Integer> RANK =
@@ -34,9 +35,11 @@ final class TransactionStateMachine {
   }
 
   /**
-   * @param events one transaction's events without redeliveries, sorted by sequence and then arrival
+   * @param events one transaction's events without redeliveries, sorted by sequence and then
+   *     arrival
    */
-  static <T> Outcome<T> resolve(List<T> events, ToIntFunction<T> sequence, Function<T, String> status) {
+  static <T> Outcome<T> resolve(
+      List<T> events, ToIntFunction<T> sequence, Function<T, String> status) {
     T current = null;
     List<Rejected<T>> rejected = new ArrayList<>();
     for (T e : events) {
@@ -48,13 +51,26 @@ final class TransactionStateMachine {
       String to = status.apply(e);
       int seq = sequence.applyAsInt(e);
       if (seq == sequence.applyAsInt(current)) {
-        rejected.add(new Rejected<>(e, "conflicting event for sequence " + seq + ": " + to + " while " + from + " was recorded first"));
+        rejected.add(
+            new Rejected<>(
+                e,
+                "conflicting event for sequence "
+                    + seq
+                    + ": "
+                    + to
+                    + " while "
+                    + from
+                    + " was recorded first"));
       } else if (legal(from, to)) {
         current = e;
       } else if (RANK.getOrDefault(to, 0) < RANK.getOrDefault(from, 0)) {
-        rejected.add(new Rejected<>(e, "regressive update " + from + " -> " + to + " (sequence " + seq + ")"));
+        rejected.add(
+            new Rejected<>(
+                e, "regressive update " + from + " -> " + to + " (sequence " + seq + ")"));
       } else {
-        rejected.add(new Rejected<>(e, "illegal transition " + from + " -> " + to + " (sequence " + seq + ")"));
+        rejected.add(
+            new Rejected<>(
+                e, "illegal transition " + from + " -> " + to + " (sequence " + seq + ")"));
       }
     }
     return new Outcome<>(current, rejected);

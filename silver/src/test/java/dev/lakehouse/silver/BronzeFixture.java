@@ -31,7 +31,14 @@ final class BronzeFixture {
   }
 
   /** A transaction event; arrival is the Kafka timestamp, which is also the ingestion time. */
-  Map<String, Object> txn(String eventId, String txnId, int seq, String status, String amount, String eventTs, String arrival) {
+  Map<String, Object> txn(
+      String eventId,
+      String txnId,
+      int seq,
+      String status,
+      String amount,
+      String eventTs,
+      String arrival) {
     Map<String, Object> m = new HashMap<>();
     m.put("event_id", eventId);
     m.put("transaction_id", txnId);
@@ -51,7 +58,8 @@ final class BronzeFixture {
     return m;
   }
 
-  Map<String, Object> customer(String id, String name, String email, String phone, String updatedAt) {
+  Map<String, Object> customer(
+      String id, String name, String email, String phone, String updatedAt) {
     Map<String, Object> m = new HashMap<>();
     m.put("customer_id", id);
     m.put("full_name", name);
@@ -83,7 +91,10 @@ final class BronzeFixture {
     return m;
   }
 
-  /** Five lifecycles on 11-07..11-10 for C1's account A1: 13 events, 2 redeliveries, 2 that must lose. */
+  /**
+   * Five lifecycles on 11-07..11-10 for C1's account A1: 13 events, 2 redeliveries, 2 that must
+   * lose.
+   */
   List<Map<String, Object>> stateMachineCases() {
     return List.of(
         // T1: PENDING on 11-08, its SUCCESS arrives on 11-10 (late, but inside a 3-day lookback)
@@ -116,7 +127,9 @@ final class BronzeFixture {
     LakehouseSpark.append(rows(table, rows), table);
   }
 
-  /** Rows with a bronze table's schema, each with the next Kafka offset of partition 0; not written. */
+  /**
+   * Rows with a bronze table's schema, each with the next Kafka offset of partition 0; not written.
+   */
   @SafeVarargs
   final Dataset<Row> rows(String table, Map<String, Object>... rows) {
     return rows(table, List.of(rows));

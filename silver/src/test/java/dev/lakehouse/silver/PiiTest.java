@@ -15,13 +15,15 @@ class PiiTest {
     assertThatThrownBy(() -> Pii.key(compose))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("LAKEHOUSE_PII_HMAC_KEY");
-    LakehouseConfig withKey = LakehouseConfig.load("compose", Map.of(), Map.of("LAKEHOUSE_PII_HMAC_KEY", "k3y"));
+    LakehouseConfig withKey =
+        LakehouseConfig.load("compose", Map.of(), Map.of("LAKEHOUSE_PII_HMAC_KEY", "k3y"));
     assertThat(Pii.key(withKey)).isEqualTo("k3y");
   }
 
   @Test
   void theLocalProfileFallsBackToTheDevelopmentKey() {
-    assertThat(Pii.key(LakehouseConfig.load("local", Map.of(), Map.of()))).isEqualTo(Pii.DEVELOPMENT_KEY);
+    assertThat(Pii.key(LakehouseConfig.load("local", Map.of(), Map.of())))
+        .isEqualTo(Pii.DEVELOPMENT_KEY);
   }
 
   @Test
@@ -29,7 +31,8 @@ class PiiTest {
     // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
     assertThat(Pii.hmac("Jefe", "what do ya want for nothing?"))
         .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-    assertThat(Pii.hmac("other", "what do ya want for nothing?")).isNotEqualTo(Pii.hmac("Jefe", "what do ya want for nothing?"));
+    assertThat(Pii.hmac("other", "what do ya want for nothing?"))
+        .isNotEqualTo(Pii.hmac("Jefe", "what do ya want for nothing?"));
     assertThat(Pii.hmac("Jefe", null)).isNull();
   }
 }

@@ -56,7 +56,8 @@ class SilverJobTest {
   @BeforeEach
   void emptyTables() {
     for (String namespace : List.of(Tables.BRONZE, Tables.SILVER, Tables.OPS)) {
-      for (Row t : spark.sql("SHOW TABLES IN " + Tables.CATALOG + "." + namespace).collectAsList()) {
+      for (Row t :
+          spark.sql("SHOW TABLES IN " + Tables.CATALOG + "." + namespace).collectAsList()) {
         if (!t.getBoolean(2)) {
           spark.sql("DROP TABLE " + Tables.qualified(namespace + "." + t.getString(1)) + " PURGE");
         }
@@ -72,22 +73,41 @@ class SilverJobTest {
 
   static Map<String, String> statuses() {
     Map<String, String> m = new HashMap<>();
-    for (Row r : spark.sql("SELECT transaction_id, status FROM silver.transactions").collectAsList()) {
+    for (Row r :
+        spark.sql("SELECT transaction_id, status FROM silver.transactions").collectAsList()) {
       m.put(r.getString(0), r.getString(1));
     }
     return m;
   }
 
   static String checksum() {
-    return spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.transactions").first().toString()
-        + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.customers").first()
-        + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.accounts").first()
-        + spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM silver.quarantine").first();
+    return spark
+            .sql(
+                "SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM"
+                    + " silver.transactions")
+            .first()
+            .toString()
+        + spark
+            .sql(
+                "SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM"
+                    + " silver.customers")
+            .first()
+        + spark
+            .sql(
+                "SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM"
+                    + " silver.accounts")
+            .first()
+        + spark
+            .sql(
+                "SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM"
+                    + " silver.quarantine")
+            .first();
   }
 
   /** Customer C1 and its account A1, whom the fixture's transactions belong to. */
   void customerC1WithAccountA1(String updatedAt) {
-    bronze.append(Tables.BRONZE_CUSTOMERS,
+    bronze.append(
+        Tables.BRONZE_CUSTOMERS,
         bronze.customer("C1", "Asha Rao", "asha.rao@example.in", "+919812345678", updatedAt));
     bronze.append(Tables.BRONZE_ACCOUNTS, bronze.account("A1", "C1", updatedAt));
   }
@@ -105,24 +125,56 @@ class SilverJobTest {
     SilverResult r = runDaily(D);
 
     assertThat(r.status()).isEqualTo("SUCCESS");
-    assertThat(statuses()).containsExactlyInAnyOrderEntriesOf(
-        Map.of("T1", "SUCCESS", "T2", "SUCCESS", "T3", "SUCCESS", "T4", "FAILED", "T5", "REVERSED"));
-    assertThat(spark.sql("SELECT events_seen FROM silver.transactions WHERE transaction_id = 'T5'").first().getInt(0))
-        .as("redeliveries removed").isEqualTo(2);
-    Row t1 = spark.sql("SELECT first_seen_at, last_updated_at, amount_inr FROM silver.transactions WHERE transaction_id = 'T1'").first();
+    assertThat(statuses())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "T1",
+                "SUCCESS",
+                "T2",
+                "SUCCESS",
+                "T3",
+                "SUCCESS",
+                "T4",
+                "FAILED",
+                "T5",
+                "REVERSED"));
+    assertThat(
+            spark
+                .sql("SELECT events_seen FROM silver.transactions WHERE transaction_id = 'T5'")
+                .first()
+                .getInt(0))
+        .as("redeliveries removed")
+        .isEqualTo(2);
+    Row t1 =
+        spark
+            .sql(
+                "SELECT first_seen_at, last_updated_at, amount_inr FROM silver.transactions WHERE"
+                    + " transaction_id = 'T1'")
+            .first();
     assertThat(t1.getTimestamp(0)).isEqualTo(BronzeFixture.ts("2026-11-08T10:00:01Z"));
     assertThat(t1.getTimestamp(1)).isEqualTo(BronzeFixture.ts("2026-11-10T09:00:00Z"));
     assertThat(t1.getDecimal(2)).isEqualByComparingTo("100.00");
-    List<Row> q = spark.sql("SELECT business_key, reason FROM silver.quarantine WHERE rule = 'txn_legal_transition'"
-        + " ORDER BY business_key").collectAsList();
+    List<Row> q =
+        spark
+            .sql(
+                "SELECT business_key, reason FROM silver.quarantine WHERE rule ="
+                    + " 'txn_legal_transition' ORDER BY business_key")
+            .collectAsList();
     assertThat(q).hasSize(2);
     assertThat(q.get(0).getString(0)).isEqualTo("T3");
-    assertThat(q.get(0).getString(1)).isEqualTo("regressive update SUCCESS -> PENDING (sequence 2)");
+    assertThat(q.get(0).getString(1))
+        .isEqualTo("regressive update SUCCESS -> PENDING (sequence 2)");
     assertThat(q.get(1).getString(0)).isEqualTo("T4");
-    assertThat(q.get(1).getString(1)).isEqualTo("illegal transition FAILED -> SUCCESS (sequence 3)");
+    assertThat(q.get(1).getString(1))
+        .isEqualTo("illegal transition FAILED -> SUCCESS (sequence 3)");
     assertThat(r.rowsQuarantined()).isEqualTo(2);
-    Row dq = spark.sql("SELECT rows_checked, rows_failed FROM ops.dq_results WHERE run_id = '" + r.runId()
-        + "' AND rule = 'txn_legal_transition'").first();
+    Row dq =
+        spark
+            .sql(
+                "SELECT rows_checked, rows_failed FROM ops.dq_results WHERE run_id = '"
+                    + r.runId()
+                    + "' AND rule = 'txn_legal_transition'")
+            .first();
     assertThat(dq.getLong(0)).isEqualTo(11); // 13 events, 2 redeliveries removed
     assertThat(dq.getLong(1)).isEqualTo(2);
   }
@@ -133,7 +185,8 @@ class SilverJobTest {
     stateMachineCases();
     assertThat(runDaily(D).status()).isEqualTo("SUCCESS");
     String before = checksum();
-    long snapshotsBefore = spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0);
+    long snapshotsBefore =
+        spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0);
 
     SilverResult noop = runDaily(D);
     assertThat(noop.status()).isEqualTo("NOOP");
@@ -144,31 +197,57 @@ class SilverJobTest {
     assertThat(forced.rerun()).isTrue();
     assertThat(forced.rowsInserted() + forced.rowsUpdated()).isZero();
     assertThat(checksum()).isEqualTo(before);
-    assertThat(spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0)).isEqualTo(snapshotsBefore);
-    List<Row> ledger = spark.sql("SELECT status, is_rerun FROM ops.runs WHERE job = 'silver' AND business_date = DATE '2026-11-10'"
-        + " ORDER BY started_at").collectAsList();
-    assertThat(ledger).extracting(x -> x.getString(0) + "/" + x.getBoolean(1))
+    assertThat(spark.sql("SELECT count(*) FROM silver.transactions.snapshots").first().getLong(0))
+        .isEqualTo(snapshotsBefore);
+    List<Row> ledger =
+        spark
+            .sql(
+                "SELECT status, is_rerun FROM ops.runs WHERE job = 'silver' AND business_date ="
+                    + " DATE '2026-11-10' ORDER BY started_at")
+            .collectAsList();
+    assertThat(ledger)
+        .extracting(x -> x.getString(0) + "/" + x.getBoolean(1))
         .containsExactly("SUCCESS/false", "NOOP/true", "SUCCESS/true");
   }
 
   @Test
   void validationRulesQuarantineOrFlagWithoutDroppingTransactions() {
     customerC1WithAccountA1("2026-11-11T01:00:00Z");
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
         // unknown currency: quarantined
-        with(bronze.txn("v1", "V1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "XYZ"),
+        with(
+            bronze.txn(
+                "v1", "V1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+            "currency",
+            "XYZ"),
         // event_ts two hours after its arrival: quarantined
-        bronze.txn("v2", "V2", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"),
+        bronze.txn(
+            "v2", "V2", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"),
         // negative amount written straight into bronze: quarantined
-        bronze.txn("v3", "V3", 1, "SUCCESS", "-5.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+        bronze.txn(
+            "v3", "V3", 1, "SUCCESS", "-5.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
         // blank account: quarantined
-        with(bronze.txn("v4", "V4", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", " "),
+        with(
+            bronze.txn(
+                "v4", "V4", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+            "account_id",
+            " "),
         // account not known yet: kept, flagged, warned
-        with(bronze.txn("v5", "V5", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "account_id", "A404"),
+        with(
+            bronze.txn(
+                "v5", "V5", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+            "account_id",
+            "A404"),
         // a USD card payment: INR at the configured rate 83.25
-        with(bronze.txn("v6", "V6", 1, "SUCCESS", "12.34", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"), "currency", "USD"));
+        with(
+            bronze.txn(
+                "v6", "V6", 1, "SUCCESS", "12.34", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+            "currency",
+            "USD"));
 
-    bronze.append(Tables.BRONZE_ACCOUNTS,
+    bronze.append(
+        Tables.BRONZE_ACCOUNTS,
         // an account whose customer is not known: kept, flagged, warned
         bronze.account("A2", "C404", "2026-11-11T01:00:00Z"),
         // an account without a customer: quarantined
@@ -185,57 +264,122 @@ class SilverJobTest {
 
     SilverResult r = runDaily(LocalDate.of(2026, 11, 11));
 
-    assertThat(spark.sql("SELECT account_id, is_customer_known FROM silver.accounts ORDER BY account_id").collectAsList().toString())
+    assertThat(
+            spark
+                .sql(
+                    "SELECT account_id, is_customer_known FROM silver.accounts ORDER BY account_id")
+                .collectAsList()
+                .toString())
         .isEqualTo("[[A1,true], [A2,false]]");
-    assertThat(spark.sql("SELECT rule FROM silver.quarantine WHERE source_table IN ('bronze.accounts', 'bronze.merchants')"
-        + " ORDER BY rule").collectAsList().toString()).isEqualTo("[[account_keys_not_null], [merchant_keys_not_null]]");
-    assertThat(spark.sql("SELECT rows_failed FROM ops.dq_results WHERE run_id = '" + r.runId()
-        + "' AND rule = 'account_customer_known'").first().getLong(0)).isEqualTo(1);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT rule FROM silver.quarantine WHERE source_table IN ('bronze.accounts',"
+                        + " 'bronze.merchants') ORDER BY rule")
+                .collectAsList()
+                .toString())
+        .isEqualTo("[[account_keys_not_null], [merchant_keys_not_null]]");
+    assertThat(
+            spark
+                .sql(
+                    "SELECT rows_failed FROM ops.dq_results WHERE run_id = '"
+                        + r.runId()
+                        + "' AND rule = 'account_customer_known'")
+                .first()
+                .getLong(0))
+        .isEqualTo(1);
 
     Map<String, String> rules = new HashMap<>();
-    for (Row q : spark.sql("SELECT business_key, rule FROM silver.quarantine WHERE business_key LIKE 'V%'").collectAsList()) {
+    for (Row q :
+        spark
+            .sql("SELECT business_key, rule FROM silver.quarantine WHERE business_key LIKE 'V%'")
+            .collectAsList()) {
       rules.put(q.getString(0), q.getString(1));
     }
-    assertThat(rules).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "V1", "txn_known_currency", "V2", "txn_event_ts_not_future", "V3", "txn_amount_positive_2dp", "V4", "txn_keys_not_null"));
+    assertThat(rules)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "V1",
+                "txn_known_currency",
+                "V2",
+                "txn_event_ts_not_future",
+                "V3",
+                "txn_amount_positive_2dp",
+                "V4",
+                "txn_keys_not_null"));
     assertThat(statuses()).containsKeys("V5", "V6").doesNotContainKeys("V1", "V2", "V3", "V4");
-    Row v5 = spark.sql("SELECT is_account_known, is_customer_known FROM silver.transactions WHERE transaction_id = 'V5'").first();
+    Row v5 =
+        spark
+            .sql(
+                "SELECT is_account_known, is_customer_known FROM silver.transactions WHERE"
+                    + " transaction_id = 'V5'")
+            .first();
     assertThat(v5.getBoolean(0)).isFalse();
     assertThat(v5.getBoolean(1)).isTrue();
-    assertThat(spark.sql("SELECT amount_inr FROM silver.transactions WHERE transaction_id = 'V6'").first().getDecimal(0))
+    assertThat(
+            spark
+                .sql("SELECT amount_inr FROM silver.transactions WHERE transaction_id = 'V6'")
+                .first()
+                .getDecimal(0))
         .isEqualByComparingTo("1027.31"); // 12.34 * 83.25 = 1027.305, rounded half up
-    Row warn = spark.sql("SELECT severity, rows_failed, sample_keys FROM ops.dq_results WHERE run_id = '" + r.runId()
-        + "' AND rule = 'txn_account_known'").first();
+    Row warn =
+        spark
+            .sql(
+                "SELECT severity, rows_failed, sample_keys FROM ops.dq_results WHERE run_id = '"
+                    + r.runId()
+                    + "' AND rule = 'txn_account_known'")
+            .first();
     assertThat(warn.getString(0)).isEqualTo("warn");
     assertThat(warn.getLong(1)).isEqualTo(1);
     assertThat(warn.getList(2)).containsExactly("V5");
-    assertThat(spark.sql("SELECT count(DISTINCT rule) FROM ops.dq_results WHERE run_id = '" + r.runId() + "'").first().getLong(0))
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(DISTINCT rule) FROM ops.dq_results WHERE run_id = '"
+                        + r.runId()
+                        + "'")
+                .first()
+                .getLong(0))
         .isEqualTo(Expectations.ALL.size());
   }
 
   @Test
   void aFailRuleCommitsNothingAndRecordsTheFailedRun() {
     customerC1WithAccountA1("2026-11-11T01:00:00Z");
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
         // good, and one event from the future that the default severity quarantines
-        bronze.txn("g1", "G1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
-        bronze.txn("f0", "F0", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"));
+        bronze.txn(
+            "g1", "G1", 1, "SUCCESS", "10.00", "2026-11-11T10:00:00Z", "2026-11-11T10:00:01Z"),
+        bronze.txn(
+            "f0", "F0", 1, "SUCCESS", "10.00", "2026-11-11T12:00:00Z", "2026-11-11T10:00:00Z"));
     assertThat(runDaily(LocalDate.of(2026, 11, 11)).status()).isEqualTo("SUCCESS");
     String before = checksum();
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
         // good, and one event from the future
-        bronze.txn("f1", "F1", 1, "SUCCESS", "10.00", "2026-11-12T10:00:00Z", "2026-11-12T10:00:01Z"),
-        bronze.txn("f2", "F2", 1, "SUCCESS", "10.00", "2026-11-12T23:00:00Z", "2026-11-12T10:00:00Z"));
-    LakehouseConfig strict = TestLake.config(dataDir, Settings.SILVER_SEVERITY_OVERRIDES + "=txn_event_ts_not_future=fail");
+        bronze.txn(
+            "f1", "F1", 1, "SUCCESS", "10.00", "2026-11-12T10:00:00Z", "2026-11-12T10:00:01Z"),
+        bronze.txn(
+            "f2", "F2", 1, "SUCCESS", "10.00", "2026-11-12T23:00:00Z", "2026-11-12T10:00:00Z"));
+    LakehouseConfig strict =
+        TestLake.config(
+            dataDir, Settings.SILVER_SEVERITY_OVERRIDES + "=txn_event_ts_not_future=fail");
 
-    assertThatThrownBy(() -> SilverJob.run(spark, strict, SilverJob.Request.daily(LocalDate.of(2026, 11, 12), 3, false)))
+    assertThatThrownBy(
+            () ->
+                SilverJob.run(
+                    spark, strict, SilverJob.Request.daily(LocalDate.of(2026, 11, 12), 3, false)))
         .isInstanceOf(DataQualityException.class)
         // F2, and F0 of 11-11 (in this window too)
         .hasMessageContaining("txn_event_ts_not_future (2 rows)");
 
     assertThat(checksum()).isEqualTo(before);
     assertThat(statuses()).doesNotContainKeys("F1", "F2");
-    Row failed = spark.sql("SELECT status, error FROM ops.runs WHERE business_date = DATE '2026-11-12'").first();
+    Row failed =
+        spark
+            .sql("SELECT status, error FROM ops.runs WHERE business_date = DATE '2026-11-12'")
+            .first();
     assertThat(failed.getString(0)).isEqualTo("FAILED");
     assertThat(failed.getString(1)).contains("txn_event_ts_not_future");
   }
@@ -243,53 +387,88 @@ class SilverJobTest {
   @Test
   void piiNeverAppearsInClearInSilver() {
     customerC1WithAccountA1("2026-11-13T01:00:00Z");
-    bronze.append(Tables.BRONZE_CUSTOMERS,
+    bronze.append(
+        Tables.BRONZE_CUSTOMERS,
         // a customer whose id is blank: quarantined, but its PII must not be copied there
-        bronze.customer(" ", "Vikram Seth", "vikram@example.in", "+919900011122", "2026-11-13T01:00:00Z"));
+        bronze.customer(
+            " ", "Vikram Seth", "vikram@example.in", "+919900011122", "2026-11-13T01:00:00Z"));
     runDaily(LocalDate.of(2026, 11, 13));
-    Row c1 = spark.sql("SELECT full_name_masked, email_hmac, email_domain, phone_masked, birth_year FROM silver.customers"
-        + " WHERE customer_id = 'C1'").first();
+    Row c1 =
+        spark
+            .sql(
+                "SELECT full_name_masked, email_hmac, email_domain, phone_masked, birth_year FROM"
+                    + " silver.customers WHERE customer_id = 'C1'")
+            .first();
     assertThat(c1.getString(0)).isEqualTo("A*** R***");
-    assertThat(c1.getString(1)).hasSize(64).isEqualTo(Pii.hmac(Pii.DEVELOPMENT_KEY, "asha.rao@example.in"));
+    assertThat(c1.getString(1))
+        .hasSize(64)
+        .isEqualTo(Pii.hmac(Pii.DEVELOPMENT_KEY, "asha.rao@example.in"));
     assertThat(c1.getString(2)).isEqualTo("example.in");
     assertThat(c1.getString(3)).isEqualTo("*********5678");
     assertThat(c1.getInt(4)).isEqualTo(1990);
-    String everything = spark.sql("SELECT to_json(struct(*)) FROM silver.customers").collectAsList().toString()
-        + spark.sql("SELECT to_json(struct(*)) FROM silver.quarantine").collectAsList();
-    for (String clear : List.of("Asha", "asha.rao", "9812345678", "1990-04-17", "Vikram", "vikram@", "9900011122")) {
+    String everything =
+        spark.sql("SELECT to_json(struct(*)) FROM silver.customers").collectAsList().toString()
+            + spark.sql("SELECT to_json(struct(*)) FROM silver.quarantine").collectAsList();
+    for (String clear :
+        List.of(
+            "Asha", "asha.rao", "9812345678", "1990-04-17", "Vikram", "vikram@", "9900011122")) {
       assertThat(everything).doesNotContain(clear);
     }
-    assertThat(spark.sql("SELECT count(*) FROM silver.quarantine WHERE rule = 'customer_keys_not_null'").first().getLong(0)).isEqualTo(1);
+    assertThat(
+            spark
+                .sql("SELECT count(*) FROM silver.quarantine WHERE rule = 'customer_keys_not_null'")
+                .first()
+                .getLong(0))
+        .isEqualTo(1);
   }
 
   @Test
   void anArrivalBeyondTheLookbackIsRecordedAndAppliedByBackfill() {
     customerC1WithAccountA1("2026-11-07T01:00:00Z");
     // L1 happened on 11-08 (processed by the run for 11-10) and settles only on 11-14.
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
-        bronze.txn("l1a", "L1", 1, "PENDING", "70.00", "2026-11-08T07:00:00Z", "2026-11-08T07:00:01Z"));
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "l1a", "L1", 1, "PENDING", "70.00", "2026-11-08T07:00:00Z", "2026-11-08T07:00:01Z"));
     runDaily(D);
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
-        bronze.txn("l1b", "L1", 2, "SUCCESS", "70.00", "2026-11-08T07:00:00Z", "2026-11-14T07:00:00Z"));
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "l1b", "L1", 2, "SUCCESS", "70.00", "2026-11-08T07:00:00Z", "2026-11-14T07:00:00Z"));
 
     SilverResult daily = runDaily(LocalDate.of(2026, 11, 14)); // window 11-11..11-14: 11-08 is out
 
     assertThat(daily.lateDetected()).isEqualTo(1);
     assertThat(statuses()).containsEntry("L1", "PENDING");
-    Row late = spark.sql("SELECT business_key, event_date, days_late, detected_run_id, applied_run_id FROM ops.late_arrivals").first();
+    Row late =
+        spark
+            .sql(
+                "SELECT business_key, event_date, days_late, detected_run_id, applied_run_id FROM"
+                    + " ops.late_arrivals")
+            .first();
     assertThat(late.getString(0)).isEqualTo("L1");
     assertThat(late.getDate(1).toString()).isEqualTo("2026-11-08");
     assertThat(late.getInt(2)).isEqualTo(6);
     assertThat(late.getString(3)).isEqualTo(daily.runId());
     assertThat(late.isNullAt(4)).isTrue();
 
-    SilverResult backfill = SilverJob.run(spark, config, SilverJob.Request.backfill(LocalDate.of(2026, 11, 8), LocalDate.of(2026, 11, 8), false));
+    SilverResult backfill =
+        SilverJob.run(
+            spark,
+            config,
+            SilverJob.Request.backfill(
+                LocalDate.of(2026, 11, 8), LocalDate.of(2026, 11, 8), false));
 
     assertThat(statuses()).containsEntry("L1", "SUCCESS");
-    assertThat(spark.sql("SELECT applied_run_id FROM ops.late_arrivals").first().getString(0)).isEqualTo(backfill.runId());
+    assertThat(spark.sql("SELECT applied_run_id FROM ops.late_arrivals").first().getString(0))
+        .isEqualTo(backfill.runId());
     assertThat(backfill.lateOutstanding()).isZero();
     // The next daily run finds nothing new to report.
-    assertThat(SilverJob.run(spark, config, SilverJob.Request.daily(LocalDate.of(2026, 11, 14), 3, true)).lateDetected()).isZero();
+    assertThat(
+            SilverJob.run(
+                    spark, config, SilverJob.Request.daily(LocalDate.of(2026, 11, 14), 3, true))
+                .lateDetected())
+        .isZero();
   }
 
   @Test
@@ -300,23 +479,45 @@ class SilverJobTest {
     // History: one transaction on each of 20 days before the window, all processed.
     for (int day = 1; day <= 20; day++) {
       String date = String.format("2026-10-%02d", day);
-      bronze.append(Tables.BRONZE_TRANSACTIONS,
-          bronze.txn("h" + day, "H" + day, 1, "SUCCESS", "1.00", date + "T10:00:00Z", date + "T10:00:01Z"));
+      bronze.append(
+          Tables.BRONZE_TRANSACTIONS,
+          bronze.txn(
+              "h" + day,
+              "H" + day,
+              1,
+              "SUCCESS",
+              "1.00",
+              date + "T10:00:00Z",
+              date + "T10:00:01Z"));
     }
-    SilverJob.run(spark, config, SilverJob.Request.backfill(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 20), false));
+    SilverJob.run(
+        spark,
+        config,
+        SilverJob.Request.backfill(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 20), false));
     // 20 days of history and the 4 days 11-07..11-10 of the state machine's cases
-    assertThat(spark.sql("SELECT count(*) FROM silver.transactions.partitions").first().getLong(0)).isEqualTo(24);
+    assertThat(spark.sql("SELECT count(*) FROM silver.transactions.partitions").first().getLong(0))
+        .isEqualTo(24);
     // New events on three of the window's four days, and an update of an existing one.
-    bronze.append(Tables.BRONZE_TRANSACTIONS,
-        bronze.txn("p1", "P1", 1, "SUCCESS", "1.00", "2026-11-07T10:00:00Z", "2026-11-10T11:00:00Z"),
-        bronze.txn("p2", "P2", 1, "SUCCESS", "1.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"),
-        bronze.txn("p3", "P3", 1, "PENDING", "1.00", "2026-11-10T10:00:00Z", "2026-11-10T11:00:00Z"),
-        bronze.txn("p4", "T2", 3, "REVERSED", "200.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"));
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "p1", "P1", 1, "SUCCESS", "1.00", "2026-11-07T10:00:00Z", "2026-11-10T11:00:00Z"),
+        bronze.txn(
+            "p2", "P2", 1, "SUCCESS", "1.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"),
+        bronze.txn(
+            "p3", "P3", 1, "PENDING", "1.00", "2026-11-10T10:00:00Z", "2026-11-10T11:00:00Z"),
+        bronze.txn(
+            "p4", "T2", 3, "REVERSED", "200.00", "2026-11-09T10:00:00Z", "2026-11-10T11:00:00Z"));
 
     SilverJob.run(spark, config, SilverJob.Request.daily(D, 3, true));
 
-    Map<String, String> summary = spark.sql("SELECT summary FROM silver.transactions.snapshots ORDER BY committed_at DESC LIMIT 1")
-        .first().getJavaMap(0);
+    Map<String, String> summary =
+        spark
+            .sql(
+                "SELECT summary FROM silver.transactions.snapshots ORDER BY committed_at DESC LIMIT"
+                    + " 1")
+            .first()
+            .getJavaMap(0);
     assertThat(summary.get("changed-partition-count")).isNotNull();
     assertThat(Integer.parseInt(summary.get("changed-partition-count"))).isBetween(1, 4);
     assertThat(statuses()).containsEntry("T2", "REVERSED").containsEntry("P3", "PENDING");
@@ -329,11 +530,14 @@ class SilverJobTest {
     runDaily(LocalDate.of(2026, 11, 14));
     assertThatThrownBy(() -> SilverJob.runDaily(spark, config, LocalDate.of(2026, 11, 17), false))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("previous date was never processed (missed: 2026-11-15 to 2026-11-16)")
+        .hasMessageContaining(
+            "previous date was never processed (missed: 2026-11-15 to 2026-11-16)")
         .hasMessageContaining("silver.on-gap=process");
     LakehouseConfig catchUp = TestLake.config(dataDir, Settings.SILVER_ON_GAP + "=process");
     List<SilverResult> runs = SilverJob.runDaily(spark, catchUp, LocalDate.of(2026, 11, 17), false);
-    assertThat(runs).extracting(SilverResult::businessDate).containsExactly(
-        LocalDate.of(2026, 11, 15), LocalDate.of(2026, 11, 16), LocalDate.of(2026, 11, 17));
+    assertThat(runs)
+        .extracting(SilverResult::businessDate)
+        .containsExactly(
+            LocalDate.of(2026, 11, 15), LocalDate.of(2026, 11, 16), LocalDate.of(2026, 11, 17));
   }
 }

@@ -39,39 +39,63 @@ class SilverTransformsTest {
   @Test
   void fxRateCoversOnlyConfiguredCurrencies() {
     StructType schema = new StructType().add("currency", DataTypes.StringType);
-    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("USD"), RowFactory.create("JPY")), schema);
-    List<Row> rates = rows.select(SilverTransforms.fxRate(Map.of("USD", new BigDecimal("83.25"), "INR", BigDecimal.ONE)))
-        .collectAsList();
+    Dataset<Row> rows =
+        spark.createDataFrame(List.of(RowFactory.create("USD"), RowFactory.create("JPY")), schema);
+    List<Row> rates =
+        rows.select(
+                SilverTransforms.fxRate(
+                    Map.of("USD", new BigDecimal("83.25"), "INR", BigDecimal.ONE)))
+            .collectAsList();
     assertThat(rates.get(0).getDecimal(0)).isEqualByComparingTo("83.25");
     assertThat(rates.get(1).isNullAt(0)).isTrue();
   }
 
   @Test
   void resolvingStatesGivesEveryEventOnceWithItsOutcome() {
-    StructType schema = new StructType()
-        .add("transaction_id", DataTypes.StringType)
-        .add("sequence", DataTypes.IntegerType)
-        .add("status", DataTypes.StringType)
-        .add("kafka_ts", DataTypes.TimestampType)
-        .add("kafka_partition", DataTypes.IntegerType)
-        .add("kafka_offset", DataTypes.LongType);
-    Dataset<Row> events = spark.createDataFrame(List.of(
-        RowFactory.create("T1", 1, "PENDING", BronzeFixture.ts("2026-11-09T10:00:00Z"), 0, 1L),
-        // overtakes the PENDING, then is overtaken by the REVERSED
-        RowFactory.create("T1", 2, "SUCCESS", BronzeFixture.ts("2026-11-09T10:01:00Z"), 0, 2L),
-        RowFactory.create("T1", 3, "REVERSED", BronzeFixture.ts("2026-11-09T11:00:00Z"), 0, 3L),
-        // regressive: never wins
-        RowFactory.create("T1", 4, "PENDING", BronzeFixture.ts("2026-11-09T12:00:00Z"), 0, 4L),
-        // a lone PENDING
-        RowFactory.create("T2", 1, "PENDING", BronzeFixture.ts("2026-11-09T10:00:00Z"), 0, 5L)), schema);
+    StructType schema =
+        new StructType()
+            .add("transaction_id", DataTypes.StringType)
+            .add("sequence", DataTypes.IntegerType)
+            .add("status", DataTypes.StringType)
+            .add("kafka_ts", DataTypes.TimestampType)
+            .add("kafka_partition", DataTypes.IntegerType)
+            .add("kafka_offset", DataTypes.LongType);
+    Dataset<Row> events =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(
+                    "T1", 1, "PENDING", BronzeFixture.ts("2026-11-09T10:00:00Z"), 0, 1L),
+                // overtakes the PENDING, then is overtaken by the REVERSED
+                RowFactory.create(
+                    "T1", 2, "SUCCESS", BronzeFixture.ts("2026-11-09T10:01:00Z"), 0, 2L),
+                RowFactory.create(
+                    "T1", 3, "REVERSED", BronzeFixture.ts("2026-11-09T11:00:00Z"), 0, 3L),
+                // regressive: never wins
+                RowFactory.create(
+                    "T1", 4, "PENDING", BronzeFixture.ts("2026-11-09T12:00:00Z"), 0, 4L),
+                // a lone PENDING
+                RowFactory.create(
+                    "T2", 1, "PENDING", BronzeFixture.ts("2026-11-09T10:00:00Z"), 0, 5L)),
+            schema);
 
     Map<Long, String> kinds = new HashMap<>();
-    for (Row r : SilverTransforms.resolveStates(events).select("kafka_offset", "kind").collectAsList()) {
+    for (Row r :
+        SilverTransforms.resolveStates(events).select("kafka_offset", "kind").collectAsList()) {
       kinds.put(r.getLong(0), r.getString(1));
     }
 
-    assertThat(kinds).containsExactlyInAnyOrderEntriesOf(Map.of(
-        1L, SilverTransforms.KIND_SUPERSEDED, 2L, SilverTransforms.KIND_SUPERSEDED,
-        3L, SilverTransforms.KIND_STATE, 4L, SilverTransforms.KIND_REJECTED, 5L, SilverTransforms.KIND_STATE));
+    assertThat(kinds)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                1L,
+                SilverTransforms.KIND_SUPERSEDED,
+                2L,
+                SilverTransforms.KIND_SUPERSEDED,
+                3L,
+                SilverTransforms.KIND_STATE,
+                4L,
+                SilverTransforms.KIND_REJECTED,
+                5L,
+                SilverTransforms.KIND_STATE));
   }
 }
