@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Airflow DAG, read with python3's ast (Airflow is not installed here): its shape, and every task's
- * jar, main class and arguments accepted by the real CLI with --dry-run.
+ * The Airflow DAG, read with python3's ast (Airflow is not installed here): its shape, and every
+ * task's jar, main class and arguments accepted by the real CLI with --dry-run.
  */
 class AirflowDagIT {
   static final Path APP = Path.of(System.getProperty("user.dir"));
@@ -28,12 +27,17 @@ class AirflowDagIT {
   @BeforeAll
   static void parse() throws Exception {
     Path script = Path.of(AirflowDagIT.class.getResource("/dag_tasks.py").toURI());
-    Process p = new ProcessBuilder("python3", script.toString(), DAG.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("python3", script.toString(), DAG.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(output).isZero();
     dag = new ObjectMapper().readTree(output);
-    assertThat(dag.get("problems")).as("parts of the DAG file the checker could not read").isEmpty();
+    assertThat(dag.get("problems"))
+        .as("parts of the DAG file the checker could not read")
+        .isEmpty();
   }
 
   @Test
@@ -46,8 +50,13 @@ class AirflowDagIT {
     assertThat(d.get("max_active_runs").asInt()).as("dates in order, one at a time").isEqualTo(1);
     assertThat(d.get("default_args").get("retries").asInt()).isGreaterThanOrEqualTo(1);
     for (JsonNode t : dag.get("tasks")) {
-      JsonNode retries = t.get("kwargs").has("retries") ? t.get("kwargs").get("retries") : d.get("default_args").get("retries");
-      assertThat(retries.asInt()).as(t.get("variable").asText() + " retries").isGreaterThanOrEqualTo(1);
+      JsonNode retries =
+          t.get("kwargs").has("retries")
+              ? t.get("kwargs").get("retries")
+              : d.get("default_args").get("retries");
+      assertThat(retries.asInt())
+          .as(t.get("variable").asText() + " retries")
+          .isGreaterThanOrEqualTo(1);
     }
   }
 
@@ -55,11 +64,17 @@ class AirflowDagIT {
   void theTasksAreTheStagesInOrder() {
     List<String> ids = new ArrayList<>();
     dag.get("tasks").forEach(t -> ids.add(t.get("kwargs").get("task_id").asText()));
-    assertThat(ids).containsExactly("drain_stream", "silver", "dq_gate", "gold", "export", "maintain");
+    assertThat(ids)
+        .containsExactly("drain_stream", "silver", "dq_gate", "gold", "export", "maintain");
     List<String> edges = new ArrayList<>();
     dag.get("edges").forEach(e -> edges.add(e.get(0).asText() + ">>" + e.get(1).asText()));
-    assertThat(edges).containsExactly("drain_stream>>silver", "silver>>dq_gate", "dq_gate>>gold", "gold>>export",
-        "export>>maintain");
+    assertThat(edges)
+        .containsExactly(
+            "drain_stream>>silver",
+            "silver>>dq_gate",
+            "dq_gate>>gold",
+            "gold>>export",
+            "export>>maintain");
   }
 
   @Test
@@ -117,7 +132,10 @@ class AirflowDagIT {
     throw new AssertionError("no task " + id);
   }
 
-  /** The task's application_args with Airflow's {{ ds }} rendered; any other template fails the test. */
+  /**
+   * The task's application_args with Airflow's {{ ds }} rendered; any other template fails the
+   * test.
+   */
   private static String[] rendered(JsonNode task) {
     List<String> args = new ArrayList<>();
     for (JsonNode a : task.get("kwargs").get("application_args")) {

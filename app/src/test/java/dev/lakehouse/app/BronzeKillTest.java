@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.TestLake;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -23,76 +21,112 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** A bronze process killed with SIGKILL mid-stream, then restarted, lands every message exactly once. */
-class BronzeKillTest {
-  @TempDir Path dataDir;
+/**
+ * A bronze process killed with SIGKILL mid-stream, then restarted, lands every message exactly
+ * once.
+ */
+class BronzeKillTest extends CliTestBase {
 
   @Test
   void sigkillMidStreamThenRestartLeavesNoDuplicateAndNoGap() throws Exception {
-    int port = EmbeddedKafka.freePort();
-    String bootstrap = "localhost:" + port;
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port)) {
-      LakehouseConfig config = TestLake.config(dataDir, Settings.KAFKA_BOOTSTRAP + "=" + bootstrap);
-      EventGenerator generator =
-          new EventGenerator(GeneratorOptions.from(config, 30_000, 10, 3L, LocalDate.of(2026, 9, 30)));
-      GenerationReport report = generator.plan();
-      KafkaTopics.ensureTopics(bootstrap, 3);
-      try (EventProducer producer = new EventProducer(bootstrap)) {
-        producer.sendAll(generator.messages(), n -> { });
-      }
-
-      // A continuous stream in its own JVM, small batches so that the kill lands mid-stream.
-      Path log = dataDir.resolve("bronze-child.log");
-      Process child = new ProcessBuilder(childCommand(bootstrap))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      Path commits = config.path(Settings.BRONZE_CHECKPOINT_DIR).resolve("commits");
-      try {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-            .until(() -> !child.isAlive() || committedBatches(commits) >= 2);
-        assertThat(child.isAlive()).as("the bronze process died on its own; see %s", log).isTrue();
-      } finally {
-        child.destroyForcibly(); // SIGKILL on Linux
-        child.waitFor();
-      }
-      long committedBeforeKill = committedBatches(commits);
-      assertThat(committedBeforeKill).isLessThan(15); // the kill came before the stream drained Kafka
-
-      CliRun restart = CliRun.of("bronze", "--available-now", "--data-dir", dataDir.toString(),
-          "--conf", Settings.KAFKA_BOOTSTRAP + "=" + bootstrap, "--conf", "spark.master=local[2]",
-          "--conf", Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=2000");
-      assertThat(restart.exitCode()).as(restart.err()).isZero();
-
-      SparkSession spark = TestLake.spark(config);
-      try {
-        for (String topic : Topic.names()) {
-          assertThat(spark.table(Topic.of(topic).bronzeTable()).count()).as(topic).isEqualTo(report.topic(topic).valid());
-        }
-        long malformed = Topic.names().stream().mapToLong(t -> report.topic(t).malformedTotal()).sum();
-        assertThat(spark.table(Tables.BRONZE_DEAD_LETTERS).count()).isEqualTo(malformed);
-        assertThat(spark.sql("SELECT count(*) FROM (" + landed() + ") GROUP BY kafka_topic, kafka_partition, kafka_offset HAVING count(*) > 1").count())
-            .as("messages landed twice").isZero();
-        assertThat(spark.sql("SELECT query_id, batch_id, kafka_topic, kafka_partition FROM " + Tables.OPS_STREAM_BATCHES
-            + " GROUP BY 1, 2, 3, 4 HAVING count(*) > 1").count()).as("ledger rows twice").isZero();
-        org.apache.spark.sql.Row ledger = spark.sql(
-            "SELECT sum(consumed), sum(bronze_rows) + sum(dead_letters) FROM " + Tables.OPS_STREAM_BATCHES).first();
-        assertThat(ledger.getLong(0)).isEqualTo(report.totalMessages());
-        assertThat(ledger.getLong(1)).isEqualTo(report.totalMessages());
-      } finally {
-        spark.stop();
-      }
+    String bootstrap = startBroker().bootstrapServers();
+    LakehouseConfig config = configure();
+    EventGenerator generator =
+        new EventGenerator(
+            GeneratorOptions.from(config, 30_000, 10, 3L, LocalDate.of(2026, 9, 30)));
+    GenerationReport report = generator.plan();
+    KafkaTopics.ensureTopics(bootstrap, 3);
+    try (EventProducer producer = new EventProducer(bootstrap)) {
+      producer.sendAll(generator.messages(), n -> {});
     }
+
+    // A continuous stream in its own JVM, small batches so that the kill lands mid-stream.
+    Path log = dataDir.resolve("bronze-child.log");
+    Process child =
+        new ProcessBuilder(childCommand(bootstrap))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    Path commits = config.path(Settings.BRONZE_CHECKPOINT_DIR).resolve("commits");
+    try {
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !child.isAlive() || committedBatches(commits) >= 2);
+      assertThat(child.isAlive()).as("the bronze process died on its own; see %s", log).isTrue();
+    } finally {
+      child.destroyForcibly(); // SIGKILL on Linux
+      child.waitFor();
+    }
+    long committedBeforeKill = committedBatches(commits);
+    assertThat(committedBeforeKill).isLessThan(15); // the kill came before the stream drained Kafka
+
+    CliRun restart =
+        CliRun.of(
+            "bronze",
+            "--available-now",
+            "--data-dir",
+            dataDir.toString(),
+            "--conf",
+            Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
+            "--conf",
+            "spark.master=local[2]",
+            "--conf",
+            Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=2000");
+    assertThat(restart.exitCode()).as(restart.err()).isZero();
+
+    SparkSession spark = spark();
+    for (String topic : Topic.names()) {
+      assertThat(spark.table(Topic.of(topic).bronzeTable()).count())
+          .as(topic)
+          .isEqualTo(report.topic(topic).valid());
+    }
+    long malformed = Topic.names().stream().mapToLong(t -> report.topic(t).malformedTotal()).sum();
+    assertThat(spark.table(Tables.BRONZE_DEAD_LETTERS).count()).isEqualTo(malformed);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM ("
+                        + landed()
+                        + ") GROUP BY kafka_topic, kafka_partition, kafka_offset HAVING count(*) >"
+                        + " 1")
+                .count())
+        .as("messages landed twice")
+        .isZero();
+    assertThat(
+            spark
+                .sql(
+                    "SELECT query_id, batch_id, kafka_topic, kafka_partition FROM "
+                        + Tables.OPS_STREAM_BATCHES
+                        + " GROUP BY 1, 2, 3, 4 HAVING count(*) > 1")
+                .count())
+        .as("ledger rows twice")
+        .isZero();
+    Row ledger =
+        spark
+            .sql(
+                "SELECT sum(consumed), sum(bronze_rows) + sum(dead_letters) FROM "
+                    + Tables.OPS_STREAM_BATCHES)
+            .first();
+    assertThat(ledger.getLong(0)).isEqualTo(report.totalMessages());
+    assertThat(ledger.getLong(1)).isEqualTo(report.totalMessages());
   }
 
   private static String landed() {
     List<String> parts = new ArrayList<>();
     for (String topic : Topic.names()) {
-      parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Topic.of(topic).bronzeTable());
+      parts.add(
+          "SELECT kafka_topic, kafka_partition, kafka_offset FROM "
+              + Topic.of(topic).bronzeTable());
     }
-    parts.add("SELECT kafka_topic, kafka_partition, kafka_offset FROM " + Tables.BRONZE_DEAD_LETTERS + " WHERE replayed_at IS NULL");
+    parts.add(
+        "SELECT kafka_topic, kafka_partition, kafka_offset FROM "
+            + Tables.BRONZE_DEAD_LETTERS
+            + " WHERE replayed_at IS NULL");
     return String.join(" UNION ALL ", parts);
   }
 
@@ -105,7 +139,7 @@ class BronzeKillTest {
     }
   }
 
-  private List<String> childCommand(String bootstrap) {
+  private static List<String> childCommand(String bootstrap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -115,13 +149,24 @@ class BronzeKillTest {
       }
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
+    cmd.add(
+        System.getProperty("java.class.path")
+            + File.pathSeparator
+            + System.getProperty("surefire.test.class.path", ""));
     cmd.add(Lakehouse.class.getName());
-    cmd.addAll(List.of("bronze", "--data-dir", dataDir.toString(),
-        "--conf", Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
-        "--conf", "spark.master=local[2]",
-        "--conf", Settings.BRONZE_TRIGGER_SECONDS + "=1",
-        "--conf", Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=2000"));
+    cmd.addAll(
+        List.of(
+            "bronze",
+            "--data-dir",
+            dataDir.toString(),
+            "--conf",
+            Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
+            "--conf",
+            "spark.master=local[2]",
+            "--conf",
+            Settings.BRONZE_TRIGGER_SECONDS + "=1",
+            "--conf",
+            Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=2000"));
     return cmd;
   }
 }

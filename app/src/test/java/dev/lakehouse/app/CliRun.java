@@ -28,7 +28,8 @@ record CliRun(int exitCode, String out, String err) {
     try {
       return new ObjectMapper().readTree(lines[lines.length - 1]);
     } catch (IOException e) {
-      throw new AssertionError("The last line of stdout is not JSON: " + lines[lines.length - 1], e);
+      throw new AssertionError(
+          "The last line of stdout is not JSON: " + lines[lines.length - 1], e);
     }
   }
 }

@@ -4,7 +4,6 @@ import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakehouse.services.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,37 +16,44 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CommandLineTest {
-  @TempDir static Path dataDir;
-  static EmbeddedKafka kafka;
-  static String bootstrapConf;
-
+class CommandLineTest extends CliTestBase {
   @BeforeAll
-  static void startBroker() {
-    int port = EmbeddedKafka.freePort();
-    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port);
-    bootstrapConf = "kafka.bootstrap-servers=localhost:" + port;
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
+  static void startClassBroker() {
+    startBroker();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "generate", "ingest", "bronze", "silver", "gold", "backfill", "export", "statement",
-      "dead-letters", "sql", "services", "config", "status", "maintain", "dq-gate"})
+  @ValueSource(
+      strings = {
+        "demo",
+        "generate",
+        "ingest",
+        "bronze",
+        "silver",
+        "gold",
+        "backfill",
+        "export",
+        "statement",
+        "dead-letters",
+        "sql",
+        "services",
+        "config",
+        "status",
+        "maintain",
+        "dq-gate"
+      })
   void everySubcommandHasHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("Usage: lakehouse " + command).contains("--profile").contains("--json");
+    assertThat(run.out())
+        .contains("Usage: lakehouse " + command)
+        .contains("--profile")
+        .contains("--json");
   }
 
   @ParameterizedTest
@@ -71,22 +77,46 @@ class CommandLineTest {
   @Test
   void badCommandLineFailsWithExitCode2() {
     assertThat(CliRun.of("bronze", "--no-such-option").exitCode()).isEqualTo(2);
-    assertThat(CliRun.of("generate", "--events", "0", "--data-dir", dataDir.toString(), "--conf", bootstrapConf).exitCode()).isEqualTo(2);
-    CliRun badTopic = CliRun.of("ingest", "--topic", "payments", "--file", "x", "--conf", bootstrapConf);
+    assertThat(
+            CliRun.of(
+                    "generate",
+                    "--events",
+                    "0",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--conf",
+                    bootstrapConf())
+                .exitCode())
+        .isEqualTo(2);
+    CliRun badTopic =
+        CliRun.of("ingest", "--topic", "payments", "--file", "x", "--conf", bootstrapConf());
     assertThat(badTopic.exitCode()).isEqualTo(2);
     assertThat(badTopic.err()).contains("Unknown topic 'payments'");
   }
 
   @Test
   void dryRunValidatesArgumentsAndConfigurationWithoutRunning() {
-    CliRun ok = CliRun.of("silver", "--date", "2026-11-01", "--dry-run", "--data-dir", dataDir.resolve("dry").toString(), "--json");
+    CliRun ok =
+        CliRun.of(
+            "silver",
+            "--date",
+            "2026-11-01",
+            "--dry-run",
+            "--data-dir",
+            dataDir.resolve("dry").toString(),
+            "--json");
     assertThat(ok.exitCode()).isZero();
     assertThat(ok.out()).contains("are valid; nothing was run");
     assertThat(ok.json().get("dry_run").asBoolean()).isTrue();
     assertThat(dataDir.resolve("dry")).doesNotExist();
-    assertThat(CliRun.of("gold", "--from", "2026-11-02", "--to", "2026-11-01", "--dry-run").exitCode()).isEqualTo(2);
-    assertThat(CliRun.of("statement", "--account", "A1", "--month", "11/2026", "--dry-run").exitCode()).isEqualTo(2);
-    assertThat(CliRun.of("export", "--dry-run", "--conf", "postgres.url=mysql://x").exitCode()).isEqualTo(2);
+    assertThat(
+            CliRun.of("gold", "--from", "2026-11-02", "--to", "2026-11-01", "--dry-run").exitCode())
+        .isEqualTo(2);
+    assertThat(
+            CliRun.of("statement", "--account", "A1", "--month", "11/2026", "--dry-run").exitCode())
+        .isEqualTo(2);
+    assertThat(CliRun.of("export", "--dry-run", "--conf", "postgres.url=mysql://x").exitCode())
+        .isEqualTo(2);
   }
 
   @Test
@@ -102,27 +132,45 @@ class CommandLineTest {
     Path file = dataDir.resolve("capture.jsonl");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     String good =
-        "{\"schema_version\":1,\"merchant_id\":\"M9\",\"name\":\"Chai Point\",\"category\":\"FOOD\","
+        "{\"schema_version\":1,\"merchant_id\":\"M9\",\"name\":\"Chai"
+            + " Point\",\"category\":\"FOOD\","
             + "\"city\":\"Pune\",\"updated_at\":\"2026-11-01T09:00:00+05:30\",\"new_field\":true}";
     bytes.writeBytes(good.getBytes(StandardCharsets.UTF_8));
     bytes.write('\n');
-    bytes.writeBytes(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}); // invalid UTF-8
+    bytes.writeBytes(
+        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}); // invalid UTF-8
     bytes.write('\n');
     bytes.write('\n'); // an empty line is a message too: MALFORMED_JSON
-    bytes.writeBytes("{\"schema_version\":1}\r".getBytes(StandardCharsets.UTF_8)); // CR kept; MISSING_FIELD
+    bytes.writeBytes(
+        "{\"schema_version\":1}\r".getBytes(StandardCharsets.UTF_8)); // CR kept; MISSING_FIELD
     bytes.write('\n');
     Files.write(file, bytes.toByteArray());
 
-    CliRun ingest = CliRun.of("ingest", "--topic", "merchants", "--file", file.toString(),
-        "--data-dir", dataDir.toString(), "--conf", bootstrapConf, "--json");
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--topic",
+            "merchants",
+            "--file",
+            file.toString(),
+            "--data-dir",
+            dataDir.toString(),
+            "--conf",
+            bootstrapConf(),
+            "--json");
     assertThat(ingest.exitCode()).as(ingest.err()).isZero();
     assertThat(ingest.json().get("messages").asInt()).isEqualTo(4);
 
     List<byte[]> received = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor("merchants").stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("merchants").stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -133,33 +181,68 @@ class CommandLineTest {
       }
     }
     assertThat(received).hasSize(4);
-    assertThat(received).anySatisfy(v -> assertThat(v).isEqualTo(good.getBytes(StandardCharsets.UTF_8)));
-    assertThat(received).anySatisfy(v -> assertThat(v).isEqualTo(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}));
+    assertThat(received)
+        .anySatisfy(v -> assertThat(v).isEqualTo(good.getBytes(StandardCharsets.UTF_8)));
+    assertThat(received)
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .isEqualTo(
+                        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}));
     assertThat(received).anySatisfy(v -> assertThat(v).isEmpty());
-    assertThat(received).anySatisfy(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("{\"schema_version\":1}\r"));
+    assertThat(received)
+        .anySatisfy(
+            v ->
+                assertThat(new String(v, StandardCharsets.UTF_8))
+                    .isEqualTo("{\"schema_version\":1}\r"));
 
-    String[] common = {"--data-dir", dataDir.toString(), "--conf", bootstrapConf, "--conf", "spark.master=local[2]", "--json"};
+    String[] common = {
+      "--data-dir",
+      dataDir.toString(),
+      "--conf",
+      bootstrapConf(),
+      "--conf",
+      "spark.master=local[2]",
+      "--json"
+    };
     CliRun bronze = CliRun.of(concat(new String[] {"bronze", "--available-now"}, common));
     assertThat(bronze.exitCode()).as(bronze.err()).isZero();
     JsonNode summary = bronze.json();
     assertThat(summary.get("consumed").asInt()).isEqualTo(4);
     assertThat(summary.get("bronze_rows").get("merchants").asInt()).isEqualTo(1);
 
-    CliRun sql = CliRun.of(concat(new String[] {"sql",
-        "SELECT reason_code, count(*) AS n FROM bronze.dead_letters GROUP BY reason_code ORDER BY reason_code"}, common));
+    CliRun sql =
+        CliRun.of(
+            concat(
+                new String[] {
+                  "sql",
+                  "SELECT reason_code, count(*) AS n FROM bronze.dead_letters GROUP BY reason_code"
+                      + " ORDER BY reason_code"
+                },
+                common));
     assertThat(sql.exitCode()).as(sql.err()).isZero();
-    assertThat(sql.json().get("results").toString()).isEqualTo(
-        "[{\"reason_code\":\"INVALID_UTF8\",\"n\":1},{\"reason_code\":\"MALFORMED_JSON\",\"n\":1},"
-            + "{\"reason_code\":\"MISSING_FIELD\",\"n\":1}]");
+    assertThat(sql.json().get("results").toString())
+        .isEqualTo(
+            "[{\"reason_code\":\"INVALID_UTF8\",\"n\":1},{\"reason_code\":\"MALFORMED_JSON\",\"n\":1},"
+                + "{\"reason_code\":\"MISSING_FIELD\",\"n\":1}]");
 
-    CliRun extras = CliRun.of("sql", "SELECT merchant_id, extra_fields FROM bronze.merchants",
-        "--data-dir", dataDir.toString(), "--conf", bootstrapConf);
+    CliRun extras =
+        CliRun.of(
+            "sql",
+            "SELECT merchant_id, extra_fields FROM bronze.merchants",
+            "--data-dir",
+            dataDir.toString(),
+            "--conf",
+            bootstrapConf());
     assertThat(extras.out()).contains("M9").contains("{\"new_field\":true}").contains("(1 row)");
 
     CliRun listed = CliRun.of("dead-letters", "list", "--data-dir", dataDir.toString(), "--json");
     assertThat(listed.exitCode()).as(listed.err()).isZero();
     assertThat(listed.out()).contains("merchants").contains("INVALID_UTF8").contains("(3 groups)");
-    assertThat(CliRun.of("dead-letters", "list", "--reason", "NOPE", "--data-dir", dataDir.toString()).exitCode()).isEqualTo(2);
+    assertThat(
+            CliRun.of("dead-letters", "list", "--reason", "NOPE", "--data-dir", dataDir.toString())
+                .exitCode())
+        .isEqualTo(2);
 
     CliRun badSql = CliRun.of("sql", "SELECT * FROM bronze.nope", "--data-dir", dataDir.toString());
     assertThat(badSql.exitCode()).isEqualTo(2);

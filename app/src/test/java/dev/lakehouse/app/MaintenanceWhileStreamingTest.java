@@ -7,57 +7,42 @@ import dev.lakehouse.bronze.BronzeStream;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.TestLake;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.ops.LakeMaintenance;
-import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.OutgoingMessage;
-import java.nio.file.Path;
+import dev.lakehouse.ops.LakeMaintenance;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * lakehouse maintain while the bronze stream keeps consuming and a producer keeps sending: old partitions
- * are compacted, the stream keeps committing afterwards, queries answer, and every message lands once.
+ * lakehouse maintain while the bronze stream keeps consuming and a producer keeps sending: old
+ * partitions are compacted, the stream keeps committing afterwards, queries answer, and every
+ * message lands once.
  */
-class MaintenanceWhileStreamingTest {
-  @TempDir static Path dataDir;
-  static EmbeddedKafka kafka;
-  static SparkSession spark;
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      BronzeStream.stopAll(spark);
-      spark.stop();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+class MaintenanceWhileStreamingTest extends CliTestBase {
 
   @Test
-  void maintenanceCompactsOldPartitionsWhileTheStreamWritesAndNothingIsLostOrDoubled() throws Exception {
-    int port = EmbeddedKafka.freePort();
-    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port);
-    LakehouseConfig config = TestLake.config(dataDir, Settings.KAFKA_BOOTSTRAP + "=localhost:" + port,
-        Settings.BRONZE_TRIGGER_SECONDS + "=1", Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=400",
-        Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS + "=0");
-    spark = TestLake.spark(config);
+  void maintenanceCompactsOldPartitionsWhileTheStreamWritesAndNothingIsLostOrDoubled()
+      throws Exception {
+    startBroker();
+    LakehouseConfig config =
+        configure(
+            Settings.BRONZE_TRIGGER_SECONDS + "=1",
+            Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=400",
+            Settings.MAINTAIN_SNAPSHOT_RETENTION_DAYS + "=0");
+    SparkSession spark = spark();
     LocalDate end = LocalDate.of(2026, 10, 20);
-    EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, 3_000, 10, 21L, end));
+    EventGenerator generator =
+        new EventGenerator(GeneratorOptions.from(config, 3_000, 10, 21L, end));
     GenerationReport report = generator.plan();
     List<OutgoingMessage> messages = new ArrayList<>();
     generator.messages().forEach(messages::add);
@@ -68,49 +53,62 @@ class MaintenanceWhileStreamingTest {
     }
 
     AtomicReference<Throwable> streamFailure = new AtomicReference<>();
-    Thread stream = new Thread(() -> {
-      try {
-        BronzeStream.run(spark, config, new BronzeStream.Options(false, false));
-      } catch (Throwable t) {
-        streamFailure.set(t);
-      }
-    }, "bronze-stream");
+    Thread stream =
+        new Thread(
+            () -> {
+              try {
+                BronzeStream.run(spark, config, new BronzeStream.Options(false, false));
+              } catch (Throwable t) {
+                streamFailure.set(t);
+              }
+            },
+            "bronze-stream");
     stream.start();
     await().atMost(Duration.ofMinutes(3)).until(() -> consumed() >= half);
 
     // The second half arrives while maintenance runs.
-    Thread producerThread = new Thread(() -> {
-      try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
-        for (int i = half; i < messages.size(); i++) {
-          producer.send(messages.get(i));
-          if (i % 100 == 0) {
-            producer.flush();
-            Thread.sleep(150);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "producer");
+    Thread producerThread =
+        new Thread(
+            () -> {
+              try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
+                for (int i = half; i < messages.size(); i++) {
+                  producer.send(messages.get(i));
+                  if (i % 100 == 0) {
+                    producer.flush();
+                    Thread.sleep(150);
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "producer");
     producerThread.start();
 
     long batchesBefore = batches();
     LakeMaintenance.Result r = LakeMaintenance.run(spark, config, end, false);
     long batchesAfterMaintenance = batches();
 
-    long[] txn = r.tables().get(Tables.BRONZE_TRANSACTIONS);
+    LakeMaintenance.TableCounts txn = r.tables().get(Tables.BRONZE_TRANSACTIONS);
     assertThat(r.status()).isEqualTo("SUCCESS");
-    assertThat(txn[0]).as("bronze.transactions data files before").isGreaterThan(20);
-    assertThat(txn[1]).as("data files after compacting the partitions before the lookback").isLessThan(txn[0]);
-    assertThat(batchesAfterMaintenance).as("the stream committed batches during maintenance").isGreaterThan(batchesBefore);
+    assertThat(txn.filesBefore()).as("bronze.transactions data files before").isGreaterThan(20);
+    assertThat(txn.filesAfter())
+        .as("data files after compacting the partitions before the lookback")
+        .isLessThan(txn.filesBefore());
+    assertThat(batchesAfterMaintenance)
+        .as("the stream committed batches during maintenance")
+        .isGreaterThan(batchesBefore);
     assertThat(spark.sql("SELECT count(*) FROM " + Tables.BRONZE_TRANSACTIONS).first().getLong(0))
-        .as("a query during streaming answers").isPositive();
+        .as("a query during streaming answers")
+        .isPositive();
 
     // A retried maintenance task for the same date is a recorded no-op.
     assertThat(LakeMaintenance.run(spark, config, end, false).status()).isEqualTo("NOOP");
 
     producerThread.join();
-    await().atMost(Duration.ofMinutes(3)).until(() -> consumed() >= report.totalMessages() || streamFailure.get() != null);
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> consumed() >= report.totalMessages() || streamFailure.get() != null);
     assertThat(streamFailure.get()).as("the stream kept running").isNull();
     assertThat(stream.isAlive()).isTrue();
     BronzeStream.stopAll(spark);
@@ -121,17 +119,31 @@ class MaintenanceWhileStreamingTest {
     for (String topic : Topic.names()) {
       String table = Topic.of(topic).bronzeTable();
       long rows = spark.sql("SELECT count(*) FROM " + table).first().getLong(0);
-      long distinct = spark.sql("SELECT count(DISTINCT kafka_partition, kafka_offset) FROM " + table).first().getLong(0);
-      assertThat(rows).as(topic + " rows").isEqualTo(report.topic(topic).valid()).isEqualTo(distinct);
+      long distinct =
+          spark
+              .sql("SELECT count(DISTINCT kafka_partition, kafka_offset) FROM " + table)
+              .first()
+              .getLong(0);
+      assertThat(rows)
+          .as(topic + " rows")
+          .isEqualTo(report.topic(topic).valid())
+          .isEqualTo(distinct);
       landed += rows;
     }
     landed += spark.sql("SELECT count(*) FROM " + Tables.BRONZE_DEAD_LETTERS).first().getLong(0);
-    assertThat(landed).as("bronze + dead letters = every message sent").isEqualTo(report.totalMessages());
-    assertThat(spark.sql("SELECT count(*) FROM ops.runs WHERE job = 'maintain' AND status = 'NOOP'").first().getLong(0))
+    assertThat(landed)
+        .as("bronze + dead letters = every message sent")
+        .isEqualTo(report.totalMessages());
+    assertThat(
+            spark
+                .sql("SELECT count(*) FROM ops.runs WHERE job = 'maintain' AND status = 'NOOP'")
+                .first()
+                .getLong(0))
         .isEqualTo(1);
   }
 
   private static long consumed() {
+    SparkSession spark = spark();
     if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_STREAM_BATCHES))) {
       return 0;
     }
@@ -140,6 +152,9 @@ class MaintenanceWhileStreamingTest {
   }
 
   private static long batches() {
-    return spark.sql("SELECT count(DISTINCT batch_id) FROM " + Tables.OPS_STREAM_BATCHES).first().getLong(0);
+    return spark()
+        .sql("SELECT count(DISTINCT batch_id) FROM " + Tables.OPS_STREAM_BATCHES)
+        .first()
+        .getLong(0);
   }
 }

@@ -3,89 +3,139 @@ package dev.lakehouse.app;
 import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.common.LakehouseConfig;
-import dev.lakehouse.common.TestLake;
 import dev.lakehouse.services.EmbeddedKafka;
+import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
-/** generate -> bronze -> backfill (silver + gold) on a generated data set, then the invariants of DOMAIN.md. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PipelineInvariantsTest {
-  @TempDir static Path dataDir;
-  static SparkSession spark;
-  static LakehouseConfig config;
+/**
+ * generate -> bronze -> backfill (silver + gold) on a generated data set, then the invariants of
+ * DOMAIN.md. The pipeline runs once for the class; a test that writes (a rerun, a gate verdict, a
+ * failed run) is rolled back after it, so every test starts from the lake the pipeline built.
+ */
+class PipelineInvariantsTest extends CliTestBase {
   static String[] common;
+  static TableSnapshots built;
 
   @BeforeAll
   static void runPipeline() {
     int port = EmbeddedKafka.freePort();
-    common = new String[] {"--data-dir", dataDir.toString(), "--conf", "kafka.bootstrap-servers=localhost:" + port,
-        "--conf", "spark.master=local[2]", "--conf", "spark.shuffle-partitions=2"};
-    // Nothing listens on the port: each command starts the embedded broker under the data directory.
-    assertThat(CliRun.of(concat(common, "generate", "--events", "6000", "--days", "95", "--seed", "5",
-        "--end-date", "2026-10-31")).exitCode()).isZero();
+    common =
+        new String[] {
+          "--data-dir",
+          dataDir.toString(),
+          "--conf",
+          "kafka.bootstrap-servers=localhost:" + port,
+          "--conf",
+          "spark.master=local[2]",
+          "--conf",
+          "spark.shuffle-partitions=2"
+        };
+    // Nothing listens on the port: each command starts the embedded broker under the data
+    // directory.
+    assertThat(
+            CliRun.of(
+                    concat(
+                        common,
+                        "generate",
+                        "--events",
+                        "6000",
+                        "--days",
+                        "95",
+                        "--seed",
+                        "5",
+                        "--end-date",
+                        "2026-10-31"))
+                .exitCode())
+        .isZero();
     CliRun bronze = CliRun.of(concat(common, "bronze", "--available-now"));
     assertThat(bronze.exitCode()).as(bronze.err()).isZero();
-    CliRun backfill = CliRun.of(concat(common, "backfill", "--from", "2026-07-29", "--to", "2026-10-31"));
+    CliRun backfill =
+        CliRun.of(concat(common, "backfill", "--from", "2026-07-29", "--to", "2026-10-31"));
     assertThat(backfill.exitCode()).as(backfill.err()).isZero();
-    config = TestLake.config(dataDir);
-    spark = TestLake.spark(config);
+    built = TableSnapshots.of(spark());
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
+  @AfterEach
+  void restoreTheBuiltLake() {
+    built.restore(spark());
   }
 
   static long scalar(String sql) {
-    return spark.sql(sql).first().getLong(0);
+    return spark().sql(sql).first().getLong(0);
   }
 
   @Test
   void revenueSummaryAddsUpToTheFeesOfTheSameDays() {
-    String fees = spark.sql("SELECT sum(fee_inr) FROM gold.fct_transactions").first().get(0).toString();
-    String revenue = spark.sql("SELECT sum(revenue_inr) FROM gold.daily_revenue_summary").first().get(0).toString();
+    String fees =
+        spark().sql("SELECT sum(fee_inr) FROM gold.fct_transactions").first().get(0).toString();
+    String revenue =
+        spark()
+            .sql("SELECT sum(revenue_inr) FROM gold.daily_revenue_summary")
+            .first()
+            .get(0)
+            .toString();
     assertThat(revenue).isEqualTo(fees);
-    assertThat(new java.math.BigDecimal(fees)).isPositive();
-    assertThat(scalar("SELECT count(*) FROM (SELECT event_date, sum(fee_inr) f FROM gold.fct_transactions GROUP BY 1) x"
-        + " FULL JOIN (SELECT summary_date, sum(revenue_inr) r FROM gold.daily_revenue_summary GROUP BY 1) y"
-        + " ON x.event_date = y.summary_date WHERE NOT (x.f <=> y.r)")).isZero();
+    assertThat(new BigDecimal(fees)).isPositive();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM (SELECT event_date, sum(fee_inr) f"
+                    + " FROM gold.fct_transactions GROUP BY 1) x"
+                    + " FULL JOIN (SELECT summary_date, sum(revenue_inr) r"
+                    + " FROM gold.daily_revenue_summary GROUP BY 1) y"
+                    + " ON x.event_date = y.summary_date WHERE NOT (x.f <=> y.r)"))
+        .isZero();
   }
 
   @Test
   void closingEqualsOpeningPlusCreditsMinusDebitsAndTheNextOpening() {
     assertThat(scalar("SELECT count(*) FROM gold.monthly_statement")).isGreaterThan(100);
-    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement"
-        + " WHERE closing_balance_inr <> opening_balance_inr + credits_inr - debits_inr")).isZero();
-    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement a JOIN gold.monthly_statement b"
-        + " ON a.account_id = b.account_id AND b.month_start = add_months(a.month_start, 1)"
-        + " WHERE a.closing_balance_inr <> b.opening_balance_inr")).isZero();
-    assertThat(scalar("SELECT count(*) FROM gold.monthly_statement a JOIN gold.monthly_statement b"
-        + " ON a.account_id = b.account_id AND b.month_start = add_months(a.month_start, 1)")).isGreaterThan(100);
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.monthly_statement WHERE closing_balance_inr <>"
+                    + " opening_balance_inr + credits_inr - debits_inr"))
+        .isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.monthly_statement a JOIN gold.monthly_statement b ON"
+                    + " a.account_id = b.account_id AND b.month_start = add_months(a.month_start,"
+                    + " 1) WHERE a.closing_balance_inr <> b.opening_balance_inr"))
+        .isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.monthly_statement a JOIN gold.monthly_statement b ON"
+                    + " a.account_id = b.account_id AND b.month_start = add_months(a.month_start,"
+                    + " 1)"))
+        .isGreaterThan(100);
   }
 
   @Test
   void everyFactRowJoinsToItsDimensionsAndNoTransactionIsDropped() {
-    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions")).isEqualTo(scalar("SELECT count(*) FROM silver.transactions"));
-    for (String join : new String[] {
-        "gold.dim_customer d ON d.customer_key = f.customer_key", "gold.dim_account d ON d.account_key = f.account_key",
-        "gold.dim_merchant d ON d.merchant_key = f.merchant_key", "gold.dim_date d ON d.date_key = f.date_key"}) {
-      assertThat(scalar("SELECT count(*) FROM gold.fct_transactions f LEFT ANTI JOIN " + join)).as(join).isZero();
+    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions"))
+        .isEqualTo(scalar("SELECT count(*) FROM silver.transactions"));
+    for (String join :
+        new String[] {
+          "gold.dim_customer d ON d.customer_key = f.customer_key",
+          "gold.dim_account d ON d.account_key = f.account_key",
+          "gold.dim_merchant d ON d.merchant_key = f.merchant_key",
+          "gold.dim_date d ON d.date_key = f.date_key"
+        }) {
+      assertThat(scalar("SELECT count(*) FROM gold.fct_transactions f LEFT ANTI JOIN " + join))
+          .as(join)
+          .isZero();
     }
   }
 
   @Test
   void theGeneratedDataShowsEveryFeature() {
-    assertThat(scalar("SELECT count(*) FROM silver.transactions WHERE status = 'REVERSED'")).isPositive();
+    assertThat(scalar("SELECT count(*) FROM silver.transactions WHERE status = 'REVERSED'"))
+        .isPositive();
     assertThat(scalar("SELECT count(*) FROM bronze.dead_letters")).isPositive();
     assertThat(scalar("SELECT count(DISTINCT month_start) FROM gold.monthly_kpis")).isEqualTo(4);
     assertThat(scalar("SELECT count(*) FROM gold.customer_monthly WHERE is_in_red")).isPositive();
@@ -98,8 +148,6 @@ class PipelineInvariantsTest {
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(again.json().get("run_status").asText()).isEqualTo("SUCCESS");
     assertThat(again.json().get("rows_written").size()).isPositive();
-    // The command stopped the JVM's shared SparkSession when it ended; start a fresh one.
-    spark = TestLake.spark(config);
     assertThat(checksums()).isEqualTo(before);
     long snapshots = scalar("SELECT count(*) FROM gold.fct_transactions.snapshots");
 
@@ -107,15 +155,19 @@ class PipelineInvariantsTest {
     assertThat(retried.exitCode()).as(retried.err()).isZero();
     assertThat(retried.out()).contains("nothing to do");
     assertThat(retried.json().get("run_status").asText()).isEqualTo("NOOP");
-    spark = TestLake.spark(config);
-    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions.snapshots")).as("a no-op commits nothing").isEqualTo(snapshots);
-    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'gold' AND status = 'NOOP' AND business_date = DATE '2026-10-31'"))
+    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions.snapshots"))
+        .as("a no-op commits nothing")
+        .isEqualTo(snapshots);
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM ops.runs WHERE job = 'gold' AND status = 'NOOP'"
+                    + " AND business_date = DATE '2026-10-31'"))
         .isEqualTo(1);
 
     CliRun forced = CliRun.of(concat(common, "gold", "--date", "2026-10-31", "--force"));
     assertThat(forced.exitCode()).as(forced.err()).isZero();
-    spark = TestLake.spark(config);
-    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions.snapshots")).isGreaterThan(snapshots);
+    assertThat(scalar("SELECT count(*) FROM gold.fct_transactions.snapshots"))
+        .isGreaterThan(snapshots);
     assertThat(checksums()).isEqualTo(before);
   }
 
@@ -132,22 +184,26 @@ class PipelineInvariantsTest {
     assertThat(missing.exitCode()).isEqualTo(3);
     assertThat(missing.out()).contains("silver has not run for 2026-11-05");
 
-    CliRun strict = CliRun.of(concat(common, "--conf", "dq.max-quarantine-ratio=0", "dq-gate", "--date", "2026-10-15"));
+    CliRun strict =
+        CliRun.of(
+            concat(
+                common, "--conf", "dq.max-quarantine-ratio=0", "dq-gate", "--date", "2026-10-15"));
     assertThat(strict.exitCode()).isEqualTo(3);
     assertThat(strict.err()).contains("quarantined " + String.format("%,d", quarantined));
 
-    // The verdicts are in the ledger; the last one passes again (status, tested last, reads the last verdict).
+    // Every verdict is a row in the ledger, the failed ones too.
     assertThat(CliRun.of(concat(common, "dq-gate", "--date", "2026-10-15")).exitCode()).isZero();
-    spark = TestLake.spark(config);
-    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'dq-gate' AND status = 'FAILED'")).isEqualTo(2);
-    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'dq-gate' AND status = 'SUCCESS'")).isEqualTo(2);
+    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'dq-gate' AND status = 'FAILED'"))
+        .isEqualTo(2);
+    assertThat(scalar("SELECT count(*) FROM ops.runs WHERE job = 'dq-gate' AND status = 'SUCCESS'"))
+        .isEqualTo(2);
   }
 
   @Test
   void everyAnalystQueryRuns() throws Exception {
     Path queries = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/queries");
     List<Path> files;
-    try (var list = java.nio.file.Files.list(queries)) {
+    try (Stream<Path> list = Files.list(queries)) {
       files = list.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
     }
     assertThat(files).hasSizeGreaterThanOrEqualTo(6);
@@ -156,66 +212,111 @@ class PipelineInvariantsTest {
       assertThat(run.exitCode()).as(f + ": " + run.err()).isZero();
       assertThat(run.out()).as(f.toString()).containsPattern("\\((\\d+) rows?");
     }
-    spark = TestLake.spark(config);
-    assertThat(CliRun.of(concat(common, "sql", "-f", queries.resolve("customers_in_red.sql").toString(), "--json"))
-        .json().get("results").size()).isPositive();
-    spark = TestLake.spark(config);
+    CliRun red =
+        CliRun.of(
+            concat(
+                common, "sql", "-f", queries.resolve("customers_in_red.sql").toString(), "--json"));
+    assertThat(red.json().get("results").size()).isPositive();
   }
 
   @Test
   void aStatementListsTheMonthsTransactionsAndEndsAtTheClosingBalance() throws Exception {
-    spark = TestLake.spark(config);
-    org.apache.spark.sql.Row pick = spark.sql("SELECT account_id, date_format(month_start, 'yyyy-MM'), closing_balance_inr,"
-        + " transaction_count FROM gold.monthly_statement WHERE transaction_count > 3 ORDER BY account_id, month_start LIMIT 1").first();
+    Row pick =
+        spark()
+            .sql(
+                "SELECT account_id, date_format(month_start, 'yyyy-MM'),"
+                    + " closing_balance_inr, transaction_count FROM gold.monthly_statement"
+                    + " WHERE transaction_count > 3 ORDER BY account_id, month_start LIMIT 1")
+            .first();
     Path csv = dataDir.resolve("statement.csv");
-    CliRun run = CliRun.of(concat(common, "statement", "--account", pick.getString(0), "--month", pick.getString(1),
-        "--out", csv.toString(), "--json"));
-    spark = TestLake.spark(config);
+    CliRun run =
+        CliRun.of(
+            concat(
+                common,
+                "statement",
+                "--account",
+                pick.getString(0),
+                "--month",
+                pick.getString(1),
+                "--out",
+                csv.toString(),
+                "--json"));
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.json().get("closing_balance_inr").asText()).isEqualTo(pick.getDecimal(2).toPlainString());
+    assertThat(run.json().get("closing_balance_inr").asText())
+        .isEqualTo(pick.getDecimal(2).toPlainString());
     assertThat(run.json().get("transactions").asLong()).isEqualTo(pick.getLong(3));
-    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    List<String> lines = Files.readAllLines(csv);
     String last = lines.get(lines.size() - 1);
-    assertThat(last.substring(last.lastIndexOf(',') + 1)).isEqualTo(pick.getDecimal(2).toPlainString());
+    assertThat(last.substring(last.lastIndexOf(',') + 1))
+        .isEqualTo(pick.getDecimal(2).toPlainString());
     assertThat(lines).hasSize(4 + (int) pick.getLong(3));
 
-    CliRun badMonth = CliRun.of(concat(common, "statement", "--account", pick.getString(0), "--month", "2026-13"));
+    CliRun badMonth =
+        CliRun.of(
+            concat(common, "statement", "--account", pick.getString(0), "--month", "2026-13"));
     assertThat(badMonth.exitCode()).isEqualTo(2);
     assertThat(badMonth.err()).contains("Invalid --month '2026-13'");
-    CliRun unknown = CliRun.of(concat(common, "statement", "--account", "A404", "--month", pick.getString(1)));
+    CliRun unknown =
+        CliRun.of(concat(common, "statement", "--account", "A404", "--month", pick.getString(1)));
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("No statement for account A404");
-    spark = TestLake.spark(config);
   }
 
   @Test
-  @Order(Integer.MAX_VALUE) // it leaves a failed silver run behind
   void statusIsHealthyUntilARunFailsAndThenExitsWith1() {
     CliRun healthy = CliRun.of(concat(common, "status", "--json"));
     assertThat(healthy.exitCode()).as(healthy.out() + healthy.err()).isZero();
     assertThat(healthy.json().get("healthy").asBoolean()).isTrue();
-    assertThat(healthy.json().get("tables").get("gold.fct_transactions").get("rows").asLong()).isPositive();
+    assertThat(healthy.json().get("tables").get("gold.fct_transactions").get("rows").asLong())
+        .isPositive();
     assertThat(healthy.out()).contains("HEALTHY").contains("Last runs:");
 
     // The generated data holds a few illegal status updates; as a fail rule they stop the run.
-    CliRun strict = CliRun.of(concat(common, "backfill", "--from", "2026-07-29", "--to", "2026-10-31", "--force",
-        "--conf", "silver.severity-overrides=txn_legal_transition=fail"));
+    CliRun strict =
+        CliRun.of(
+            concat(
+                common,
+                "backfill",
+                "--from",
+                "2026-07-29",
+                "--to",
+                "2026-10-31",
+                "--force",
+                "--conf",
+                "silver.severity-overrides=txn_legal_transition=fail"));
     assertThat(strict.exitCode()).as(strict.err()).isEqualTo(3);
 
     CliRun unhealthy = CliRun.of(concat(common, "status", "--json"));
     assertThat(unhealthy.exitCode()).isEqualTo(1);
     assertThat(unhealthy.json().get("status").asText()).isEqualTo("unhealthy");
     assertThat(unhealthy.json().get("problems").toString()).contains("the last silver run failed");
-    spark = TestLake.spark(config);
   }
 
   private static String checksums() {
     StringBuilder sb = new StringBuilder();
-    for (String t : new String[] {"fct_transactions", "fct_daily_account_balance", "daily_revenue_summary",
-        "monthly_statement", "customer_monthly", "customers_in_red", "high_activity_customers", "monthly_kpis",
-        "customers_per_tier", "monthly_transaction_trend", "dim_customer", "dim_account"}) {
-      sb.append(spark.sql("SELECT count(*), sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0))) FROM gold." + t)
-          .first()).append(';');
+    for (String t :
+        new String[] {
+          "fct_transactions",
+          "fct_daily_account_balance",
+          "daily_revenue_summary",
+          "monthly_statement",
+          "customer_monthly",
+          "customers_in_red",
+          "high_activity_customers",
+          "monthly_kpis",
+          "customers_per_tier",
+          "monthly_transaction_trend",
+          "dim_customer",
+          "dim_account"
+        }) {
+      sb.append(
+              spark()
+                  .sql(
+                      "SELECT count(*), sum(CAST(xxhash64(to_json(struct(*)))"
+                          + " AS DECIMAL(38,0))) FROM gold."
+                          + t)
+                  .first())
+          .append(';');
     }
     return sb.toString();
   }

@@ -3,21 +3,19 @@ package dev.lakehouse.bronze;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.services.EmbeddedKafka;
 import dev.lakehouse.ingest.EventGenerator;
-import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
+import dev.lakehouse.ingest.OutgoingMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,49 +30,32 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Restarts after a lost checkpoint commit, and streams whose offsets were deleted from Kafka. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BronzeRestartTest {
-  @TempDir static Path dataDir;
-  static EmbeddedKafka kafka;
-  static LakehouseConfig config;
-  static SparkSession spark;
+/**
+ * Restarts after a lost checkpoint commit, and streams whose offsets were deleted from Kafka. Both
+ * tests rewrite what the checkpoint, bronze or Kafka hold, so each lands the shared data set in a
+ * lake of its own.
+ */
+class BronzeRestartTest extends BronzeTestBase {
+  static List<OutgoingMessage> messages;
 
   @BeforeAll
-  static void start() {
-    int port = EmbeddedKafka.freePort();
-    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", port);
-    config = TestLake.config(dataDir, Settings.KAFKA_BOOTSTRAP + "=localhost:" + port,
-        Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=1500");
-    spark = TestLake.spark(config);
+  static void generate() {
     EventGenerator generator =
-        new EventGenerator(GeneratorOptions.from(config, 4_000, 8, 11L, LocalDate.of(2026, 10, 20)).withRates(0.02, 0.02));
+        new EventGenerator(
+            GeneratorOptions.from(
+                    TestLake.config(dataDir), 4_000, 8, 11L, LocalDate.of(2026, 10, 20))
+                .withRates(0.02, 0.02));
     generator.plan();
-    KafkaTopics.ensureTopics(kafka.bootstrapServers(), 3);
-    try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
-      producer.sendAll(generator.messages(), n -> { });
-    }
+    // The generator hands out its plan once; kept here, it can be sent to each test's broker.
+    messages = new ArrayList<>();
+    generator.messages().forEach(messages::add);
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
-    kafka.close();
-  }
-
-  private static BronzeResult drain(boolean allowDataLoss) {
-    return BronzeStream.run(spark, config, new BronzeStream.Options(true, allowDataLoss));
-  }
-
-  private static Map<String, Long> tableCounts() {
+  private static Map<String, Long> tableCounts(SparkSession spark) {
     Map<String, Long> counts = new HashMap<>();
     for (String topic : Topic.names()) {
       counts.put(topic, spark.table(Topic.of(topic).bronzeTable()).count());
@@ -84,69 +65,108 @@ class BronzeRestartTest {
   }
 
   @Test
-  @Order(1)
-  void batchReplayedAfterACrashIsNotWrittenTwice() throws IOException {
-    BronzeResult first = drain(false);
-    assertThat(first.batches()).isGreaterThanOrEqualTo(3);
-    Map<String, Long> before = tableCounts();
-    long ledgerRowsBefore = spark.table(Tables.OPS_STREAM_BATCHES).count();
+  void batchReplayedAfterACrashIsNotWrittenTwice(@TempDir Path dir) throws IOException {
+    try (Lake lake = Lake.start(dir, Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=1500")) {
+      SparkSession spark = lake.spark();
+      lake.send(messages);
+      BronzeResult first = lake.drain(false);
+      assertThat(first.batches()).isGreaterThanOrEqualTo(3);
+      Map<String, Long> before = tableCounts(spark);
+      long ledgerRowsBefore = spark.table(Tables.OPS_STREAM_BATCHES).count();
 
-    // Crash after the bronze tables and dead letters of the last batch were committed, but before its
-    // ledger row and the checkpoint's commit file were written (as Iceberg's own streaming tests do).
-    Path commits = config.path(Settings.BRONZE_CHECKPOINT_DIR).resolve("commits");
-    Path last;
-    try (Stream<Path> files = Files.list(commits)) {
-      last = files.filter(p -> p.getFileName().toString().matches("\\d+"))
-          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()))).orElseThrow();
+      // Crash after the bronze tables and dead letters of the last batch were committed, but before
+      // its ledger row and the checkpoint's commit file were written (as Iceberg's own streaming
+      // tests
+      // do).
+      Path commits = lake.config().path(Settings.BRONZE_CHECKPOINT_DIR).resolve("commits");
+      Path last;
+      try (Stream<Path> files = Files.list(commits)) {
+        last =
+            files
+                .filter(p -> p.getFileName().toString().matches("\\d+"))
+                .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
+                .orElseThrow();
+      }
+      Files.delete(last);
+      Files.deleteIfExists(commits.resolve("." + last.getFileName() + ".crc"));
+      long parent = CommitGuard.load(spark, Tables.OPS_STREAM_BATCHES).currentSnapshot().parentId();
+      spark.sql(
+          "CALL lakehouse.system.rollback_to_snapshot('"
+              + Tables.OPS_STREAM_BATCHES
+              + "', "
+              + parent
+              + ")");
+      assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isLessThan(ledgerRowsBefore);
+
+      BronzeResult second = lake.drain(false);
+
+      assertThat(second.batches()).isEqualTo(1);
+      assertThat(second.replayedBatches()).isEqualTo(1);
+      assertThat(tableCounts(spark)).isEqualTo(before);
+      assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isEqualTo(ledgerRowsBefore);
+      LedgerChecks.assertNoDuplicates(spark);
+      LedgerChecks.assertLedgerMatchesTables(spark);
     }
-    Files.delete(last);
-    Files.deleteIfExists(commits.resolve("." + last.getFileName() + ".crc"));
-    long parent = CommitGuard.load(spark, Tables.OPS_STREAM_BATCHES).currentSnapshot().parentId();
-    spark.sql("CALL lakehouse.system.rollback_to_snapshot('" + Tables.OPS_STREAM_BATCHES + "', " + parent + ")");
-    assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isLessThan(ledgerRowsBefore);
-
-    BronzeResult second = drain(false);
-
-    assertThat(second.batches()).isEqualTo(1);
-    assertThat(second.replayedBatches()).isEqualTo(1);
-    assertThat(tableCounts()).isEqualTo(before);
-    assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isEqualTo(ledgerRowsBefore);
-    LedgerChecks.assertNoDuplicates(spark);
-    LedgerChecks.assertLedgerMatchesTables(spark);
   }
 
   @Test
-  @Order(2)
-  void deletedOffsetsStopTheStreamUnlessDataLossIsAllowed() throws Exception {
-    TopicPartition tp = new TopicPartition(Topic.TRANSACTIONS.topicName(), 0);
-    long readUpTo = spark.sql("SELECT max(end_offset) FROM " + Tables.OPS_STREAM_BATCHES
-        + " WHERE kafka_topic = 'transactions' AND kafka_partition = 0").first().getLong(0);
-    // 30 new messages on partition 0; then retention deletes the first 10 before bronze reads them.
-    Properties props = new Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < 30; i++) {
-        producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, ("not json " + i).getBytes(StandardCharsets.UTF_8))).get();
+  void deletedOffsetsStopTheStreamUnlessDataLossIsAllowed(@TempDir Path dir) throws Exception {
+    // How many batches the first drain takes does not matter here, so one batch takes it all.
+    try (Lake lake = Lake.start(dir)) {
+      SparkSession spark = lake.spark();
+      lake.send(messages);
+      lake.drain(false);
+      TopicPartition tp = new TopicPartition(Topic.TRANSACTIONS.topicName(), 0);
+      long readUpTo =
+          spark
+              .sql(
+                  "SELECT max(end_offset) FROM "
+                      + Tables.OPS_STREAM_BATCHES
+                      + " WHERE kafka_topic = 'transactions' AND kafka_partition = 0")
+              .first()
+              .getLong(0);
+      // 30 new messages on partition 0; then retention deletes the first 10 before bronze reads
+      // them.
+      Properties props = new Properties();
+      props.put("bootstrap.servers", lake.kafka().bootstrapServers());
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        for (int i = 0; i < 30; i++) {
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      tp.topic(),
+                      tp.partition(),
+                      null,
+                      ("not json " + i).getBytes(StandardCharsets.UTF_8)))
+              .get();
+        }
       }
+      try (Admin admin =
+          Admin.create(Map.of("bootstrap.servers", lake.kafka().bootstrapServers()))) {
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(readUpTo + 11))).all().get();
+      }
+
+      assertThatThrownBy(() -> lake.drain(false))
+          .isInstanceOf(BronzeStream.DataLossException.class)
+          .hasMessageContaining("--allow-data-loss");
+
+      BronzeResult allowed = lake.drain(true);
+
+      assertThat(allowed.lostOffsets()).isEqualTo(10);
+      assertThat(allowed.consumed()).isEqualTo(20);
+      List<Row> lost =
+          spark
+              .sql(
+                  "SELECT lost_from_offset, lost_to_offset FROM "
+                      + Tables.OPS_STREAM_BATCHES
+                      + " WHERE lost_from_offset IS NOT NULL")
+              .collectAsList();
+      assertThat(lost).hasSize(1);
+      assertThat(lost.get(0).getLong(0)).isEqualTo(readUpTo + 1);
+      assertThat(lost.get(0).getLong(1)).isEqualTo(readUpTo + 10);
+      LedgerChecks.assertNoDuplicates(spark);
+      LedgerChecks.assertLedgerMatchesTables(spark);
     }
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(readUpTo + 11))).all().get();
-    }
-
-    assertThatThrownBy(() -> drain(false))
-        .isInstanceOf(BronzeStream.DataLossException.class)
-        .hasMessageContaining("--allow-data-loss");
-
-    BronzeResult allowed = drain(true);
-
-    assertThat(allowed.lostOffsets()).isEqualTo(10);
-    assertThat(allowed.consumed()).isEqualTo(20);
-    List<Row> lost = spark.sql("SELECT lost_from_offset, lost_to_offset FROM " + Tables.OPS_STREAM_BATCHES
-        + " WHERE lost_from_offset IS NOT NULL").collectAsList();
-    assertThat(lost).hasSize(1);
-    assertThat(lost.get(0).getLong(0)).isEqualTo(readUpTo + 1);
-    assertThat(lost.get(0).getLong(1)).isEqualTo(readUpTo + 10);
-    LedgerChecks.assertNoDuplicates(spark);
-    LedgerChecks.assertLedgerMatchesTables(spark);
   }
 }

@@ -1,0 +1,84 @@
+package dev.lakehouse.app;
+
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.TestLake;
+import dev.lakehouse.services.EmbeddedKafka;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the command-line test classes share: a temporary data directory per class, an embedded
+ * broker when the class starts one, and a SparkSession on the same lake for reading what the
+ * commands wrote. All of it is stopped after the class, streams first.
+ */
+abstract class CliTestBase {
+  @TempDir static Path dataDir;
+  static EmbeddedKafka kafka;
+  private static LakehouseConfig config;
+  private static SparkSession spark;
+
+  /** Starts the class's broker on a free port under dataDir/kafka. */
+  static EmbeddedKafka startBroker() {
+    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "localhost", EmbeddedKafka.freePort());
+    return kafka;
+  }
+
+  /** {@code kafka.bootstrap-servers=} the class's broker, for a command's --conf. */
+  static String bootstrapConf() {
+    return Settings.KAFKA_BOOTSTRAP + "=" + kafka.bootstrapServers();
+  }
+
+  /**
+   * The configuration the class reads the lake with: data under dataDir, the class's broker if it
+   * started one, and extra key=value pairs. Call it before the first {@link #spark()}.
+   */
+  static LakehouseConfig configure(String... keyValues) {
+    String[] conf = keyValues;
+    if (kafka != null) {
+      conf = Arrays.copyOf(keyValues, keyValues.length + 1);
+      conf[keyValues.length] = bootstrapConf();
+    }
+    config = TestLake.config(dataDir, conf);
+    return config;
+  }
+
+  /**
+   * The class's SparkSession. A command stops the JVM's session when it ends, so a stopped one is
+   * replaced by a fresh one on the same lake.
+   */
+  static SparkSession spark() {
+    if (spark == null || spark.sparkContext().isStopped()) {
+      spark = TestLake.spark(config != null ? config : configure());
+    }
+    return spark;
+  }
+
+  @AfterAll
+  static void stopLakeAndBroker() throws TimeoutException {
+    try {
+      if (spark != null && !spark.sparkContext().isStopped()) {
+        try {
+          // A stream a failed test left running would otherwise outlive its class.
+          for (StreamingQuery query : spark.streams().active()) {
+            query.stop();
+          }
+        } finally {
+          spark.stop();
+        }
+      }
+    } finally {
+      spark = null;
+      config = null;
+      if (kafka != null) {
+        kafka.close();
+        kafka = null;
+      }
+    }
+  }
+}
