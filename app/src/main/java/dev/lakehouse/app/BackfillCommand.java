@@ -18,15 +18,27 @@ import picocli.CommandLine.Option;
 @Command(
     name = "backfill",
     mixinStandardHelpOptions = true,
-    description = "Reprocess an explicit range of event dates in one run of silver and then gold, applying the late arrivals that daily runs recorded in ops.late_arrivals for those dates.")
+    description =
+        "Reprocess an explicit range of event dates in one run of silver and then gold, applying"
+            + " the late arrivals that daily runs recorded in ops.late_arrivals for those dates.")
 final class BackfillCommand extends LakehouseCommand {
-  @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First event date.")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "YYYY-MM-DD",
+      description = "First event date.")
   LocalDate from;
 
-  @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "Last event date.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "YYYY-MM-DD",
+      description = "Last event date.")
   LocalDate to;
 
-  @Option(names = "--force", description = "Reprocess even when a run already processed the same bronze snapshots.")
+  @Option(
+      names = "--force",
+      description = "Reprocess even when a run already processed the same bronze snapshots.")
   boolean force;
 
   @Override

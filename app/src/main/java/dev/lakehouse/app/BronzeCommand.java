@@ -5,7 +5,6 @@ import dev.lakehouse.bronze.BronzeStream;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.contract.KafkaTopics;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,14 +16,23 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bronze",
     mixinStandardHelpOptions = true,
-    description = "Stream the four topics into bronze.transactions, bronze.customers, bronze.accounts and bronze.merchants, with every message that breaks the contract in bronze.dead_letters and one ledger row per micro-batch and partition in ops.stream_batches. Exactly once across restarts. Without --available-now it runs until Ctrl-C, triggering every bronze.trigger-seconds.")
+    description =
+        "Stream the four topics into bronze.transactions, bronze.customers, bronze.accounts and"
+            + " bronze.merchants, with every message that breaks the contract in"
+            + " bronze.dead_letters and one ledger row per micro-batch and partition in"
+            + " ops.stream_batches. Exactly once across restarts. Without --available-now it runs"
+            + " until Ctrl-C, triggering every bronze.trigger-seconds.")
 final class BronzeCommand extends LakehouseCommand {
-  @Option(names = "--available-now", description = "Drain what Kafka holds now, then stop (for schedulers).")
+  @Option(
+      names = "--available-now",
+      description = "Drain what Kafka holds now, then stop (for schedulers).")
   boolean availableNow;
 
   @Option(
       names = "--allow-data-loss",
-      description = "Continue when offsets the stream needs were deleted from Kafka; the lost ranges are recorded in ops.stream_batches.")
+      description =
+          "Continue when offsets the stream needs were deleted from Kafka; the lost ranges are"
+              + " recorded in ops.stream_batches.")
   boolean allowDataLoss;
 
   @Override
@@ -51,19 +59,33 @@ final class BronzeCommand extends LakehouseCommand {
       out.flush();
     }
     try {
-      BronzeResult r = BronzeStream.run(spark, config, new BronzeStream.Options(availableNow, allowDataLoss));
+      BronzeResult r =
+          BronzeStream.run(spark, config, new BronzeStream.Options(availableNow, allowDataLoss));
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.printf("Bronze %s: %,d batches, %,d messages read in %.1f s: %,d to bronze, %,d dead letters.%n",
-          availableNow ? "drained Kafka" : "stopped", r.batches(), r.consumed(), seconds, r.bronzeTotal(), r.deadLetters());
+      out.printf(
+          "Bronze %s: %,d batches, %,d messages read in %.1f s: %,d to bronze, %,d dead letters.%n",
+          availableNow ? "drained Kafka" : "stopped",
+          r.batches(),
+          r.consumed(),
+          seconds,
+          r.bronzeTotal(),
+          r.deadLetters());
       for (String topic : Topic.names()) {
         out.printf("  bronze.%-13s +%,d rows%n", topic, r.bronzeRows().getOrDefault(topic, 0L));
       }
-      r.deadLettersByReason().forEach((reason, n) -> out.printf("  dead letters %-27s %,d%n", reason, n));
+      r.deadLettersByReason()
+          .forEach((reason, n) -> out.printf("  dead letters %-27s %,d%n", reason, n));
       if (r.replayedBatches() > 0) {
-        out.printf("  %d batch(es) replayed after an earlier crash; tables that already held them were skipped.%n", r.replayedBatches());
+        out.printf(
+            "  %d batch(es) replayed after an earlier crash; tables that already held them were"
+                + " skipped.%n",
+            r.replayedBatches());
       }
       if (r.lostOffsets() > 0) {
-        out.printf("  WARNING: %,d offsets had been deleted from Kafka before they were read; see ops.stream_batches.%n", r.lostOffsets());
+        out.printf(
+            "  WARNING: %,d offsets had been deleted from Kafka before they were read; see"
+                + " ops.stream_batches.%n",
+            r.lostOffsets());
       }
       Map<String, Object> summary = new LinkedHashMap<>(r.toMap());
       summary.put("seconds", Math.round(seconds * 10) / 10.0);

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
-    description = "Print every configuration key with its value in this run and where the value came from (--conf, environment, profile file or default). Secrets are never printed.")
+    description =
+        "Print every configuration key with its value in this run and where the value came from"
+            + " (--conf, environment, profile file or default). Secrets are never printed.")
 final class ConfigCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {

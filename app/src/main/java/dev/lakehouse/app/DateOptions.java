@@ -9,10 +9,16 @@ import picocli.CommandLine.Option;
 
 /** --date D, or --from D1 --to D2: the business dates of silver and gold. */
 final class DateOptions {
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Business date (default: today, UTC).")
+  @Option(
+      names = "--date",
+      paramLabel = "YYYY-MM-DD",
+      description = "Business date (default: today, UTC).")
   LocalDate date;
 
-  @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First business date of a range (with --to).")
+  @Option(
+      names = "--from",
+      paramLabel = "YYYY-MM-DD",
+      description = "First business date of a range (with --to).")
   LocalDate from;
 
   @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last business date of a range.")

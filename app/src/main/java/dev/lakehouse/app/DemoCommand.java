@@ -5,15 +5,15 @@ import dev.lakehouse.bronze.BronzeStream;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.contract.KafkaTopics;
+import dev.lakehouse.export.PostgresConnections;
+import dev.lakehouse.export.PostgresExporter;
 import dev.lakehouse.gold.GoldJob;
 import dev.lakehouse.gold.GoldResult;
-import dev.lakehouse.export.PostgresExporter;
-import dev.lakehouse.export.PostgresConnections;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.OutgoingMessage;
 import dev.lakehouse.silver.SilverJob;
 import dev.lakehouse.silver.SilverResult;
@@ -44,15 +44,29 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "The whole platform in one command, on embedded services: generate a data set, run bronze to completion, silver and gold for every date, export the marts to PostgreSQL, and print what each layer holds. Uses <data-dir>/demo, which it empties first.")
+    description =
+        "The whole platform in one command, on embedded services: generate a data set, run bronze"
+            + " to completion, silver and gold for every date, export the marts to PostgreSQL, and"
+            + " print what each layer holds. Uses <data-dir>/demo, which it empties first.")
 final class DemoCommand extends LakehouseCommand {
-  @Option(names = "--events", paramLabel = "N", description = "Messages on the transactions topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      description = "Messages on the transactions topic (default: ${DEFAULT-VALUE}).")
   long events = 200_000;
 
-  @Option(names = "--days", paramLabel = "D", description = "Days of history (default: ${DEFAULT-VALUE}); four months show red streaks and tier changes.")
+  @Option(
+      names = "--days",
+      paramLabel = "D",
+      description =
+          "Days of history (default: ${DEFAULT-VALUE}); four months show red streaks and tier"
+              + " changes.")
   int days = 120;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
   @Override
@@ -62,7 +76,8 @@ final class DemoCommand extends LakehouseCommand {
     deleteRecursively(dir);
     Map<String, String> conf = new HashMap<>();
     conf.put(Settings.DATA_DIR, dir.toString());
-    if (!KafkaTopics.reachable(base.get(Settings.KAFKA_BOOTSTRAP)) || base.profile().equals("local")) {
+    if (!KafkaTopics.reachable(base.get(Settings.KAFKA_BOOTSTRAP))
+        || base.profile().equals("local")) {
       // The demo's broker is its own, on a free port, so it never mixes with a running 'services'.
       conf.put(Settings.KAFKA_BOOTSTRAP, "localhost:" + LocalServices.freePort());
     }
@@ -75,12 +90,26 @@ final class DemoCommand extends LakehouseCommand {
     Optional<LocalServices.Started> pg = Optional.empty();
     SparkSession spark = null;
     try {
-      step(out, 1, "Generating " + String.format("%,d", events) + " events over " + days + " days (" + start + " to " + end + ")", t0);
-      EventGenerator generator = new EventGenerator(GeneratorOptions.from(config, events, days, seed, end));
+      step(
+          out,
+          1,
+          "Generating "
+              + String.format("%,d", events)
+              + " events over "
+              + days
+              + " days ("
+              + start
+              + " to "
+              + end
+              + ")",
+          t0);
+      EventGenerator generator =
+          new EventGenerator(GeneratorOptions.from(config, events, days, seed, end));
       GenerationReport report = generator.plan();
       String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
       KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
-      // Two deliveries: what had arrived a week ago, then the last week (with settlements of older days).
+      // Two deliveries: what had arrived a week ago, then the last week (with settlements of older
+      // days).
       LocalDate lastWeek = end.minusDays(6);
       long cutoff = lastWeek.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
       List<OutgoingMessage> early = new ArrayList<>();
@@ -89,44 +118,78 @@ final class DemoCommand extends LakehouseCommand {
         (m.timestampMs() < cutoff ? early : late).add(m);
       }
       try (EventProducer producer = new EventProducer(bootstrap)) {
-        producer.sendAll(early, n -> { });
+        producer.sendAll(early, n -> {});
       }
-      out.printf("      %,d messages planned: %,d customers, %,d accounts, %,d merchants, %,d transactions;%n"
-              + "      %,d delivered now, %,d held back as the last week's traffic.%n",
-          report.totalMessages(), report.toMap().get("customers"), report.toMap().get("accounts"),
-          report.toMap().get("merchants"), report.toMap().get("transactions"), early.size(), late.size());
+      out.printf(
+          "      %,d messages planned: %,d customers, %,d accounts, %,d merchants, %,d"
+              + " transactions;%n      %,d delivered now, %,d held back as the last week's"
+              + " traffic.%n",
+          report.totalMessages(),
+          report.toMap().get("customers"),
+          report.toMap().get("accounts"),
+          report.toMap().get("merchants"),
+          report.toMap().get("transactions"),
+          early.size(),
+          late.size());
 
       step(out, 2, "Bronze: draining Kafka into Iceberg", t0);
       spark = LakehouseSpark.session(config, "lakehouse-demo");
       BronzeResult bronze = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
-      out.printf("      %,d messages in %d batches: %,d bronze rows, %,d dead letters.%n",
+      out.printf(
+          "      %,d messages in %d batches: %,d bronze rows, %,d dead letters.%n",
           bronze.consumed(), bronze.batches(), bronze.bronzeTotal(), bronze.deadLetters());
 
-      step(out, 3, "Silver: every date from " + start + " to " + lastWeek.minusDays(1) + " in one run", t0);
-      SilverResult silver = SilverJob.run(spark, config, SilverJob.Request.backfill(start, lastWeek.minusDays(1), false));
-      out.printf("      %,d bronze rows read, %,d rows inserted, %,d quarantined.%n",
+      step(
+          out,
+          3,
+          "Silver: every date from " + start + " to " + lastWeek.minusDays(1) + " in one run",
+          t0);
+      SilverResult silver =
+          SilverJob.run(
+              spark, config, SilverJob.Request.backfill(start, lastWeek.minusDays(1), false));
+      out.printf(
+          "      %,d bronze rows read, %,d rows inserted, %,d quarantined.%n",
           silver.rowsRead(), silver.rowsInserted(), silver.rowsQuarantined());
 
-      step(out, 4, "The last week arrives: Kafka, bronze, then silver for its dates with their " + lookback + "-day lookback", t0);
+      step(
+          out,
+          4,
+          "The last week arrives: Kafka, bronze, then silver for its dates with their "
+              + lookback
+              + "-day lookback",
+          t0);
       try (EventProducer producer = new EventProducer(bootstrap)) {
-        producer.sendAll(late, n -> { });
+        producer.sendAll(late, n -> {});
       }
       BronzeResult bronze2 = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
-      SilverResult week = SilverJob.run(spark, config,
-          new SilverJob.Request(end, lastWeek.minusDays(lookback), end, SilverJob.Mode.DAILY, false));
-      out.printf("      %,d more messages; %,d rows updated by late settlements inside the lookback;%n"
+      SilverResult week =
+          SilverJob.run(
+              spark,
+              config,
+              new SilverJob.Request(
+                  end, lastWeek.minusDays(lookback), end, SilverJob.Mode.DAILY, false));
+      out.printf(
+          "      %,d more messages; %,d rows updated by late settlements inside the lookback;%n"
               + "      %,d late arrivals for older dates recorded in ops.late_arrivals.%n",
           bronze2.consumed(), week.rowsUpdated(), week.lateDetected());
 
       step(out, 5, "Backfill: applying the late arrivals", t0);
-      Row range = spark.sql("SELECT min(event_date), max(event_date) FROM ops.late_arrivals WHERE applied_run_id IS NULL").first();
+      Row range =
+          spark
+              .sql(
+                  "SELECT min(event_date), max(event_date) FROM ops.late_arrivals WHERE"
+                      + " applied_run_id IS NULL")
+              .first();
       long applied = 0;
       if (!range.isNullAt(0)) {
         LocalDate from = range.getDate(0).toLocalDate();
         LocalDate to = range.getDate(1).toLocalDate();
-        SilverResult backfill = SilverJob.run(spark, config, SilverJob.Request.backfill(from, to, false));
+        SilverResult backfill =
+            SilverJob.run(spark, config, SilverJob.Request.backfill(from, to, false));
         applied = week.lateDetected() - backfill.lateOutstanding();
-        out.printf("      backfill %s..%s: %,d rows updated, %,d late arrivals applied, %,d outstanding.%n",
+        out.printf(
+            "      backfill %s..%s: %,d rows updated, %,d late arrivals applied, %,d"
+                + " outstanding.%n",
             from, to, backfill.rowsUpdated(), applied, backfill.lateOutstanding());
       } else {
         out.println("      none to apply.");
@@ -136,45 +199,95 @@ final class DemoCommand extends LakehouseCommand {
 
       step(out, 6, "Gold: star schema and marts for every date", t0);
       GoldResult gold = GoldJob.runRange(spark, config, start, end);
-      out.printf("      %,d fact rows, %,d daily balances.%n",
-          gold.rowsWritten().get("gold.fct_transactions"), gold.rowsWritten().get("gold.fct_daily_account_balance"));
+      out.printf(
+          "      %,d fact rows, %,d daily balances.%n",
+          gold.rowsWritten().get("gold.fct_transactions"),
+          gold.rowsWritten().get("gold.fct_daily_account_balance"));
 
       step(out, 7, "Export: marts to PostgreSQL", t0);
       pg = LocalServices.postgres(config);
       PostgresExporter.Result export = PostgresExporter.export(spark, config);
-      out.printf("      %d tables, %,d rows published in one transaction (%,.0f rows/s).%n",
-          export.published().size(), export.rows(), export.rows() / Math.max(export.seconds(), 1e-3));
+      out.printf(
+          "      %d tables, %,d rows published in one transaction (%,.0f rows/s).%n",
+          export.published().size(),
+          export.rows(),
+          export.rows() / Math.max(export.seconds(), 1e-3));
       summary.put("export_rows", export.rows());
-      summary.put("export_rows_per_second", Math.round(export.rows() / Math.max(export.seconds(), 1e-3)));
+      summary.put(
+          "export_rows_per_second", Math.round(export.rows() / Math.max(export.seconds(), 1e-3)));
 
       step(out, 8, "Summary", t0);
       summary.put("layers", layers(spark, out));
-      summary.put("dead_letters_by_reason", grouped(spark, out, "Dead letters by reason",
-          "SELECT reason_code, count(*) FROM bronze.dead_letters GROUP BY 1 ORDER BY 2 DESC, 1"));
-      summary.put("quarantine_by_rule", grouped(spark, out, "Quarantine by rule",
-          "SELECT rule, count(*) FROM silver.quarantine GROUP BY 1 ORDER BY 2 DESC, 1"));
-      summary.put("data_quality_failures", grouped(spark, out, "Data-quality rule failures (all runs)",
-          "SELECT rule, sum(rows_failed) FROM ops.dq_results WHERE rows_failed > 0 GROUP BY 1 ORDER BY 2 DESC"));
-      out.printf("%n  Late arrivals: %,d settlements arrived more than %d days after their date; the daily run recorded them"
-          + " and the backfill applied %,d.%n", week.lateDetected(), lookback, applied);
+      summary.put(
+          "dead_letters_by_reason",
+          grouped(
+              spark,
+              out,
+              "Dead letters by reason",
+              "SELECT reason_code, count(*) FROM bronze.dead_letters GROUP BY 1 ORDER BY 2 DESC,"
+                  + " 1"));
+      summary.put(
+          "quarantine_by_rule",
+          grouped(
+              spark,
+              out,
+              "Quarantine by rule",
+              "SELECT rule, count(*) FROM silver.quarantine GROUP BY 1 ORDER BY 2 DESC, 1"));
+      summary.put(
+          "data_quality_failures",
+          grouped(
+              spark,
+              out,
+              "Data-quality rule failures (all runs)",
+              "SELECT rule, sum(rows_failed) FROM ops.dq_results WHERE rows_failed > 0 GROUP BY 1"
+                  + " ORDER BY 2 DESC"));
+      out.printf(
+          "%n  Late arrivals: %,d settlements arrived more than %d days after their date; the daily"
+              + " run recorded them and the backfill applied %,d.%n",
+          week.lateDetected(), lookback, applied);
       try (Connection c = PostgresConnections.connect(config)) {
-        summary.put("monthly_kpis", fromPostgres(c, out, "Monthly KPIs (marts.monthly_kpis)",
-            "SELECT month_start, revenue_inr, volume_inr, txn_count, active_customers, revenue_growth"
-                + " FROM marts.monthly_kpis ORDER BY month_start"));
-        summary.put("customers_per_tier", fromPostgres(c, out, "Customers per tier, last month (marts.customers_per_tier)",
-            "SELECT tier, customer_count FROM marts.customers_per_tier"
-                + " WHERE month_start = (SELECT max(month_start) FROM marts.customers_per_tier) ORDER BY tier"));
-        summary.put("customers_in_red", fromPostgres(c, out, "Customers in the red for 3+ months (marts.customers_in_red)",
-            "SELECT r.as_of_month, r.customer_id, d.full_name_masked, r.streak_months, r.month_end_balance_inr"
-                + " FROM marts.customers_in_red r JOIN marts.dim_customer d ON d.customer_id = r.customer_id AND d.is_current"
-                + " WHERE r.as_of_month = (SELECT max(as_of_month) FROM marts.customers_in_red)"
-                + " ORDER BY r.month_end_balance_inr LIMIT 5"));
-        summary.put("red_customers_total", scalar(c, "SELECT count(*) FROM marts.customers_in_red"
-            + " WHERE as_of_month = (SELECT max(as_of_month) FROM marts.customers_in_red)"));
-        summary.put("revenue_inr_total", scalar(c, "SELECT coalesce(sum(revenue_inr), 0) FROM marts.daily_revenue_summary"));
+        summary.put(
+            "monthly_kpis",
+            fromPostgres(
+                c,
+                out,
+                "Monthly KPIs (marts.monthly_kpis)",
+                "SELECT month_start, revenue_inr, volume_inr, txn_count, active_customers,"
+                    + " revenue_growth FROM marts.monthly_kpis ORDER BY month_start"));
+        summary.put(
+            "customers_per_tier",
+            fromPostgres(
+                c,
+                out,
+                "Customers per tier, last month (marts.customers_per_tier)",
+                "SELECT tier, customer_count FROM marts.customers_per_tier WHERE month_start ="
+                    + " (SELECT max(month_start) FROM marts.customers_per_tier) ORDER BY tier"));
+        summary.put(
+            "customers_in_red",
+            fromPostgres(
+                c,
+                out,
+                "Customers in the red for 3+ months (marts.customers_in_red)",
+                "SELECT r.as_of_month, r.customer_id, d.full_name_masked, r.streak_months,"
+                    + " r.month_end_balance_inr FROM marts.customers_in_red r JOIN"
+                    + " marts.dim_customer d ON d.customer_id = r.customer_id AND d.is_current"
+                    + " WHERE r.as_of_month = (SELECT max(as_of_month) FROM marts.customers_in_red)"
+                    + " ORDER BY r.month_end_balance_inr LIMIT 5"));
+        summary.put(
+            "red_customers_total",
+            scalar(
+                c,
+                "SELECT count(*) FROM marts.customers_in_red WHERE as_of_month = (SELECT"
+                    + " max(as_of_month) FROM marts.customers_in_red)"));
+        summary.put(
+            "revenue_inr_total",
+            scalar(c, "SELECT coalesce(sum(revenue_inr), 0) FROM marts.daily_revenue_summary"));
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      out.printf("%nDemo finished in %.0f s. Explore: bin/lakehouse --data-dir %s sql \"SELECT * FROM gold.monthly_kpis\"%n", seconds, dir);
+      out.printf(
+          "%nDemo finished in %.0f s. Explore: bin/lakehouse --data-dir %s sql \"SELECT * FROM"
+              + " gold.monthly_kpis\"%n",
+          seconds, dir);
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       summary.put("data_dir", dir.toString());
       return summary;
@@ -196,10 +309,24 @@ final class DemoCommand extends LakehouseCommand {
 
   private static Map<String, Long> layers(SparkSession spark, PrintWriter out) {
     Map<String, Long> m = new LinkedHashMap<>();
-    for (String t : List.of("bronze.transactions", "bronze.customers", "bronze.accounts", "bronze.merchants",
-        "bronze.dead_letters", "silver.transactions", "silver.customers", "silver.accounts", "silver.merchants",
-        "silver.quarantine", "gold.fct_transactions", "gold.fct_daily_account_balance", "gold.daily_revenue_summary",
-        "gold.monthly_statement", "gold.customers_in_red", "gold.monthly_kpis")) {
+    for (String t :
+        List.of(
+            "bronze.transactions",
+            "bronze.customers",
+            "bronze.accounts",
+            "bronze.merchants",
+            "bronze.dead_letters",
+            "silver.transactions",
+            "silver.customers",
+            "silver.accounts",
+            "silver.merchants",
+            "silver.quarantine",
+            "gold.fct_transactions",
+            "gold.fct_daily_account_balance",
+            "gold.daily_revenue_summary",
+            "gold.monthly_statement",
+            "gold.customers_in_red",
+            "gold.monthly_kpis")) {
       m.put(t, spark.table(t).count());
     }
     out.println("\n  Rows per layer:");
@@ -207,7 +334,8 @@ final class DemoCommand extends LakehouseCommand {
     return m;
   }
 
-  private static Map<String, Long> grouped(SparkSession spark, PrintWriter out, String title, String sql) {
+  private static Map<String, Long> grouped(
+      SparkSession spark, PrintWriter out, String title, String sql) {
     Map<String, Long> m = new LinkedHashMap<>();
     for (Row r : spark.sql(sql).collectAsList()) {
       m.put(r.getString(0), r.getLong(1));
@@ -217,9 +345,11 @@ final class DemoCommand extends LakehouseCommand {
     return m;
   }
 
-  private static List<Map<String, Object>> fromPostgres(Connection c, PrintWriter out, String title, String sql) throws Exception {
+  private static List<Map<String, Object>> fromPostgres(
+      Connection c, PrintWriter out, String title, String sql) throws Exception {
     List<Map<String, Object>> rows = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       ResultSetMetaData md = r.getMetaData();
       String[] columns = new String[md.getColumnCount()];
       for (int i = 0; i < columns.length; i++) {
@@ -246,7 +376,8 @@ final class DemoCommand extends LakehouseCommand {
   }
 
   private static String scalar(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getString(1);
     }
@@ -256,19 +387,21 @@ final class DemoCommand extends LakehouseCommand {
     if (!Files.exists(dir)) {
       return;
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
-
 }

@@ -16,9 +16,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dq-gate",
     mixinStandardHelpOptions = true,
-    description = "The data-quality gate between silver and gold for a business date: passes when the newest silver run covering the date succeeded, was not suspicious, broke no rule of severity fail and quarantined at most dq.max-quarantine-ratio of the rows it read. Read-only apart from its row in ops.runs. Exit code 3 when the gate fails.")
+    description =
+        "The data-quality gate between silver and gold for a business date: passes when the newest"
+            + " silver run covering the date succeeded, was not suspicious, broke no rule of"
+            + " severity fail and quarantined at most dq.max-quarantine-ratio of the rows it read."
+            + " Read-only apart from its row in ops.runs. Exit code 3 when the gate fails.")
 final class DqGateCommand extends LakehouseCommand {
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Business date (default: today, UTC).")
+  @Option(
+      names = "--date",
+      paramLabel = "YYYY-MM-DD",
+      description = "Business date (default: today, UTC).")
   LocalDate date;
 
   @Override
@@ -32,8 +39,13 @@ final class DqGateCommand extends LakehouseCommand {
       spark.stop();
     }
     if (v.silverRunId() != null) {
-      out.printf("dq-gate %s: silver run %s read %,d rows, quarantined %,d (ratio %s)%n",
-          day, v.silverRunId(), v.rowsRead(), v.rowsQuarantined(), v.quarantineRatio().toPlainString());
+      out.printf(
+          "dq-gate %s: silver run %s read %,d rows, quarantined %,d (ratio %s)%n",
+          day,
+          v.silverRunId(),
+          v.rowsRead(),
+          v.rowsQuarantined(),
+          v.quarantineRatio().toPlainString());
     }
     v.warnings().forEach((rule, n) -> out.printf("  warning: %s failed on %,d rows%n", rule, n));
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -49,7 +61,8 @@ final class DqGateCommand extends LakehouseCommand {
       out.printf("dq-gate %s: FAILED%n", day);
       v.problems().forEach(p -> out.printf("  - %s%n", p));
       out.flush();
-      throw new DataQualityException("the gate failed for " + day + ": " + String.join("; ", v.problems()));
+      throw new DataQualityException(
+          "the gate failed for " + day + ": " + String.join("; ", v.problems()));
     }
     out.printf("dq-gate %s: PASSED%n", day);
     out.flush();

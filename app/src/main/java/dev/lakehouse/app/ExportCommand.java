@@ -3,7 +3,6 @@ package dev.lakehouse.app;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.export.PostgresExporter;
-import dev.lakehouse.export.PostgresConnections;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +13,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Export the gold marts and the dimensions they need to PostgreSQL (schema marts): COPY into staging tables in parallel, then publish every changed table in one transaction with its row in marts.export_manifest. Tables whose gold snapshot is already published are skipped. The password comes from LAKEHOUSE_POSTGRES_PASSWORD.")
+    description =
+        "Export the gold marts and the dimensions they need to PostgreSQL (schema marts): COPY into"
+            + " staging tables in parallel, then publish every changed table in one transaction"
+            + " with its row in marts.export_manifest. Tables whose gold snapshot is already"
+            + " published are skipped. The password comes from LAKEHOUSE_POSTGRES_PASSWORD.")
 final class ExportCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
@@ -41,10 +44,16 @@ final class ExportCommand extends LakehouseCommand {
 
   static void print(PrintWriter out, PostgresExporter.Result r) {
     if (r.published().isEmpty()) {
-      out.printf("export: nothing to publish; all %d tables already hold their current gold snapshot.%n", r.unchanged().size());
+      out.printf(
+          "export: nothing to publish; all %d tables already hold their current gold snapshot.%n",
+          r.unchanged().size());
     } else {
-      out.printf("export: published %d tables in one transaction (%,d rows in %.1f s, %,.0f rows/s)%s:%n",
-          r.published().size(), r.rows(), r.seconds(), r.rows() / Math.max(r.seconds(), 1e-3),
+      out.printf(
+          "export: published %d tables in one transaction (%,d rows in %.1f s, %,.0f rows/s)%s:%n",
+          r.published().size(),
+          r.rows(),
+          r.seconds(),
+          r.rows() / Math.max(r.seconds(), 1e-3),
           r.unchanged().isEmpty() ? "" : ", " + r.unchanged().size() + " unchanged");
       r.published().forEach((t, n) -> out.printf("  marts.%-26s %,d rows%n", t, n));
     }

@@ -3,12 +3,12 @@ package dev.lakehouse.app;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import dev.lakehouse.contract.KafkaTopics;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,18 +23,35 @@ import picocli.CommandLine.Option;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
-    description = "Produce a seeded, deterministic stream of synthetic fintech events to Kafka: customers, accounts and merchants, then transaction lifecycles over the last --days days (ending --end-date), with late settlements, out-of-order updates, redeliveries and malformed messages at the configured rates (generate.* keys). The same options produce the same messages.")
+    description =
+        "Produce a seeded, deterministic stream of synthetic fintech events to Kafka: customers,"
+            + " accounts and merchants, then transaction lifecycles over the last --days days"
+            + " (ending --end-date), with late settlements, out-of-order updates, redeliveries and"
+            + " malformed messages at the configured rates (generate.* keys). The same options"
+            + " produce the same messages.")
 final class GenerateCommand extends LakehouseCommand {
-  @Option(names = "--events", paramLabel = "N", description = "Messages on the transactions topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      description = "Messages on the transactions topic (default: ${DEFAULT-VALUE}).")
   long events = 100_000;
 
-  @Option(names = "--days", paramLabel = "D", description = "Days of history (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      paramLabel = "D",
+      description = "Days of history (default: ${DEFAULT-VALUE}).")
   int days = 30;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
-  @Option(names = "--end-date", paramLabel = "YYYY-MM-DD", description = "Last day of the history, UTC (default: yesterday).")
+  @Option(
+      names = "--end-date",
+      paramLabel = "YYYY-MM-DD",
+      description = "Last day of the history, UTC (default: yesterday).")
   LocalDate endDate;
 
   @Override
@@ -54,8 +71,13 @@ final class GenerateCommand extends LakehouseCommand {
     long started = System.nanoTime();
     EventGenerator generator = new EventGenerator(options);
     GenerationReport report = generator.plan();
-    out.printf("Planned %,d messages (%,d on transactions) for %s to %s, seed %d.%n",
-        generator.size(), report.topic(Topic.TRANSACTIONS.topicName()).messages(), end.minusDays(days - 1L), end, seed);
+    out.printf(
+        "Planned %,d messages (%,d on transactions) for %s to %s, seed %d.%n",
+        generator.size(),
+        report.topic(Topic.TRANSACTIONS.topicName()).messages(),
+        end.minusDays(days - 1L),
+        end,
+        seed);
     out.flush();
     Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     try {
@@ -64,18 +86,39 @@ final class GenerateCommand extends LakehouseCommand {
       long sent;
       try (EventProducer producer = new EventProducer(bootstrap);
           ProgressBar bar = progressBar(generator.size())) {
-        sent = producer.sendAll(generator.messages(), n -> { if (bar != null) { bar.stepTo(n); } });
+        sent =
+            producer.sendAll(
+                generator.messages(),
+                n -> {
+                  if (bar != null) {
+                    bar.stepTo(n);
+                  }
+                });
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.printf("Produced %,d messages to %s in %.1f s (%,.0f messages/s).%n", sent, bootstrap, seconds, sent / seconds);
+      out.printf(
+          "Produced %,d messages to %s in %.1f s (%,.0f messages/s).%n",
+          sent, bootstrap, seconds, sent / seconds);
       for (String topic : Topic.names()) {
         GenerationReport.TopicCounts c = report.topic(topic);
-        out.printf("  %-13s %,10d messages: %,d valid (%,d redeliveries), %,d malformed %s%n",
-            topic, c.messages(), c.valid(), c.duplicates(), c.malformedTotal(), c.malformed().isEmpty() ? "" : c.malformed());
+        out.printf(
+            "  %-13s %,10d messages: %,d valid (%,d redeliveries), %,d malformed %s%n",
+            topic,
+            c.messages(),
+            c.valid(),
+            c.duplicates(),
+            c.malformedTotal(),
+            c.malformed().isEmpty() ? "" : c.malformed());
       }
-      out.printf("  %,d transactions: %,d late settlements (1-3 days), %,d beyond 3 days, %,d out of order, %,d reversals, %,d failures.%n",
-          report.toMap().get("transactions"), report.toMap().get("late_settlements"), report.toMap().get("settlements_beyond_3_days"),
-          report.toMap().get("out_of_order_deliveries"), report.toMap().get("reversals"), report.toMap().get("failures"));
+      out.printf(
+          "  %,d transactions: %,d late settlements (1-3 days), %,d beyond 3 days, %,d out of"
+              + " order, %,d reversals, %,d failures.%n",
+          report.toMap().get("transactions"),
+          report.toMap().get("late_settlements"),
+          report.toMap().get("settlements_beyond_3_days"),
+          report.toMap().get("out_of_order_deliveries"),
+          report.toMap().get("reversals"),
+          report.toMap().get("failures"));
       Map<String, Object> summary = report.toMap();
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       return summary;

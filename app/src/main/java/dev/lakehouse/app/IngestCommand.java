@@ -3,9 +3,9 @@ package dev.lakehouse.app;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
 import dev.lakehouse.ingest.EventProducer;
-import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.ingest.OutgoingMessage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,18 +22,31 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
-    description = "Send each line of a file to a topic as one message, byte for byte (a replay tool for captured traffic). Lines are split at \\n only; they need not be valid JSON or UTF-8. The final newline does not start an extra message. Messages carry no key and the current time.")
+    description =
+        "Send each line of a file to a topic as one message, byte for byte (a replay tool for"
+            + " captured traffic). Lines are split at \\n"
+            + " only; they need not be valid JSON or UTF-8. The final newline does not start an"
+            + " extra message. Messages carry no key and the current time.")
 final class IngestCommand extends LakehouseCommand {
-  @Option(names = "--topic", required = true, paramLabel = "T", description = "One of: transactions, customers, accounts, merchants.")
+  @Option(
+      names = "--topic",
+      required = true,
+      paramLabel = "T",
+      description = "One of: transactions, customers, accounts, merchants.")
   String topic;
 
-  @Option(names = "--file", required = true, paramLabel = "F", description = "File whose lines are the messages.")
+  @Option(
+      names = "--file",
+      required = true,
+      paramLabel = "F",
+      description = "File whose lines are the messages.")
   Path file;
 
   @Override
   protected void validate(LakehouseConfig config) {
     if (!Topic.names().contains(topic)) {
-      throw new ConfigException("Unknown topic '" + topic + "'; use one of " + String.join(", ", Topic.names()) + ".");
+      throw new ConfigException(
+          "Unknown topic '" + topic + "'; use one of " + String.join(", ", Topic.names()) + ".");
     }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("Cannot read --file " + file + ": no such file.");
@@ -41,7 +54,8 @@ final class IngestCommand extends LakehouseCommand {
   }
 
   @Override
-  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out)
+      throws IOException {
     List<byte[]> lines = splitLines(Files.readAllBytes(file));
     Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     try {
@@ -54,7 +68,7 @@ final class IngestCommand extends LakehouseCommand {
       }
       long sent;
       try (EventProducer producer = new EventProducer(bootstrap)) {
-        sent = producer.sendAll(messages, n -> { });
+        sent = producer.sendAll(messages, n -> {});
       }
       out.printf("Sent %,d messages from %s to topic %s at %s.%n", sent, file, topic, bootstrap);
       Map<String, Object> summary = new LinkedHashMap<>();

@@ -18,14 +18,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The lakehouse command line. Exit codes: 0 success, 1 failure, 2 usage or configuration, 3 data quality. */
+/**
+ * The lakehouse command line. Exit codes: 0 success, 1 failure, 2 usage or configuration, 3 data
+ * quality.
+ */
 @Command(
     name = "lakehouse",
     mixinStandardHelpOptions = true,
     versionProvider = Lakehouse.Version.class,
     sortOptions = false,
     description = {
-      "A fintech lakehouse: Kafka events into Apache Iceberg bronze, silver and gold tables on Apache Spark.",
+      "A fintech lakehouse: Kafka events into Apache Iceberg bronze, silver and gold tables on"
+          + " Apache Spark.",
       ""
     },
     subcommands = {
@@ -50,7 +54,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 data-quality failure.",
-      "Configuration precedence: --conf > LAKEHOUSE_<KEY> environment variables > conf/<profile>.properties > defaults."
+      "Configuration precedence: --conf > LAKEHOUSE_<KEY> environment variables >"
+          + " conf/<profile>.properties > defaults."
     })
 public final class Lakehouse implements Runnable {
   static final int EXIT_FAILURE = 1;
@@ -66,7 +71,9 @@ public final class Lakehouse implements Runnable {
       names = "--profile",
       scope = ScopeType.INHERIT,
       paramLabel = "NAME",
-      description = "Configuration profile: local (default, embedded services) or compose, or a path to a .properties file.")
+      description =
+          "Configuration profile: local (default, embedded services) or compose, or a path to a"
+              + " .properties file.")
   String profile = System.getenv().getOrDefault("LAKEHOUSE_PROFILE", "local");
 
   @Option(
@@ -80,7 +87,8 @@ public final class Lakehouse implements Runnable {
       names = "--data-dir",
       scope = ScopeType.INHERIT,
       paramLabel = "DIR",
-      description = "Directory for all local state (Kafka logs, warehouse, checkpoints). Default: data/.")
+      description =
+          "Directory for all local state (Kafka logs, warehouse, checkpoints). Default: data/.")
   String dataDir;
 
   @Option(
@@ -92,7 +100,8 @@ public final class Lakehouse implements Runnable {
   @Option(
       names = "--dry-run",
       scope = ScopeType.INHERIT,
-      description = "Validate the arguments and the configuration, then stop without running anything.")
+      description =
+          "Validate the arguments and the configuration, then stop without running anything.")
   boolean dryRun;
 
   @Option(
@@ -110,7 +119,10 @@ public final class Lakehouse implements Runnable {
     return loadConfig(Map.of());
   }
 
-  /** The run's configuration with some keys set on top of the command line (the demo's own data directory). */
+  /**
+   * The run's configuration with some keys set on top of the command line (the demo's own data
+   * directory).
+   */
   LakehouseConfig loadConfig(Map<String, String> overrides) {
     Map<String, String> commandLine = new LinkedHashMap<>(conf);
     if (dataDir != null) {
@@ -147,8 +159,8 @@ public final class Lakehouse implements Runnable {
   }
 
   /**
-   * Runs the command line with extra subcommands (the benchmark module adds {@code bench}, which the
-   * application jar does not carry) and returns the exit code.
+   * Runs the command line with extra subcommands (the benchmark module adds {@code bench}, which
+   * the application jar does not carry) and returns the exit code.
    */
   public static int execute(
       PrintWriter out, PrintWriter err, List<LakehouseCommand> extraCommands, String... args) {
@@ -215,7 +227,11 @@ public final class Lakehouse implements Runnable {
     @Override
     public String[] getVersion() {
       String v = Lakehouse.class.getPackage().getImplementationVersion();
-      return new String[] {"lakehouse " + (v == null ? "development build" : v) + ", Spark 4.0.0, Iceberg 1.11.0, Kafka 3.9.0"};
+      return new String[] {
+        "lakehouse "
+            + (v == null ? "development build" : v)
+            + ", Spark 4.0.0, Iceberg 1.11.0, Kafka 3.9.0"
+      };
     }
   }
 }

@@ -18,9 +18,13 @@ public abstract class LakehouseCommand implements Callable<Integer> {
     LakehouseConfig config = root.loadConfig();
     validate(config);
     if (root.dryRun) {
-      out().printf("lakehouse %s: arguments and configuration (profile %s) are valid; nothing was run (--dry-run).%n",
-          spec.name(), config.profile());
-      root.printSummary(out(), spec.name(), "ok", Map.of("dry_run", true, "profile", config.profile()));
+      out()
+          .printf(
+              "lakehouse %s: arguments and configuration (profile %s) are valid; nothing was run"
+                  + " (--dry-run).%n",
+              spec.name(), config.profile());
+      root.printSummary(
+          out(), spec.name(), "ok", Map.of("dry_run", true, "profile", config.profile()));
       return 0;
     }
     Map<String, Object> summary = execute(config, out());

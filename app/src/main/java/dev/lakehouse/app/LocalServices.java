@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the configured Kafka broker and PostgreSQL, or starts embedded ones when the profile allows it
- * (the local profile). The embedded services are not in the spark-submit jobs jar; there a missing
- * service is a configuration error with a message, not a missing class.
+ * Finds the configured Kafka broker and PostgreSQL, or starts embedded ones when the profile allows
+ * it (the local profile). The embedded services are not in the spark-submit jobs jar; there a
+ * missing service is a configuration error with a message, not a missing class.
  */
 final class LocalServices {
   private static final Logger LOG = LoggerFactory.getLogger(LocalServices.class);
@@ -58,7 +58,8 @@ final class LocalServices {
               + config.get(Settings.POSTGRES_URL)
               + " and postgres.embedded is false in profile "
               + config.profile()
-              + ". Start the database (docker compose up postgres), or set postgres.embedded=true.");
+              + ". Start the database (docker compose up postgres), or set"
+              + " postgres.embedded=true.");
     }
     requireEmbedded("PostgreSQL at " + config.get(Settings.POSTGRES_URL));
     return Optional.of(quietly(EmbeddedServices.startPostgres(config), "the embedded PostgreSQL"));

@@ -18,11 +18,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "silver",
     mixinStandardHelpOptions = true,
-    description = "Build silver for a business date D (UTC): read bronze for event dates D-L..D (L = silver.lookback-days) as of one snapshot per table, validate, deduplicate, resolve transaction states and MERGE into silver.transactions, silver.customers, silver.accounts and silver.merchants. Rejected rows go to silver.quarantine, rule results to ops.dq_results, late arrivals to ops.late_arrivals, and every run to ops.runs. Exit code 3 when a rule with severity fail does not pass.")
+    description =
+        "Build silver for a business date D (UTC): read bronze for event dates D-L..D (L ="
+            + " silver.lookback-days) as of one snapshot per table, validate, deduplicate, resolve"
+            + " transaction states and MERGE into silver.transactions, silver.customers,"
+            + " silver.accounts and silver.merchants. Rejected rows go to silver.quarantine, rule"
+            + " results to ops.dq_results, late arrivals to ops.late_arrivals, and every run to"
+            + " ops.runs. Exit code 3 when a rule with severity fail does not pass.")
 final class SilverCommand extends LakehouseCommand {
   @Mixin DateOptions dates = new DateOptions();
 
-  @Option(names = "--force", description = "Reprocess even when a run already processed the same bronze snapshots.")
+  @Option(
+      names = "--force",
+      description = "Reprocess even when a run already processed the same bronze snapshots.")
   boolean force;
 
   @Override

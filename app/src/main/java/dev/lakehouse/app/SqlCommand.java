@@ -23,15 +23,25 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = "Run Spark SQL against the lake and print the result as a table. The Iceberg catalog is the default catalog, so tables are named layer.table (bronze.transactions, ops.stream_batches). With -f, the file's statements (separated by ';' at the end of a line) run in order.")
+    description =
+        "Run Spark SQL against the lake and print the result as a table. The Iceberg catalog is the"
+            + " default catalog, so tables are named layer.table (bronze.transactions,"
+            + " ops.stream_batches). With -f, the file's statements (separated by ';' at the end of"
+            + " a line) run in order.")
 final class SqlCommand extends LakehouseCommand {
   @Parameters(arity = "0..1", paramLabel = "STATEMENT", description = "The SQL statement to run.")
   String statement;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Run the statements in this file.")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "Run the statements in this file.")
   Path file;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Rows to print per statement (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Rows to print per statement (default: ${DEFAULT-VALUE}).")
   int limit = 100;
 
   @Override
@@ -44,7 +54,8 @@ final class SqlCommand extends LakehouseCommand {
   }
 
   @Override
-  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws IOException {
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out)
+      throws IOException {
     List<String> statements = statements();
     SparkSession spark = LakehouseSpark.session(config, "lakehouse-sql");
     List<Object> results = new ArrayList<>();
@@ -65,7 +76,11 @@ final class SqlCommand extends LakehouseCommand {
         List<Row> shown = more ? rows.subList(0, limit) : rows;
         if (!json()) {
           out.print(TextTable.render(df.columns(), shown));
-          out.printf("(%d row%s%s)%n", shown.size(), shown.size() == 1 ? "" : "s", more ? ", more not shown; use --limit" : "");
+          out.printf(
+              "(%d row%s%s)%n",
+              shown.size(),
+              shown.size() == 1 ? "" : "s",
+              more ? ", more not shown; use --limit" : "");
         }
         List<Object> jsonRows = new ArrayList<>();
         for (String line : df.limit(limit).toJSON().collectAsList()) {

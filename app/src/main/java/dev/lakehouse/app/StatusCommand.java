@@ -4,8 +4,8 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.contract.Topic;
 import dev.lakehouse.contract.KafkaTopics;
+import dev.lakehouse.contract.Topic;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -27,7 +27,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "The health of the lakehouse: freshness of each layer, the stream's lag behind Kafka, the last runs, data-quality failures, dead letters and late arrivals of the last day. Exit code 1 when something is stale or failing, so it can serve as a health check; --json for monitors.")
+    description =
+        "The health of the lakehouse: freshness of each layer, the stream's lag behind Kafka, the"
+            + " last runs, data-quality failures, dead letters and late arrivals of the last day."
+            + " Exit code 1 when something is stale or failing, so it can serve as a health check;"
+            + " --json for monitors.")
 final class StatusCommand extends LakehouseCommand {
   private final List<String> problems = new ArrayList<>();
 
@@ -43,22 +47,43 @@ final class StatusCommand extends LakehouseCommand {
       summary.put("stream_lag", lag(spark, config, out));
       if (exists(spark, Tables.OPS_DQ_RESULTS)) {
         Map<String, Long> dq = new LinkedHashMap<>();
-        for (Row r : spark.sql("SELECT rule, severity, sum(rows_failed) FROM " + Tables.OPS_DQ_RESULTS
-            + " WHERE rows_failed > 0 AND checked_at >= TIMESTAMP '" + Timestamp.from(dayAgo) + "' GROUP BY 1, 2 ORDER BY 3 DESC")
-            .collectAsList()) {
+        for (Row r :
+            spark
+                .sql(
+                    "SELECT rule, severity, sum(rows_failed) FROM "
+                        + Tables.OPS_DQ_RESULTS
+                        + " WHERE rows_failed > 0 AND checked_at >= TIMESTAMP '"
+                        + Timestamp.from(dayAgo)
+                        + "' GROUP BY 1, 2 ORDER BY 3 DESC")
+                .collectAsList()) {
           dq.put(r.getString(0) + " (" + r.getString(1) + ")", r.getLong(2));
         }
         out.printf("%nData-quality failures in the last day: %s%n", dq.isEmpty() ? "none" : dq);
         summary.put("dq_failures_last_day", dq);
       }
       if (exists(spark, Tables.BRONZE_DEAD_LETTERS)) {
-        long dead = spark.sql("SELECT count(*) FROM " + Tables.BRONZE_DEAD_LETTERS + " WHERE ingested_at >= TIMESTAMP '"
-            + Timestamp.from(dayAgo) + "'").first().getLong(0);
+        long dead =
+            spark
+                .sql(
+                    "SELECT count(*) FROM "
+                        + Tables.BRONZE_DEAD_LETTERS
+                        + " WHERE ingested_at >= TIMESTAMP '"
+                        + Timestamp.from(dayAgo)
+                        + "'")
+                .first()
+                .getLong(0);
         out.printf("Dead letters in the last day: %,d%n", dead);
         summary.put("dead_letters_last_day", dead);
       }
       if (exists(spark, Tables.OPS_LATE_ARRIVALS)) {
-        long late = spark.sql("SELECT count(*) FROM " + Tables.OPS_LATE_ARRIVALS + " WHERE applied_run_id IS NULL").first().getLong(0);
+        long late =
+            spark
+                .sql(
+                    "SELECT count(*) FROM "
+                        + Tables.OPS_LATE_ARRIVALS
+                        + " WHERE applied_run_id IS NULL")
+                .first()
+                .getLong(0);
         out.printf("Late arrivals waiting for a backfill: %,d%n", late);
         summary.put("late_arrivals_outstanding", late);
       }
@@ -67,7 +92,8 @@ final class StatusCommand extends LakehouseCommand {
     }
     summary.put("problems", problems);
     summary.put("healthy", problems.isEmpty());
-    out.printf("%n%s%n", problems.isEmpty() ? "HEALTHY" : "UNHEALTHY: " + String.join("; ", problems));
+    out.printf(
+        "%n%s%n", problems.isEmpty() ? "HEALTHY" : "UNHEALTHY: " + String.join("; ", problems));
     if (!problems.isEmpty()) {
       // The summary is still printed; the exit code tells a health check.
       root.printSummary(out, spec.name(), "unhealthy", summary);
@@ -103,19 +129,30 @@ final class StatusCommand extends LakehouseCommand {
         out.printf("  %-24s does not exist yet%n", c[0]);
         continue;
       }
-      Row r = spark.sql("SELECT max(" + c[1] + "), " + (c[2] == null ? "NULL" : "max(" + c[2] + ")") + ", count(*) FROM "
-          + c[0]).first();
+      Row r =
+          spark
+              .sql(
+                  "SELECT max("
+                      + c[1]
+                      + "), "
+                      + (c[2] == null ? "NULL" : "max(" + c[2] + ")")
+                      + ", count(*) FROM "
+                      + c[0])
+              .first();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("latest_event_ts", String.valueOf(r.get(0)));
       m.put("latest_update", String.valueOf(r.get(1)));
       m.put("rows", r.getLong(2));
       tables.put(c[0], m);
-      out.printf("  %-24s latest event %s, last written %s, %,d rows%n", c[0], r.get(0), r.get(1) == null ? "-" : r.get(1), r.getLong(2));
+      out.printf(
+          "  %-24s latest event %s, last written %s, %,d rows%n",
+          c[0], r.get(0), r.get(1) == null ? "-" : r.get(1), r.getLong(2));
     }
     return tables;
   }
 
-  private Map<String, Object> jobs(SparkSession spark, LakehouseConfig config, PrintWriter out, Instant now) {
+  private Map<String, Object> jobs(
+      SparkSession spark, LakehouseConfig config, PrintWriter out, Instant now) {
     Map<String, Object> jobs = new LinkedHashMap<>();
     if (!exists(spark, Tables.OPS_RUNS)) {
       out.println("\nNo batch job has run yet.");
@@ -123,13 +160,30 @@ final class StatusCommand extends LakehouseCommand {
     }
     long maxAge = config.longValue(Settings.STATUS_MAX_RUN_AGE_HOURS);
     out.println("\nLast runs:");
-    for (Row r : spark.sql("SELECT job, mode, business_date, status, ended_at, error FROM " + Tables.OPS_RUNS
-        + " ORDER BY ended_at DESC LIMIT 8").collectAsList()) {
-      out.printf("  %-7s %-8s %s %-7s ended %s%s%n", r.getString(0), r.getString(1), r.get(2), r.getString(3), r.get(4),
+    for (Row r :
+        spark
+            .sql(
+                "SELECT job, mode, business_date, status, ended_at, error FROM "
+                    + Tables.OPS_RUNS
+                    + " ORDER BY ended_at DESC LIMIT 8")
+            .collectAsList()) {
+      out.printf(
+          "  %-7s %-8s %s %-7s ended %s%s%n",
+          r.getString(0),
+          r.getString(1),
+          r.get(2),
+          r.getString(3),
+          r.get(4),
           r.isNullAt(5) ? "" : "  error: " + r.getString(5));
     }
-    for (Row r : spark.sql("SELECT job, max_by(status, ended_at), max(CASE WHEN status IN ('SUCCESS', 'NOOP') THEN ended_at END)"
-        + " FROM " + Tables.OPS_RUNS + " GROUP BY job ORDER BY job").collectAsList()) {
+    for (Row r :
+        spark
+            .sql(
+                "SELECT job, max_by(status, ended_at), max(CASE WHEN status IN ('SUCCESS', 'NOOP')"
+                    + " THEN ended_at END) FROM "
+                    + Tables.OPS_RUNS
+                    + " GROUP BY job ORDER BY job")
+            .collectAsList()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("last_status", r.getString(1));
       m.put("last_success", String.valueOf(r.get(2)));
@@ -137,7 +191,8 @@ final class StatusCommand extends LakehouseCommand {
       if ("FAILED".equals(r.getString(1))) {
         problems.add("the last " + r.getString(0) + " run failed");
       }
-      if (r.isNullAt(2) || Duration.between(r.getTimestamp(2).toInstant(), now).toHours() >= maxAge) {
+      if (r.isNullAt(2)
+          || Duration.between(r.getTimestamp(2).toInstant(), now).toHours() >= maxAge) {
         problems.add(r.getString(0) + " has not succeeded in the last " + maxAge + " hours");
       }
     }
@@ -147,8 +202,12 @@ final class StatusCommand extends LakehouseCommand {
   private Object lag(SparkSession spark, LakehouseConfig config, PrintWriter out) throws Exception {
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
     if (!KafkaTopics.reachable(bootstrap)) {
-      out.printf("%nStream lag: unknown, Kafka is not reachable at %s%s.%n", bootstrap,
-          config.boolValue(Settings.KAFKA_EMBEDDED) ? " (the embedded broker runs only inside lakehouse commands)" : "");
+      out.printf(
+          "%nStream lag: unknown, Kafka is not reachable at %s%s.%n",
+          bootstrap,
+          config.boolValue(Settings.KAFKA_EMBEDDED)
+              ? " (the embedded broker runs only inside lakehouse commands)"
+              : "");
       if (!config.boolValue(Settings.KAFKA_EMBEDDED)) {
         problems.add("Kafka is not reachable at " + bootstrap);
       }
@@ -156,20 +215,43 @@ final class StatusCommand extends LakehouseCommand {
     }
     Map<String, Long> read = new HashMap<>();
     if (exists(spark, Tables.OPS_STREAM_BATCHES)) {
-      for (Row r : spark.sql("SELECT kafka_topic, kafka_partition, max(end_offset) FROM " + Tables.OPS_STREAM_BATCHES
-          + " GROUP BY 1, 2").collectAsList()) {
+      for (Row r :
+          spark
+              .sql(
+                  "SELECT kafka_topic, kafka_partition, max(end_offset) FROM "
+                      + Tables.OPS_STREAM_BATCHES
+                      + " GROUP BY 1, 2")
+              .collectAsList()) {
         read.put(r.getString(0) + "-" + r.getInt(1), r.getLong(2) + 1);
       }
     }
     Map<String, Long> lagPerTopic = new LinkedHashMap<>();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                15000))) {
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      for (var d : admin.describeTopics(Topic.names()).allTopicNames().get(15, TimeUnit.SECONDS).values()) {
-        d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+      for (var d :
+          admin.describeTopics(Topic.names()).allTopicNames().get(15, TimeUnit.SECONDS).values()) {
+        d.partitions()
+            .forEach(
+                p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
       }
-      admin.listOffsets(request).all().get(15, TimeUnit.SECONDS).forEach((tp, info) ->
-          lagPerTopic.merge(tp.topic(), Math.max(0, info.offset() - read.getOrDefault(tp.topic() + "-" + tp.partition(), 0L)), Long::sum));
+      admin
+          .listOffsets(request)
+          .all()
+          .get(15, TimeUnit.SECONDS)
+          .forEach(
+              (tp, info) ->
+                  lagPerTopic.merge(
+                      tp.topic(),
+                      Math.max(
+                          0,
+                          info.offset() - read.getOrDefault(tp.topic() + "-" + tp.partition(), 0L)),
+                      Long::sum));
     }
     long total = lagPerTopic.values().stream().mapToLong(Long::longValue).sum();
     out.printf("%nStream lag (messages in Kafka not yet in bronze): %,d %s%n", total, lagPerTopic);

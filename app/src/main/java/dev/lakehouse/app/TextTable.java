@@ -15,7 +15,8 @@ final class TextTable {
       String[] line = new String[columns.length];
       for (int c = 0; c < columns.length; c++) {
         Object v = row.get(c);
-        String s = v == null ? "NULL" : v instanceof byte[] b ? "<" + b.length + " bytes>" : v.toString();
+        String s =
+            v == null ? "NULL" : v instanceof byte[] b ? "<" + b.length + " bytes>" : v.toString();
         s = s.replace('\n', ' ');
         line[c] = s.length() > MAX_WIDTH ? s.substring(0, MAX_WIDTH - 3) + "..." : s;
       }

@@ -1,7 +1,7 @@
 package dev.lakehouse.bronze;
 
-import dev.lakehouse.contract.Topic;
 import dev.lakehouse.contract.FieldSpec;
+import dev.lakehouse.contract.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;

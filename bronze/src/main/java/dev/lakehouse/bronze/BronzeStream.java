@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.contract.Topic;
 import dev.lakehouse.contract.KafkaTopics;
+import dev.lakehouse.contract.Topic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bronze job: a Structured Streaming query over the four topics that writes each micro-batch to the
- * bronze tables, the dead letters and the batch ledger, exactly once across restarts (see {@link
- * CommitGuard}).
+ * The bronze job: a Structured Streaming query over the four topics that writes each micro-batch to
+ * the bronze tables, the dead letters and the batch ledger, exactly once across restarts (see
+ * {@link CommitGuard}).
  */
 public final class BronzeStream {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeStream.class);
@@ -111,7 +111,8 @@ public final class BronzeStream {
     KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
     BronzeTables.createIfMissing(spark);
     loadLastOffsets();
-    boolean failOnDataLoss = config.boolValue(Settings.BRONZE_FAIL_ON_DATA_LOSS) && !options.allowDataLoss();
+    boolean failOnDataLoss =
+        config.boolValue(Settings.BRONZE_FAIL_ON_DATA_LOSS) && !options.allowDataLoss();
     Dataset<Row> kafka =
         spark
             .readStream()
@@ -125,7 +126,8 @@ public final class BronzeStream {
     Trigger trigger =
         options.availableNow()
             ? Trigger.AvailableNow()
-            : Trigger.ProcessingTime(config.longValue(Settings.BRONZE_TRIGGER_SECONDS), TimeUnit.SECONDS);
+            : Trigger.ProcessingTime(
+                config.longValue(Settings.BRONZE_TRIGGER_SECONDS), TimeUnit.SECONDS);
     StreamingQuery query;
     try {
       query =
@@ -143,7 +145,9 @@ public final class BronzeStream {
     LOG.info(
         "Bronze stream {} started ({}), checkpoint {}.",
         queryId,
-        options.availableNow() ? "draining what Kafka holds, then stopping" : "trigger every " + config.get(Settings.BRONZE_TRIGGER_SECONDS) + " s",
+        options.availableNow()
+            ? "draining what Kafka holds, then stopping"
+            : "trigger every " + config.get(Settings.BRONZE_TRIGGER_SECONDS) + " s",
         checkpoint);
     try {
       query.awaitTermination();
@@ -159,7 +163,13 @@ public final class BronzeStream {
       }
     }
     return new BronzeResult(
-        queryId, batches, replayedBatches, consumed, java.util.Collections.unmodifiableMap(new TreeMap<>(bronzeRows)), java.util.Collections.unmodifiableMap(new TreeMap<>(deadLettersByReason)), lostOffsets);
+        queryId,
+        batches,
+        replayedBatches,
+        consumed,
+        java.util.Collections.unmodifiableMap(new TreeMap<>(bronzeRows)),
+        java.util.Collections.unmodifiableMap(new TreeMap<>(deadLettersByReason)),
+        lostOffsets);
   }
 
   /** Stops a running continuous stream from another thread (Ctrl-C). */
@@ -176,12 +186,15 @@ public final class BronzeStream {
   private RuntimeException translate(StreamingQueryException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
-      if (m.contains("KAFKA_DATA_LOSS") || m.contains("data may have been lost") || m.contains("Some data may have been lost")) {
+      if (m.contains("KAFKA_DATA_LOSS")
+          || m.contains("data may have been lost")
+          || m.contains("Some data may have been lost")) {
         return new DataLossException(
             "Cannot continue the bronze stream: Kafka no longer holds offsets it has not read yet"
-                + " (deleted by retention, or the topic was recreated). Nothing was written for them."
-                + " Rerun with --allow-data-loss to skip them; the lost offset ranges are then recorded"
-                + " in ops.stream_batches. Kafka said: " + firstLine(m),
+                + " (deleted by retention, or the topic was recreated). Nothing was written for"
+                + " them. Rerun with --allow-data-loss to skip them; the lost offset ranges are"
+                + " then recorded in ops.stream_batches. Kafka said: "
+                + firstLine(m),
             e);
       }
     }
@@ -189,7 +202,8 @@ public final class BronzeStream {
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return new IllegalStateException("The bronze stream failed: " + firstLine(String.valueOf(root.getMessage())), e);
+    return new IllegalStateException(
+        "The bronze stream failed: " + firstLine(String.valueOf(root.getMessage())), e);
   }
 
   private static String firstLine(String s) {
@@ -205,14 +219,22 @@ public final class BronzeStream {
       }
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Cannot start bronze stream: checkpoint location " + checkpoint + " is not writable (" + e.getMessage() + ").", e);
+          "Cannot start bronze stream: checkpoint location "
+              + checkpoint
+              + " is not writable ("
+              + e.getMessage()
+              + ").",
+          e);
     }
   }
 
   private void loadLastOffsets() {
     for (Row r :
         spark
-            .sql("SELECT kafka_topic, kafka_partition, max(end_offset) FROM " + Tables.OPS_STREAM_BATCHES + " GROUP BY 1, 2")
+            .sql(
+                "SELECT kafka_topic, kafka_partition, max(end_offset) FROM "
+                    + Tables.OPS_STREAM_BATCHES
+                    + " GROUP BY 1, 2")
             .collectAsList()) {
       lastOffsets.put(r.getString(0) + "-" + r.getInt(1), r.getLong(2));
     }
@@ -225,7 +247,10 @@ public final class BronzeStream {
     }
     try {
       // The checkpoint's metadata file holds the query id, which survives restarts.
-      return new ObjectMapper().readTree(checkpoint.resolve("metadata").toFile()).get("id").asText();
+      return new ObjectMapper()
+          .readTree(checkpoint.resolve("metadata").toFile())
+          .get("id")
+          .asText();
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read the stream's query id from " + checkpoint, e);
     }
@@ -237,7 +262,8 @@ public final class BronzeStream {
     long startNanos = System.nanoTime();
     Timestamp ingestedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
     int maxBytes = config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024;
-    Dataset<Row> parsed = MessageParsing.parse(batch, maxBytes).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> parsed =
+        MessageParsing.parse(batch, maxBytes).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> ranges =
           parsed
@@ -264,15 +290,30 @@ public final class BronzeStream {
       boolean replay = false;
       for (String topic : Topic.names()) {
         if (validPerTopic.getOrDefault(topic, 0L) > 0) {
-          replay |= !CommitGuard.appendOnce(
-              session, Topic.of(topic).bronzeTable(), MessageParsing.valid(parsed, topic, ingestedAt), qid, batchId);
+          replay |=
+              !CommitGuard.appendOnce(
+                  session,
+                  Topic.of(topic).bronzeTable(),
+                  MessageParsing.valid(parsed, topic, ingestedAt),
+                  qid,
+                  batchId);
         }
       }
       Map<String, Long> reasons = new TreeMap<>();
       if (batchDead > 0) {
-        replay |= !CommitGuard.appendOnce(
-            session, Tables.BRONZE_DEAD_LETTERS, MessageParsing.deadLetters(parsed, ingestedAt), qid, batchId);
-        for (Row r : parsed.filter(col("reason_code").isNotNull()).groupBy("reason_code").count().collectAsList()) {
+        replay |=
+            !CommitGuard.appendOnce(
+                session,
+                Tables.BRONZE_DEAD_LETTERS,
+                MessageParsing.deadLetters(parsed, ingestedAt),
+                qid,
+                batchId);
+        for (Row r :
+            parsed
+                .filter(col("reason_code").isNotNull())
+                .groupBy("reason_code")
+                .count()
+                .collectAsList()) {
           reasons.put(r.getString(0), r.getLong(1));
         }
       }
@@ -290,15 +331,35 @@ public final class BronzeStream {
           lostFrom = expectedStart;
           lostTo = start - 1;
           batchLost += start - expectedStart;
-          LOG.warn("Offsets {} to {} of {} were deleted from Kafka before bronze read them; recorded as lost.", lostFrom, lostTo, tp);
+          LOG.warn(
+              "Offsets {} to {} of {} were deleted from Kafka before bronze read them; recorded as"
+                  + " lost.",
+              lostFrom,
+              lostTo,
+              tp);
         }
         ledger.add(
             RowFactory.create(
-                qid, batchId, r.getString(0), r.getInt(1), start, end, r.getLong(4), r.getLong(5), r.getLong(6),
-                lostFrom, lostTo, ingestedAt));
+                qid,
+                batchId,
+                r.getString(0),
+                r.getInt(1),
+                start,
+                end,
+                r.getLong(4),
+                r.getLong(5),
+                r.getLong(6),
+                lostFrom,
+                lostTo,
+                ingestedAt));
       }
-      replay |= !CommitGuard.appendOnce(
-          session, Tables.OPS_STREAM_BATCHES, session.createDataFrame(ledger, LEDGER_SCHEMA), qid, batchId);
+      replay |=
+          !CommitGuard.appendOnce(
+              session,
+              Tables.OPS_STREAM_BATCHES,
+              session.createDataFrame(ledger, LEDGER_SCHEMA),
+              qid,
+              batchId);
       for (Row r : ranges) {
         lastOffsets.merge(r.getString(0) + "-" + r.getInt(1), r.getLong(3), Math::max);
       }
@@ -312,9 +373,12 @@ public final class BronzeStream {
       lostOffsets += batchLost;
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       LOG.info(
-          "Bronze batch {} {}: {} messages read, {} to bronze {}, {} dead letters, in {} s ({} messages/s).",
+          "Bronze batch {} {}: {} messages read, {} to bronze {}, {} dead letters, in {} s ({}"
+              + " messages/s).",
           batchId,
-          replay ? "replayed after a restart (tables already holding it were skipped)" : "committed",
+          replay
+              ? "replayed after a restart (tables already holding it were skipped)"
+              : "committed",
           batchConsumed,
           batchConsumed - batchDead,
           validPerTopic,

@@ -1,7 +1,10 @@
 package dev.lakehouse.bronze;
 
-import dev.lakehouse.contract.ParsedMessage;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.lakehouse.contract.ContractParser;
+import dev.lakehouse.contract.ParsedMessage;
 import dev.lakehouse.contract.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -12,14 +15,14 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 /** The pure transforms of the bronze job: Kafka rows to parsed rows, then to table rows. */
 final class MessageParsing {
   private MessageParsing() {}
 
-  /** Kafka source rows (key, value, topic, partition, offset, timestamp) to {@link BronzeSchemas#PARSED}. */
+  /**
+   * Kafka source rows (key, value, topic, partition, offset, timestamp) to {@link
+   * BronzeSchemas#PARSED}.
+   */
   static Dataset<Row> parse(Dataset<Row> kafka, int maxMessageBytes) {
     return kafka
         .select("key", "value", "topic", "partition", "offset", "timestamp")
@@ -45,9 +48,18 @@ final class MessageParsing {
   /** Every message that broke the contract, in the column order of bronze.dead_letters. */
   static Dataset<Row> deadLetters(Dataset<Row> parsed, java.sql.Timestamp ingestedAt) {
     Column[] columns = {
-      col("kafka_topic"), col("kafka_partition"), col("kafka_offset"), col("kafka_ts"),
-      col("kafka_key"), col("raw_value"), col("raw_text"), col("reason_code"), col("stage"),
-      col("message"), lit(ingestedAt).as("ingested_at"), lit(null).cast("timestamp").as("replayed_at")
+      col("kafka_topic"),
+      col("kafka_partition"),
+      col("kafka_offset"),
+      col("kafka_ts"),
+      col("kafka_key"),
+      col("raw_value"),
+      col("raw_text"),
+      col("reason_code"),
+      col("stage"),
+      col("message"),
+      lit(ingestedAt).as("ingested_at"),
+      lit(null).cast("timestamp").as("replayed_at")
     };
     return parsed.filter(col("reason_code").isNotNull()).select(columns);
   }
