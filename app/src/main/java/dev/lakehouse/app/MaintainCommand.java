@@ -56,10 +56,18 @@ final class MaintainCommand extends LakehouseCommand {
                 tables.put(
                     t,
                     Map.of(
-                        "files_before", c.filesBefore(),
-                        "files_after", c.filesAfter(),
-                        "snapshots_before", c.snapshotsBefore(),
-                        "snapshots_after", c.snapshotsAfter()));
+                        "files_before",
+                        c.filesBefore(),
+                        "files_after",
+                        c.filesAfter(),
+                        "snapshots_before",
+                        c.snapshotsBefore(),
+                        "snapshots_after",
+                        c.snapshotsAfter(),
+                        "files_compacted",
+                        c.filesCompacted(),
+                        "files_written",
+                        c.filesWritten()));
               });
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("run_id", r.runId());

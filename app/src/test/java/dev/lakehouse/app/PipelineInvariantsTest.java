@@ -3,6 +3,7 @@ package dev.lakehouse.app;
 import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.common.TableSnapshots;
 import dev.lakehouse.services.EmbeddedKafka;
 import java.math.BigDecimal;
 import java.nio.file.Files;

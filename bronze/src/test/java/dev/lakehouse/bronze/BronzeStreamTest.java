@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.TableSnapshots;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
 import dev.lakehouse.contract.DeadLetterReason;

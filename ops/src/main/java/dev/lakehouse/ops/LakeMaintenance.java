@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,9 +102,18 @@ public final class LakeMaintenance {
   /** Per table: data files before and after, snapshots before and after; status SUCCESS or NOOP. */
   public record Result(String runId, String status, Map<String, TableCounts> tables) {}
 
-  /** Data files and snapshots of one table before and after maintenance. */
+  /**
+   * Data files and snapshots of one table before and after maintenance, and what the compaction
+   * itself did: how many data files it rewrote and how many it wrote in their place (the counts
+   * before and after also include whatever a concurrent writer added meanwhile).
+   */
   public record TableCounts(
-      long filesBefore, long filesAfter, long snapshotsBefore, long snapshotsAfter) {}
+      long filesBefore,
+      long filesAfter,
+      long snapshotsBefore,
+      long snapshotsAfter,
+      long filesCompacted,
+      long filesWritten) {}
 
   private LakeMaintenance() {}
 
@@ -153,31 +164,31 @@ public final class LakeMaintenance {
         long filesBefore = files(spark, table);
         long snapshotsBefore = snapshots(spark, table);
         String where = maintained.olderThan(cutoff);
+        AtomicReference<Row> compaction = new AtomicReference<>();
+        // A table of fewer than two files has nothing to compact and one of fewer than two
+        // snapshots nothing to expire or merge: each procedure costs a few Spark jobs.
         retry(
             table,
             "compaction",
             () ->
-                spark.sql(
-                    "CALL lakehouse.system.rewrite_data_files(table => '"
-                        + name
-                        + "'"
-                        + (where == null ? "" : ", where => \"" + where + "\"")
-                        + ", options => map('min-input-files', '2'))"));
-        retry(
-            table,
-            "manifest rewrite",
-            () -> spark.sql("CALL lakehouse.system.rewrite_manifests('" + name + "')"));
-        Instant expireBefore = protectedBefore(spark, table, retention);
-        retry(
-            table,
-            "snapshot expiry",
-            () ->
-                spark.sql(
-                    "CALL lakehouse.system.expire_snapshots(table => '"
-                        + name
-                        + "', older_than => TIMESTAMP '"
-                        + Timestamp.from(expireBefore)
-                        + "', retain_last => 10)"));
+                compaction.set(
+                    filesBefore < 2
+                        ? null
+                        : spark
+                            .sql(
+                                "CALL lakehouse.system.rewrite_data_files(table => '"
+                                    + name
+                                    + "'"
+                                    + (where == null ? "" : ", where => \"" + where + "\"")
+                                    + ", options => map('min-input-files', '2'))")
+                            .first()));
+        if (snapshotsBefore > 1) {
+          retry(
+              table,
+              "manifest rewrite",
+              () -> spark.sql("CALL lakehouse.system.rewrite_manifests('" + name + "')"));
+          expire(spark, table, name, retention);
+        }
         retry(
             table,
             "orphan removal",
@@ -188,9 +199,15 @@ public final class LakeMaintenance {
                         + "', older_than => TIMESTAMP '"
                         + Timestamp.from(orphanAge)
                         + "')"));
+        Row compacted = compaction.get();
         TableCounts counts =
             new TableCounts(
-                filesBefore, files(spark, table), snapshotsBefore, snapshots(spark, table));
+                filesBefore,
+                files(spark, table),
+                snapshotsBefore,
+                snapshots(spark, table),
+                compacted == null ? 0 : compacted.<Integer>getAs("rewritten_data_files_count"),
+                compacted == null ? 0 : compacted.<Integer>getAs("added_data_files_count"));
         result.put(table, counts);
         LOG.info(
             "Maintained {}: data files {} -> {}, snapshots {} -> {}.",
@@ -247,6 +264,20 @@ public final class LakeMaintenance {
             .message(message)
             .error(error)
             .build());
+  }
+
+  private static void expire(SparkSession spark, String table, String name, Instant retention) {
+    Instant expireBefore = protectedBefore(spark, table, retention);
+    retry(
+        table,
+        "snapshot expiry",
+        () ->
+            spark.sql(
+                "CALL lakehouse.system.expire_snapshots(table => '"
+                    + name
+                    + "', older_than => TIMESTAMP '"
+                    + Timestamp.from(expireBefore)
+                    + "', retain_last => 10)"));
   }
 
   /**

@@ -86,6 +86,9 @@ class LakeMaintenanceTest {
     assertThat(counts.snapshotsBefore()).isEqualTo(14);
     // +2 (compaction, manifests), -6: the appends older than the stream's stamped snapshot.
     assertThat(counts.snapshotsAfter()).isEqualTo(10);
+    // Every file sits in the two old days (2026-01-01 and 02): 27 rewritten into one per day.
+    assertThat(counts.filesCompacted()).isEqualTo(27);
+    assertThat(counts.filesWritten()).isEqualTo(2);
     assertThat(scalar("SELECT count(*) FROM silver.transactions.files")).isEqualTo(2);
     assertThat(
             spark.sql("SELECT count(*), sum(amount) FROM silver.transactions").first().toString())

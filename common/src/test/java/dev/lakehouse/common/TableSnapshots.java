@@ -1,7 +1,5 @@
-package dev.lakehouse.bronze;
+package dev.lakehouse.common;
 
-import dev.lakehouse.common.LakehouseSpark;
-import dev.lakehouse.common.Tables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * and put it back after each test, so a test that writes (a replay, say) leaves nothing behind for
  * the next.
  */
-record TableSnapshots(Map<String, Long> ids) {
+public record TableSnapshots(Map<String, Long> ids) {
 
-  static TableSnapshots of(SparkSession spark) {
+  public static TableSnapshots of(SparkSession spark) {
     Map<String, Long> ids = new TreeMap<>();
     for (String table : tables(spark)) {
       ids.put(table, LakehouseSpark.currentSnapshotId(spark, table));
@@ -25,7 +23,7 @@ record TableSnapshots(Map<String, Long> ids) {
   }
 
   /** Makes every table current at its recorded snapshot again and drops tables created since. */
-  void restore(SparkSession spark) {
+  public void restore(SparkSession spark) {
     for (String table : tables(spark)) {
       Long id = ids.get(table);
       if (id == null) {
