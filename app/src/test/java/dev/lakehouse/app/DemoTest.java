@@ -21,9 +21,9 @@ class DemoTest extends CliTestBase {
           CliRun.of(
               "demo",
               "--events",
-              "2500",
+              "8000",
               "--days",
-              "35",
+              "100",
               "--data-dir",
               dataDir.toString(),
               "--conf",
@@ -53,7 +53,7 @@ class DemoTest extends CliTestBase {
         months.next();
         assertThat(s.get("monthly_kpis").size())
             .isEqualTo(months.getInt(1))
-            .isGreaterThanOrEqualTo(2); // 35 days touch at least two calendar months
+            .isGreaterThanOrEqualTo(4);
         ResultSet revenue =
             st.executeQuery("SELECT sum(revenue_inr) FROM marts.daily_revenue_summary");
         revenue.next();
