@@ -50,7 +50,8 @@ final class BackfillCommand extends LakehouseCommand {
 
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-backfill");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-backfill");
+    SparkSession spark = lease.spark();
     long t0 = System.nanoTime();
     try {
       SilverResult r = SilverJob.run(spark, config, SilverJob.Request.backfill(from, to, force));
@@ -65,7 +66,7 @@ final class BackfillCommand extends LakehouseCommand {
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       return summary;
     } finally {
-      spark.stop();
+      lease.close();
     }
   }
 }

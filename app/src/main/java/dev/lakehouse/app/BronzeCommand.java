@@ -39,7 +39,8 @@ final class BronzeCommand extends LakehouseCommand {
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     long started = System.nanoTime();
     Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-bronze");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-bronze");
+    SparkSession spark = lease.spark();
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     // On Ctrl-C: stop the stream, then let this command print its summary before the JVM exits.
     Thread stopper =
@@ -98,7 +99,7 @@ final class BronzeCommand extends LakehouseCommand {
           // already shutting down
         }
       }
-      spark.stop();
+      lease.close();
       embedded.ifPresent(LocalServices.Started::close);
       finished.countDown();
     }

@@ -72,7 +72,8 @@ final class DeadLettersCommand extends LakehouseCommand {
 
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-dead-letters");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-dead-letters");
+    SparkSession spark = lease.spark();
     try {
       Map<String, Object> summary = new LinkedHashMap<>();
       if (action.equals("list")) {
@@ -119,7 +120,7 @@ final class DeadLettersCommand extends LakehouseCommand {
       }
       return summary;
     } finally {
-      spark.stop();
+      lease.close();
     }
   }
 }

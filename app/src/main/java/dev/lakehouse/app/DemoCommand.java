@@ -2,6 +2,7 @@ package dev.lakehouse.app;
 
 import dev.lakehouse.bronze.BronzeResult;
 import dev.lakehouse.bronze.BronzeStream;
+import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
@@ -69,6 +70,23 @@ final class DemoCommand extends LakehouseCommand {
       description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
+  @Option(
+      names = "--end-date",
+      paramLabel = "YYYY-MM-DD",
+      description = "Last day of the history, UTC (default: yesterday); fixes the demo's dates.")
+  LocalDate endDate;
+
+  @Override
+  protected void validate(LakehouseConfig config) {
+    if (events < 1) {
+      throw new ConfigException("--events must be at least 1, got " + events);
+    }
+    // The last week is held back and delivered late, so a shorter history has nothing on time.
+    if (days < 8 || days > 3660) {
+      throw new ConfigException("--days must be between 8 and 3660, got " + days);
+    }
+  }
+
   @Override
   protected Map<String, Object> execute(LakehouseConfig base, PrintWriter out) throws Exception {
     long t0 = System.nanoTime();
@@ -82,13 +100,13 @@ final class DemoCommand extends LakehouseCommand {
       conf.put(Settings.KAFKA_BOOTSTRAP, "localhost:" + LocalServices.freePort());
     }
     LakehouseConfig config = root.loadConfig(conf);
-    LocalDate end = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    LocalDate end = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC).minusDays(1);
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
     LocalDate start = end.minusDays(days - 1L);
     Map<String, Object> summary = new LinkedHashMap<>();
     Optional<LocalServices.Started> kafka = LocalServices.kafka(config);
     Optional<LocalServices.Started> pg = Optional.empty();
-    SparkSession spark = null;
+    LakehouseSpark.Lease lease = null;
     try {
       step(
           out,
@@ -133,7 +151,8 @@ final class DemoCommand extends LakehouseCommand {
           late.size());
 
       step(out, 2, "Bronze: draining Kafka into Iceberg", t0);
-      spark = LakehouseSpark.session(config, "lakehouse-demo");
+      lease = LakehouseSpark.open(config, "lakehouse-demo");
+      SparkSession spark = lease.spark();
       BronzeResult bronze = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
       out.printf(
           "      %,d messages in %d batches: %,d bronze rows, %,d dead letters.%n",
@@ -292,8 +311,8 @@ final class DemoCommand extends LakehouseCommand {
       summary.put("data_dir", dir.toString());
       return summary;
     } finally {
-      if (spark != null) {
-        spark.stop();
+      if (lease != null) {
+        lease.close();
       }
       if (pg.isPresent()) {
         pg.get().close();

@@ -31,12 +31,13 @@ final class DqGateCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     LocalDate day = date != null ? date : LocalDate.now(ZoneOffset.UTC);
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-dq-gate");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-dq-gate");
+    SparkSession spark = lease.spark();
     QualityGate.Verdict v;
     try {
       v = QualityGate.check(spark, config, day);
     } finally {
-      spark.stop();
+      lease.close();
     }
     if (v.silverRunId() != null) {
       out.printf(

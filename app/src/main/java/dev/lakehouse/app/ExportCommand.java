@@ -22,7 +22,8 @@ final class ExportCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
     Optional<LocalServices.Started> pg = LocalServices.postgres(config);
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-export");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-export");
+    SparkSession spark = lease.spark();
     try {
       PostgresExporter.Result r = PostgresExporter.export(spark, config);
       print(out, r);
@@ -35,7 +36,7 @@ final class ExportCommand extends LakehouseCommand {
       summary.put("rows_per_second", r.seconds() > 0 ? Math.round(r.rows() / r.seconds()) : 0);
       return summary;
     } finally {
-      spark.stop();
+      lease.close();
       if (pg.isPresent()) {
         pg.get().close();
       }

@@ -37,7 +37,8 @@ final class GoldCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     boolean range = dates.isRange();
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-gold");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-gold");
+    SparkSession spark = lease.spark();
     long t0 = System.nanoTime();
     try {
       GoldResult r =
@@ -50,7 +51,7 @@ final class GoldCommand extends LakehouseCommand {
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       return summary;
     } finally {
-      spark.stop();
+      lease.close();
     }
   }
 

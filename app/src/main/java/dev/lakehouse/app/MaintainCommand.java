@@ -36,7 +36,8 @@ final class MaintainCommand extends LakehouseCommand {
 
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-maintain");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-maintain");
+    SparkSession spark = lease.spark();
     try {
       LocalDate day = date != null ? date : LocalDate.now(ZoneOffset.UTC);
       LakeMaintenance.Result r = LakeMaintenance.run(spark, config, day, force || date == null);
@@ -75,7 +76,7 @@ final class MaintainCommand extends LakehouseCommand {
       summary.put("tables", tables);
       return summary;
     } finally {
-      spark.stop();
+      lease.close();
     }
   }
 }

@@ -41,7 +41,8 @@ final class SilverCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     List<LocalDate> dates = this.dates.dates();
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-silver");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-silver");
+    SparkSession spark = lease.spark();
     List<Object> runs = new ArrayList<>();
     long started = System.nanoTime();
     try {
@@ -56,7 +57,7 @@ final class SilverCommand extends LakehouseCommand {
         }
       }
     } finally {
-      spark.stop();
+      lease.close();
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("runs", runs);

@@ -57,7 +57,8 @@ final class SqlCommand extends LakehouseCommand {
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out)
       throws IOException {
     List<String> statements = statements();
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-sql");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-sql");
+    SparkSession spark = lease.spark();
     List<Object> results = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     try {
@@ -89,7 +90,7 @@ final class SqlCommand extends LakehouseCommand {
         results.add(jsonRows);
       }
     } finally {
-      spark.stop();
+      lease.close();
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("statements", statements.size());

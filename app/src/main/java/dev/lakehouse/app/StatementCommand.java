@@ -64,7 +64,8 @@ final class StatementCommand extends LakehouseCommand {
       throws IOException {
     YearMonth ym = yearMonth();
     String start = ym.atDay(1).toString();
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-statement");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-statement");
+    SparkSession spark = lease.spark();
     try {
       if (!spark.catalog().tableExists("lakehouse.gold.monthly_statement")) {
         throw new ConfigException(
@@ -175,7 +176,7 @@ final class StatementCommand extends LakehouseCommand {
       summary.put("transactions", lines.size());
       return summary;
     } finally {
-      spark.stop();
+      lease.close();
     }
   }
 }

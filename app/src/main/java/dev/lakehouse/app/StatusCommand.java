@@ -37,7 +37,8 @@ final class StatusCommand extends LakehouseCommand {
 
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
-    SparkSession spark = LakehouseSpark.session(config, "lakehouse-status");
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-status");
+    SparkSession spark = lease.spark();
     Map<String, Object> summary = new LinkedHashMap<>();
     try {
       Instant now = Instant.now();
@@ -88,7 +89,7 @@ final class StatusCommand extends LakehouseCommand {
         summary.put("late_arrivals_outstanding", late);
       }
     } finally {
-      spark.stop();
+      lease.close();
     }
     summary.put("problems", problems);
     summary.put("healthy", problems.isEmpty());

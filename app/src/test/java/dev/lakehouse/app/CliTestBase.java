@@ -49,8 +49,8 @@ abstract class CliTestBase {
   }
 
   /**
-   * The class's SparkSession. A command stops the JVM's session when it ends, so a stopped one is
-   * replaced by a fresh one on the same lake.
+   * The class's SparkSession, which the commands it runs share. A stopped one (a test stopped it)
+   * is replaced by a fresh one on the same lake.
    */
   static SparkSession spark() {
     if (spark == null || spark.sparkContext().isStopped()) {

@@ -56,6 +56,23 @@ class CommandLineTest extends CliTestBase {
         .contains("--json");
   }
 
+  @Test
+  void aCommandUsesTheRunningSessionOnItsLakeLeavesItRunningAndRefusesAnotherLake() {
+    org.apache.spark.sql.SparkSession running = spark();
+    CliRun sql = CliRun.of("sql", "SELECT 1 AS one", "--data-dir", dataDir.toString());
+    assertThat(sql.exitCode()).as(sql.err()).isZero();
+    assertThat(spark()).isSameAs(running);
+    assertThat(running.sparkContext().isStopped()).isFalse();
+
+    CliRun elsewhere =
+        CliRun.of("sql", "SELECT 1", "--data-dir", dataDir.resolve("elsewhere").toString());
+    assertThat(elsewhere.exitCode()).isEqualTo(2);
+    assertThat(elsewhere.err())
+        .contains("A SparkSession on another lake")
+        .contains("is already running in this JVM");
+    assertThat(running.sparkContext().isStopped()).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"generate", "bronze", "sql"})
   void unknownKeyFailsWithExitCode2NamingTheKey(String command) {

@@ -3,64 +3,115 @@ package dev.lakehouse.app;
 import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.TableSnapshots;
 import dev.lakehouse.services.EmbeddedKafka;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * generate -> bronze -> backfill (silver + gold) on a generated data set, then the invariants of
- * DOMAIN.md. The pipeline runs once for the class; a test that writes (a rerun, a gate verdict, a
- * failed run) is rolled back after it, so every test starts from the lake the pipeline built.
+ * The demo (generate -> bronze -> silver, a late week -> backfill -> gold -> PostgreSQL) on a fixed
+ * calendar, then the invariants of DOMAIN.md on the lake it built. The demo runs once for the
+ * class; a test that writes (a rerun, a gate verdict, a failed run) is rolled back after it, so
+ * every test starts from the lake the demo built.
  */
 class PipelineInvariantsTest extends CliTestBase {
   static String[] common;
   static TableSnapshots built;
+  static EmbeddedPostgres pg;
+  static CliRun demo;
 
   @BeforeAll
-  static void runPipeline() {
-    int port = EmbeddedKafka.freePort();
+  static void runTheDemo() throws Exception {
+    pg = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg")).start();
+    Path lake = dataDir.resolve("demo");
+    configure(Settings.DATA_DIR + "=" + lake);
+    demo =
+        CliRun.of(
+            "demo",
+            "--events",
+            "8000",
+            "--days",
+            "100",
+            "--seed",
+            "5",
+            "--end-date",
+            "2026-10-31",
+            "--data-dir",
+            dataDir.toString(),
+            "--conf",
+            "postgres.url=jdbc:postgresql://localhost:" + pg.getPort() + "/postgres",
+            "--json");
+    assertThat(demo.exitCode()).as(demo.err()).isZero();
+    // Nothing listens on the port: a command that needs Kafka starts the embedded broker.
     common =
         new String[] {
           "--data-dir",
-          dataDir.toString(),
+          lake.toString(),
           "--conf",
-          "kafka.bootstrap-servers=localhost:" + port,
-          "--conf",
-          "spark.master=local[2]",
-          "--conf",
-          "spark.shuffle-partitions=2"
+          "kafka.bootstrap-servers=localhost:" + EmbeddedKafka.freePort()
         };
-    // Nothing listens on the port: each command starts the embedded broker under the data
-    // directory.
-    assertThat(
-            CliRun.of(
-                    concat(
-                        common,
-                        "generate",
-                        "--events",
-                        "6000",
-                        "--days",
-                        "95",
-                        "--seed",
-                        "5",
-                        "--end-date",
-                        "2026-10-31"))
-                .exitCode())
-        .isZero();
-    CliRun bronze = CliRun.of(concat(common, "bronze", "--available-now"));
-    assertThat(bronze.exitCode()).as(bronze.err()).isZero();
-    CliRun backfill =
-        CliRun.of(concat(common, "backfill", "--from", "2026-07-29", "--to", "2026-10-31"));
-    assertThat(backfill.exitCode()).as(backfill.err()).isZero();
     built = TableSnapshots.of(spark());
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  void theDemoPrintsWhatPostgresHolds() throws Exception {
+    assertThat(demo.out())
+        .contains("[8/8")
+        .contains("Rows per layer")
+        .contains("from PostgreSQL")
+        .contains("Demo finished");
+    JsonNode s = demo.json();
+    assertThat(s.get("layers").get("bronze.dead_letters").asLong()).isPositive();
+    assertThat(s.get("dead_letters_by_reason").size()).isEqualTo(12);
+    // Whatever arrived late was recorded by the daily run and applied by the backfill.
+    assertThat(s.get("late_arrivals_applied").asLong())
+        .isEqualTo(s.get("late_arrivals_detected").asLong());
+    assertThat(s.get("layers").get("silver.transactions").asLong())
+        .isEqualTo(s.get("layers").get("gold.fct_transactions").asLong());
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      ResultSet months = st.executeQuery("SELECT count(*) FROM marts.monthly_kpis");
+      months.next();
+      assertThat(s.get("monthly_kpis").size()).isEqualTo(months.getInt(1)).isEqualTo(4);
+      ResultSet revenue =
+          st.executeQuery("SELECT sum(revenue_inr) FROM marts.daily_revenue_summary");
+      revenue.next();
+      assertThat(s.get("revenue_inr_total").asText())
+          .isEqualTo(revenue.getBigDecimal(1).toPlainString());
+      ResultSet red =
+          st.executeQuery(
+              "SELECT count(*) FROM marts.customers_in_red"
+                  + " WHERE as_of_month = (SELECT max(as_of_month) FROM marts.customers_in_red)");
+      red.next();
+      assertThat(s.get("red_customers_total").asLong()).isEqualTo(red.getLong(1)).isPositive();
+      ResultSet kpi =
+          st.executeQuery(
+              "SELECT revenue_inr FROM marts.monthly_kpis ORDER BY month_start LIMIT 1");
+      kpi.next();
+      assertThat(s.get("monthly_kpis").get(0).get("revenue_inr").asText())
+          .isEqualTo(kpi.getBigDecimal(1).toString());
+    }
   }
 
   @AfterEach

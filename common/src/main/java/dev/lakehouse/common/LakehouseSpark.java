@@ -36,6 +36,50 @@ public final class LakehouseSpark {
   }
 
   /**
+   * A command's session: the JVM's running session when there is one on the same lake (a test, a
+   * notebook, the demo driving several steps), used as it is, otherwise a new one that {@link
+   * Lease#close()} stops. A command never stops a session it did not start.
+   */
+  public static Lease open(LakehouseConfig config, String appName) {
+    java.util.Optional<SparkSession> running = running();
+    if (running.isPresent()) {
+      String key = "spark.sql.catalog." + Tables.CATALOG + ".warehouse";
+      // A local directory's URI ends in '/' only once the directory exists.
+      String theirs = running.get().conf().get(key, "").replaceAll("/+$", "");
+      String ours = warehouse(config).replaceAll("/+$", "");
+      if (!theirs.equals(ours)) {
+        throw new ConfigException(
+            "A SparkSession on another lake ("
+                + theirs
+                + ") is already running in this JVM; stop it before running a command on "
+                + ours
+                + ".");
+      }
+    }
+    return running.isPresent()
+        ? new Lease(running.get(), false)
+        : new Lease(session(config, appName), true);
+  }
+
+  private static java.util.Optional<SparkSession> running() {
+    scala.Option<SparkSession> active = SparkSession.getDefaultSession();
+    if (active.isDefined() && !active.get().sparkContext().isStopped()) {
+      return java.util.Optional.of(active.get());
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A session and whether this lease started it, and so stops it. */
+  public record Lease(SparkSession spark, boolean started) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (started) {
+        spark.stop();
+      }
+    }
+  }
+
+  /**
    * The Spark properties of the Iceberg catalog {@code lakehouse} for the configured catalog type.
    */
   public static java.util.Map<String, String> catalogProperties(LakehouseConfig config) {
