@@ -1,7 +1,8 @@
 -- daily_revenue_summary: one row per day, merchant category (NONE without a merchant) and city tier
 -- (0 when the customer is unknown), for the days window_start..window_end.
--- txn_count and failure_rate count every status; volume and the average ticket count SUCCESS only;
--- revenue is the platform fees.
+-- txn_count counts every status; volume and the average ticket count SUCCESS only; revenue is the
+-- platform fees; failure_rate = FAILED / (SUCCESS + FAILED + REVERSED), the day's settled
+-- transactions (PENDING is not an outcome yet; null while nothing has settled).
 WITH window_transactions AS (
   SELECT event_date, merchant_category, city_tier, status, amount_inr, fee_inr
   FROM ${fct_transactions}
@@ -20,6 +21,7 @@ SELECT
     WHEN count_if(status = 'SUCCESS') > 0
       THEN sum(CASE WHEN status = 'SUCCESS' THEN amount_inr END) / count_if(status = 'SUCCESS')
   END AS avg_ticket_inr,
-  count_if(status = 'FAILED') / count(*) AS failure_rate
+  count_if(status = 'FAILED')
+    / nullif(count_if(status IN ('SUCCESS', 'FAILED', 'REVERSED')), 0) AS failure_rate
 FROM window_transactions
 GROUP BY 1, 2, 3

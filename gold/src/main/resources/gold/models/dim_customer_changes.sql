@@ -1,7 +1,10 @@
 -- dim_customer (SCD type 2), step 1: one row per silver customer, its silver columns plus how it
 -- differs from its current dim_customer version:
 --   new    no current version yet
---   moved  city, state or city tier changed: the current version closes and a new one opens
+--   corrected  city, state or city tier changed, recorded no later than the current version
+--          started (a correction with the same updated_at): the current version is corrected in
+--          place, so versions never overlap
+--   moved  city, state or city tier changed later: the current version closes and a new one opens
 --   type1  only another attribute changed: the current version is updated in place
 --   same   nothing to do
 -- current_key is the current version's key; last_valid_to the end of the customer's latest closed
@@ -22,6 +25,10 @@ SELECT
   history.last_valid_to,
   CASE
     WHEN current_version.customer_key IS NULL THEN 'new'
+    WHEN NOT (current_version.city <=> silver.city
+      AND current_version.state <=> silver.state
+      AND current_version.city_tier <=> silver.city_tier)
+      AND silver.updated_at <= current_version.valid_from THEN 'corrected'
     WHEN NOT (current_version.city <=> silver.city
       AND current_version.state <=> silver.state
       AND current_version.city_tier <=> silver.city_tier) THEN 'moved'

@@ -1,6 +1,7 @@
 -- fct_daily_account_balance: one row per account and day from window_start to range_end (the last
--- day gold has balances for), from the day the account opened but never before the first day gold
--- has facts for: the day's credits and debits and the balance at the end of the day.
+-- day gold has balances for), from the earlier of the day the account opened and its first
+-- transaction, but never before the first day gold has facts for: the day's credits and debits and
+-- the balance at the end of the day.
 -- closing balance = opening balance + every SUCCESS effect up to that day (a REVERSED
 -- transaction has none). The UNKNOWN account gets no balance.
 WITH calendar AS (
@@ -16,6 +17,12 @@ known_accounts AS (
   SELECT account_key, customer_id, opening_balance, to_date(opened_at) AS opened_date
   FROM ${dim_account}
   WHERE account_key <> 'UNKNOWN'
+),
+
+first_transaction AS (
+  SELECT account_key, min(event_date) AS first_date
+  FROM ${fct_transactions}
+  GROUP BY account_key
 ),
 
 net_before_window AS (
@@ -41,7 +48,7 @@ account_days AS (
   SELECT
     account.account_key,
     account.customer_id,
-    account.opened_date,
+    least(account.opened_date, first_transaction.first_date) AS series_start,
     first_fact_day.first_day,
     calendar.balance_date,
     CAST(date_format(calendar.balance_date, 'yyyyMMdd') AS INT) AS date_key,
@@ -54,6 +61,7 @@ account_days AS (
   FROM known_accounts account
   CROSS JOIN calendar
   CROSS JOIN first_fact_day
+  LEFT JOIN first_transaction ON first_transaction.account_key = account.account_key
   LEFT JOIN net_before_window before_window ON before_window.account_key = account.account_key
   LEFT JOIN daily_movements movement
     ON movement.account_key = account.account_key
@@ -69,4 +77,4 @@ SELECT
   debits_inr,
   closing_balance_inr
 FROM account_days
-WHERE balance_date >= greatest(coalesce(opened_date, first_day), first_day)
+WHERE balance_date >= greatest(series_start, first_day)

@@ -1,6 +1,8 @@
 -- monthly_kpis: one row per month, for the months first_month..last_month (the month before
 -- first_month is computed too, as the base of first_month's growth).
--- revenue: the platform fees; volume, txn_count, active_customers: SUCCESS transactions only;
+-- revenue: the platform fees; volume, txn_count: SUCCESS transactions only; active_customers:
+-- customers who initiated a SUCCESS debit (a payment, transfer out, withdrawal, investment, loan
+-- repayment; not a platform FEE, and a salary or incoming transfer alone does not count);
 -- new_customers: customer ids that signed up that month. Each growth is
 -- (this - previous) / previous, null when the previous month is zero.
 WITH months AS (
@@ -14,7 +16,10 @@ transaction_totals AS (
     sum(fee_inr) AS revenue_inr,
     sum(CASE WHEN status = 'SUCCESS' THEN amount_inr ELSE 0 END) AS volume_inr,
     count_if(status = 'SUCCESS') AS txn_count,
-    count(DISTINCT CASE WHEN status = 'SUCCESS' THEN customer_id END) AS active_customers
+    count(DISTINCT CASE
+      WHEN status = 'SUCCESS' AND txn_type NOT IN (${credit_types}) AND txn_type <> 'FEE'
+        THEN customer_id
+    END) AS active_customers
   FROM ${fct_transactions}
   WHERE event_date >= add_months(${first_month}, -1) AND event_date < add_months(${last_month}, 1)
   GROUP BY 1

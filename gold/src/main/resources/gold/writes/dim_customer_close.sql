@@ -1,10 +1,15 @@
 -- dim_customer (SCD type 2), step 2: a moved customer's current version closes when silver recorded
--- the move; a type1 change updates the current version in place.
+-- the move; a type1 change updates the current version in place; a correction (same updated_at)
+-- rewrites the current version's attributes, city included, in place.
 MERGE INTO ${target} customer_version
-USING (SELECT * FROM ${customer_changes} WHERE change IN ('moved', 'type1')) changed
+USING (SELECT * FROM ${customer_changes} WHERE change IN ('moved', 'type1', 'corrected')) changed
 ON customer_version.customer_key = changed.current_key
 WHEN MATCHED AND changed.change = 'moved' THEN
   UPDATE SET valid_to = changed.updated_at, is_current = false
 WHEN MATCHED AND changed.change = 'type1' THEN
   UPDATE SET full_name_masked = changed.full_name_masked, email_domain = changed.email_domain,
+    birth_year = changed.birth_year, kyc_status = changed.kyc_status
+WHEN MATCHED AND changed.change = 'corrected' THEN
+  UPDATE SET city = changed.city, state = changed.state, city_tier = changed.city_tier,
+    full_name_masked = changed.full_name_masked, email_domain = changed.email_domain,
     birth_year = changed.birth_year, kyc_status = changed.kyc_status

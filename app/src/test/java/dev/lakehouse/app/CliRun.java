@@ -7,13 +7,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /**
- * One in-process run of the command line: exit code, stdout and stderr. The class's session is
- * running first, so the command uses it and leaves it running, as a command does in any JVM that
- * already has a session on the same lake.
+ * One in-process run of the command line: exit code, stdout and stderr. In a {@link CliTestBase}
+ * class the class's session is running first, so the command uses it and leaves it running, as a
+ * command does in any JVM that already has a session on the same lake.
  */
 record CliRun(int exitCode, String out, String err) {
   static CliRun of(String... args) {
-    CliTestBase.spark();
+    if (CliTestBase.sharing) {
+      CliTestBase.spark();
+    }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Lakehouse.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);

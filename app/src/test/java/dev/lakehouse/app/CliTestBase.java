@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,14 @@ abstract class CliTestBase {
   static EmbeddedKafka kafka;
   private static LakehouseConfig config;
   private static SparkSession spark;
+
+  /** True while a subclass runs: its commands share the class's session. */
+  static boolean sharing;
+
+  @BeforeAll
+  static void shareTheSession() {
+    sharing = true;
+  }
 
   /** Starts the class's broker on a free port under dataDir/kafka. */
   static EmbeddedKafka startBroker() {
@@ -73,6 +82,7 @@ abstract class CliTestBase {
         }
       }
     } finally {
+      sharing = false;
       spark = null;
       config = null;
       if (kafka != null) {

@@ -1,5 +1,7 @@
 package dev.lakehouse.gold;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
@@ -11,9 +13,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,11 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds gold from silver for a window of event dates by walking the models of {@link GoldModels}
- * in order: the dimensions, fct_transactions (MERGEd over the window with literal dates), balances
- * from the window's first day to the last day gold knows, and the marts of every month those days
- * touch. Each table is rewritten only for those days and months. This class is the run around them:
- * the NOOP check and the run ledger.
+ * Builds gold from silver by walking the models of {@link GoldModels} in order: the dimensions,
+ * fct_transactions (MERGEd over the run's window with literal dates), balances from the window's
+ * first day to the last day gold knows, and the marts of every month those days touch.
+ *
+ * <p>The window is the requested one (D-L..D, or --from..--to) widened to every event date silver
+ * changed since the silver snapshots the last successful gold run read ({@link SilverChanges}): a
+ * run after skipped days, a failed run, a silver backfill or a late reference row catches up, and
+ * says so. The whole history is rebuilt when the settings that change gold's numbers differ from
+ * the last run's ({@link GoldModels#fingerprint}), and on request from a date on (restate). This
+ * class is the run around the models: the window, the NOOP check and the run ledger.
  */
 public final class GoldJob {
   private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
@@ -36,6 +48,7 @@ public final class GoldJob {
     Tables.SILVER_ACCOUNTS,
     Tables.SILVER_MERCHANTS
   };
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SparkSession spark;
   private final LakehouseConfig config;
@@ -44,14 +57,27 @@ public final class GoldJob {
   private final String mode;
   private final LocalDate businessDate;
   private final boolean force;
+
+  /** For a restate: the first date rebuilt (null: the first date silver holds). */
+  private final LocalDate restateFrom;
+
   private final String runId = UUID.randomUUID().toString();
   private final Timestamp startedAt = now();
   private final Map<String, Long> written = new LinkedHashMap<>();
+  private final String fingerprint;
 
   /**
-   * The silver snapshots when the run started: what the NOOP check compares and the ledger records.
+   * The silver snapshots when the run started: what the models read, the NOOP check compares and
+   * the ledger records.
    */
   private Map<String, Long> inputs = Map.of();
+
+  private LocalDate windowStart;
+  private LocalDate windowEnd;
+  private String catchUp;
+
+  /** The states of silver.customers since the last run, oldest first: one SCD2 pass each. */
+  private List<Long> customerStates = List.of();
 
   private GoldJob(
       SparkSession spark,
@@ -60,7 +86,8 @@ public final class GoldJob {
       LocalDate end,
       String mode,
       LocalDate businessDate,
-      boolean force) {
+      boolean force,
+      LocalDate restateFrom) {
     this.spark = spark;
     this.config = config;
     this.start = start;
@@ -68,21 +95,27 @@ public final class GoldJob {
     this.mode = mode;
     this.businessDate = businessDate;
     this.force = force;
+    this.restateFrom = restateFrom;
+    this.fingerprint = GoldModels.fingerprint(config);
+    this.windowStart = start;
+    this.windowEnd = end;
   }
 
-  /** The daily run for business date D: window D-L..D. */
+  /** The daily run for business date D: window D-L..D, plus whatever silver changed since. */
   public static GoldResult runDaily(SparkSession spark, LakehouseConfig config, LocalDate date) {
     return runDaily(spark, config, date, false);
   }
 
   /**
-   * The daily run; unless forced, a NOOP (recorded in ops.runs) when a successful run over the same
-   * window read the same silver snapshots, so a retried or duplicated submission changes nothing.
+   * The daily run; unless forced, a NOOP (recorded in ops.runs) when the last successful run read
+   * the same silver snapshots under the same settings, so a retried or duplicated submission
+   * changes nothing.
    */
   public static GoldResult runDaily(
       SparkSession spark, LakehouseConfig config, LocalDate date, boolean force) {
     int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
-    return new GoldJob(spark, config, date.minusDays(lookback), date, "daily", date, force).run();
+    return new GoldJob(spark, config, date.minusDays(lookback), date, "daily", date, force, null)
+        .run();
   }
 
   public static GoldResult runRange(
@@ -92,7 +125,19 @@ public final class GoldJob {
 
   public static GoldResult runRange(
       SparkSession spark, LakehouseConfig config, LocalDate from, LocalDate to, boolean force) {
-    return new GoldJob(spark, config, from, to, "backfill", to, force).run();
+    return new GoldJob(spark, config, from, to, "backfill", to, force, null).run();
+  }
+
+  /**
+   * Rebuilds every date from {@code from} (every date silver holds when null) to the last date
+   * silver or gold holds, and everything that depends on them: after a settings change, or to
+   * recompute history on purpose.
+   */
+  public static GoldResult restate(
+      SparkSession spark, LakehouseConfig config, LocalDate from, LocalDate businessDate) {
+    LocalDate first = from != null ? from : businessDate;
+    return new GoldJob(spark, config, first, businessDate, "restate", businessDate, true, from)
+        .run();
   }
 
   private GoldResult run() {
@@ -104,25 +149,31 @@ public final class GoldJob {
     }
     GoldTables.createIfMissing(spark);
     inputs = inputSnapshots();
-    if (!force && RunLedger.succeededWithInputs(spark, JOB, mode, start, end, inputs)) {
+    Optional<RunLedger.PastRun> last = RunLedger.latestSucceeded(spark, JOB);
+    boolean sameSettings =
+        last.isPresent() && fingerprint.equals(fingerprintOf(last.get().parameters()));
+    if (!force && sameSettings && last.get().inputSnapshots().equals(inputs)) {
       ledger("NOOP", null);
       LOG.info(
-          "Gold {} {}..{}: already built from the same silver snapshots; nothing to do (use --force"
-              + " to rebuild).",
-          mode,
-          start,
-          end);
-      return new GoldResult(runId, "NOOP", start, end, end, Map.of());
-    }
-    try {
-      GoldResult result = build();
-      ledger("SUCCESS", null);
-      LOG.info(
-          "Gold {} {}..{} committed (recomputed through {}): {}.",
+          "Gold {} {}..{}: the last run ({}) already read these silver snapshots with these"
+              + " settings; nothing to do (use --force to rebuild).",
           mode,
           start,
           end,
+          last.get().runId());
+      return new GoldResult(runId, "NOOP", start, end, end, Map.of(), null);
+    }
+    try {
+      widenWindow(last, sameSettings);
+      GoldResult result = build();
+      ledger("SUCCESS", null);
+      LOG.info(
+          "Gold {} {}..{} committed (recomputed through {}){}: {}.",
+          mode,
+          windowStart,
+          windowEnd,
           result.rangeEnd(),
+          catchUp == null ? "" : "; " + catchUp,
           written);
       return result;
     } catch (RuntimeException e) {
@@ -136,22 +187,106 @@ public final class GoldJob {
   }
 
   /**
+   * The requested window widened to every date silver changed since the last successful run (all of
+   * silver after a settings change, from restateFrom for a restate).
+   */
+  private void widenWindow(Optional<RunLedger.PastRun> last, boolean sameSettings) {
+    SilverChanges.Changes changes;
+    if ("restate".equals(mode)) {
+      changes = SilverChanges.everything(spark, "restate requested");
+      if (restateFrom != null) {
+        changes.dates().headSet(restateFrom).clear();
+      }
+    } else if (last.isPresent() && !sameSettings) {
+      changes =
+          SilverChanges.everything(
+              spark,
+              "the settings that change gold's numbers ("
+                  + String.join(", ", GoldModels.NUMBER_SETTINGS)
+                  + ") differ from those of run "
+                  + last.get().runId());
+    } else {
+      changes =
+          SilverChanges.since(
+              spark, last.map(RunLedger.PastRun::inputSnapshots).orElse(Map.of()), inputs);
+    }
+    long customers = inputs.get(Tables.SILVER_CUSTOMERS);
+    customerStates =
+        changes.everything() || last.isEmpty()
+            ? SilverChanges.statesSince(spark, Tables.SILVER_CUSTOMERS, null, customers)
+            : SilverChanges.statesSince(
+                spark,
+                Tables.SILVER_CUSTOMERS,
+                last.get().inputSnapshots().get(Tables.SILVER_CUSTOMERS),
+                customers);
+    SortedSet<LocalDate> dates = new TreeSet<>(changes.dates());
+    if (!"restate".equals(mode)) {
+      for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+        dates.add(d);
+      }
+    } else if (dates.isEmpty()) {
+      dates.add(start);
+    }
+    windowStart = dates.first();
+    windowEnd = dates.last().isAfter(end) ? dates.last() : end;
+    long outside =
+        changes.dates().stream().filter(d -> d.isBefore(start) || d.isAfter(end)).count();
+    if (changes.everything()) {
+      catchUp = "rebuilt every date from " + windowStart + " because " + changes.reason();
+    } else if (outside > 0) {
+      catchUp =
+          "caught up "
+              + outside
+              + " date(s) outside "
+              + start
+              + ".."
+              + end
+              + " that silver changed since the last gold run";
+    }
+  }
+
+  /**
    * Walks the models in order; balances and monthly marts reach the last day gold has balances for.
    */
   private GoldResult build() {
     // Read before the first write: of the models, only the balance model writes this table.
-    LocalDate rangeEnd = end;
-    Row last =
+    LocalDate rangeEnd = windowEnd;
+    Row lastBalance =
         spark.sql("SELECT max(balance_date) FROM " + Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE).first();
-    if (!last.isNullAt(0) && last.getDate(0).toLocalDate().isAfter(rangeEnd)) {
-      rangeEnd = last.getDate(0).toLocalDate();
+    if (!lastBalance.isNullAt(0) && lastBalance.getDate(0).toLocalDate().isAfter(rangeEnd)) {
+      rangeEnd = lastBalance.getDate(0).toLocalDate();
     }
-    Map<String, Object> parameters = GoldModels.parameters(config, start, end, rangeEnd);
+    Map<String, Object> parameters =
+        GoldModels.parameters(config, windowStart, windowEnd, rangeEnd, inputs);
     for (GoldModel model : GoldModels.ORDER) {
+      if (model.write() instanceof GoldModel.Write.Scd2) {
+        // Every state silver held since the last run, in order: two changes between runs are two
+        // versions.
+        for (long state : customerStates) {
+          Map<String, Object> asOf = new HashMap<>(parameters);
+          asOf.put(
+              "silver_customers",
+              SqlTemplate.tableAt(Tables.qualified(Tables.SILVER_CUSTOMERS), state));
+          ModelWriter.write(spark, model, asOf);
+        }
+        continue;
+      }
       ModelWriter.write(spark, model, parameters)
           .ifPresent(rows -> written.put(model.target(), rows));
     }
-    return new GoldResult(runId, "SUCCESS", start, end, rangeEnd, written);
+    return new GoldResult(runId, "SUCCESS", windowStart, windowEnd, rangeEnd, written, catchUp);
+  }
+
+  private static String fingerprintOf(String parameters) {
+    if (parameters == null) {
+      return null;
+    }
+    try {
+      JsonNode p = JSON.readTree(parameters);
+      return p.hasNonNull("settings_fingerprint") ? p.get("settings_fingerprint").asText() : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   private Map<String, Long> inputSnapshots() {
@@ -174,15 +309,8 @@ public final class GoldJob {
         spark,
         RunRecord.builder(runId, JOB, mode)
             .businessDate(businessDate)
-            .window(start, end)
-            .parameters(
-                "{\"window_start\":\""
-                    + start
-                    + "\",\"window_end\":\""
-                    + end
-                    + "\",\"mode\":\""
-                    + mode
-                    + "\"}")
+            .window(windowStart, windowEnd)
+            .parameters(parameters())
             .status(status)
             .startedAt(startedAt)
             .counts(new RunRecord.Counts(0, rows, 0, 0, 0))
@@ -190,6 +318,22 @@ public final class GoldJob {
             .outputSnapshots(outputs)
             .error(error)
             .build());
+  }
+
+  private String parameters() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("requested_start", start.toString());
+    p.put("requested_end", end.toString());
+    p.put("mode", mode);
+    p.put("settings_fingerprint", fingerprint);
+    if (catchUp != null) {
+      p.put("catch_up", catchUp);
+    }
+    try {
+      return JSON.writeValueAsString(p);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the run's parameters as JSON.", e);
+    }
   }
 
   private long snapshot(String table) {

@@ -101,7 +101,8 @@ final class GoldModels {
               "monthly_kpis",
               Tables.GOLD_MONTHLY_KPIS,
               new Write.Overwrite(MONTHS),
-              List.of("fct_transactions", "dim_customer", "first_month", "last_month")),
+              List.of(
+                  "fct_transactions", "dim_customer", "first_month", "last_month", "credit_types")),
           new GoldModel(
               "customers_per_tier",
               Tables.GOLD_CUSTOMERS_PER_TIER,
@@ -122,13 +123,25 @@ final class GoldModels {
         .orElseThrow(() -> new IllegalArgumentException("No gold model named " + name + "."));
   }
 
-  /** The tables the models read, by parameter name. */
-  static Map<String, Object> tables() {
+  /**
+   * The tables the models read, by parameter name; silver at the snapshots the run recorded (as it
+   * is now for a table without one), so a silver commit during the run cannot reach gold
+   * unrecorded.
+   */
+  static Map<String, Object> tables(Map<String, Long> silverSnapshots) {
     Map<String, Object> t = new LinkedHashMap<>();
-    t.put("silver_transactions", table(Tables.SILVER_TRANSACTIONS));
-    t.put("silver_customers", table(Tables.SILVER_CUSTOMERS));
-    t.put("silver_accounts", table(Tables.SILVER_ACCOUNTS));
-    t.put("silver_merchants", table(Tables.SILVER_MERCHANTS));
+    for (String[] silver :
+        new String[][] {
+          {"silver_transactions", Tables.SILVER_TRANSACTIONS},
+          {"silver_customers", Tables.SILVER_CUSTOMERS},
+          {"silver_accounts", Tables.SILVER_ACCOUNTS},
+          {"silver_merchants", Tables.SILVER_MERCHANTS}
+        }) {
+      t.put(
+          silver[0],
+          SqlTemplate.tableAt(
+              Tables.qualified(silver[1]), silverSnapshots.getOrDefault(silver[1], -1L)));
+    }
     t.put("dim_customer", table(Tables.GOLD_DIM_CUSTOMER));
     t.put("dim_account", table(Tables.GOLD_DIM_ACCOUNT));
     t.put("dim_merchant", table(Tables.GOLD_DIM_MERCHANT));
@@ -149,12 +162,16 @@ final class GoldModels {
    * types.
    */
   static Map<String, Object> parameters(
-      LakehouseConfig config, LocalDate start, LocalDate end, LocalDate rangeEnd) {
+      LakehouseConfig config,
+      LocalDate start,
+      LocalDate end,
+      LocalDate rangeEnd,
+      Map<String, Long> silverSnapshots) {
     Map<String, BigDecimal> tiers =
         amounts(config, Settings.GOLD_TIER_THRESHOLDS, "gold", "diamond");
     Map<String, BigDecimal> activity =
         amounts(config, Settings.GOLD_ACTIVITY_THRESHOLDS, "withdrawals", "loans", "investments");
-    Map<String, Object> p = tables();
+    Map<String, Object> p = tables(silverSnapshots);
     p.put("window_start", start);
     p.put("window_end", end);
     p.put("window_start_ts", start.atStartOfDay());
@@ -171,6 +188,45 @@ final class GoldModels {
         "fee_inr", SqlTemplate.sql(new FeeSchedule(config.get(Settings.GOLD_FEE_SCHEDULE)).sql()));
     p.put("credit_types", SqlTemplate.sql(Vocabulary.sqlList(BalanceEffect.CREDIT)));
     return p;
+  }
+
+  /** The settings that change gold's numbers: a run under others is not a no-op. */
+  static final List<String> NUMBER_SETTINGS =
+      List.of(
+          Settings.GOLD_FEE_SCHEDULE,
+          Settings.GOLD_TIER_THRESHOLDS,
+          Settings.GOLD_ACTIVITY_THRESHOLDS,
+          Settings.SILVER_LOOKBACK_DAYS);
+
+  /**
+   * A short hash of the values of {@link #NUMBER_SETTINGS} and of every model's SQL, recorded with
+   * every run: a new fee schedule, or a release that changes a definition, rebuilds history.
+   */
+  static String fingerprint(LakehouseConfig config) {
+    StringBuilder text = new StringBuilder();
+    for (String key : NUMBER_SETTINGS) {
+      text.append(key).append('=').append(config.get(key)).append('\n');
+    }
+    for (GoldModel model : ORDER) {
+      text.append(GoldModel.template(GoldModel.MODELS + model.name()).text());
+      if (model.write() instanceof Write.Merge merge) {
+        text.append(GoldModel.template(GoldModel.WRITES + merge.statement()).text());
+      } else if (model.write() instanceof Write.Scd2 scd2) {
+        text.append(GoldModel.template(GoldModel.WRITES + scd2.close()).text())
+            .append(GoldModel.template(GoldModel.MODELS + scd2.versions()).text())
+            .append(GoldModel.template(GoldModel.MODELS + scd2.unknownMember()).text());
+      } else if (model.write() instanceof Write.Overwrite overwrite) {
+        text.append(overwrite.condition());
+      }
+    }
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available.", e);
+    }
   }
 
   private static Map<String, BigDecimal> amounts(

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one gold run rebuilt; status SUCCESS, or NOOP when a run over the same window had read the
- * same silver.
+ * What one gold run rebuilt; status SUCCESS, or NOOP when the last run had read the same silver
+ * with the same settings. {@code catchUp} says why the window is wider than the one requested.
  */
 public record GoldResult(
     String runId,
@@ -14,7 +14,8 @@ public record GoldResult(
     LocalDate windowStart,
     LocalDate windowEnd,
     LocalDate rangeEnd,
-    Map<String, Long> rowsWritten) {
+    Map<String, Long> rowsWritten,
+    String catchUp) {
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run_id", runId);
@@ -23,6 +24,9 @@ public record GoldResult(
     m.put("window_end", windowEnd.toString());
     m.put("recomputed_to", rangeEnd.toString());
     m.put("rows_written", rowsWritten);
+    if (catchUp != null) {
+      m.put("catch_up", catchUp);
+    }
     return m;
   }
 }

@@ -81,7 +81,7 @@ final class ModelWriter {
     changes.createOrReplaceTempView(CUSTOMER_CHANGES_VIEW);
     spark.table(CUSTOMER_CHANGES_VIEW).cache();
     try {
-      if (any(spark, "change IN ('moved', 'type1')")) {
+      if (any(spark, "change IN ('moved', 'type1', 'corrected')")) {
         spark.sql(statement(scd2.close(), model.target(), null, withChanges));
       }
       if (any(spark, "change IN ('new', 'moved')")) {

@@ -43,6 +43,11 @@ final class SqlTemplate {
   }
 
   /** The template in a classpath resource, e.g. {@code gold/models/monthly_kpis.sql}. */
+  /** The template as written, parameters unfilled. */
+  String text() {
+    return text;
+  }
+
   static SqlTemplate load(String resource) {
     try (InputStream in = SqlTemplate.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
@@ -70,6 +75,12 @@ final class SqlTemplate {
   }
 
   /** A SQL expression or list, inserted as is. */
+  /** A table as of one of its snapshots (Iceberg time travel); as it is now when there is none. */
+  static Sql tableAt(String name, long snapshotId) {
+    Sql table = table(name);
+    return snapshotId < 0 ? table : new Sql(name + " VERSION AS OF " + snapshotId);
+  }
+
   static Sql sql(String text) {
     return new Sql(text);
   }

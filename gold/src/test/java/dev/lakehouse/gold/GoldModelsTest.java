@@ -59,7 +59,7 @@ class GoldModelsTest {
   @Nested
   class DailyRevenueSummary {
     @Test
-    void countsEveryStatusButSumsVolumeOfSuccessesOnly() {
+    void countsEveryStatusSumsVolumeOfSuccessesAndRatesFailuresAmongSettled() {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put(
           "fct_transactions",
@@ -73,8 +73,12 @@ class GoldModelsTest {
               row("2026-01-10", "TRAVEL", 1, "SUCCESS", "100.01", "2.20"),
               // a failure: 1 of the group's 4
               row("2026-01-10", "TRAVEL", 1, "FAILED", "50.00", "0.00"),
-              // counted, but neither a success nor a failure
+              // settled, but neither a success nor a failure
               row("2026-01-10", "TRAVEL", 1, "REVERSED", "30.00", "0.00"),
+              // counted, but not settled: outside the failure rate (1 of 4, not 1 of 5)
+              row("2026-01-10", "TRAVEL", 1, "PENDING", "40.00", "0.00"),
+              // nothing settled yet: no failure rate
+              row("2026-01-11", "FOOD", 3, "PENDING", "10.00", "0.00"),
               // an unknown customer: city tier 0
               row("2026-01-10", "NONE", null, "SUCCESS", "500.00", "0.00"),
               // a day without a success: no average ticket
@@ -88,7 +92,8 @@ class GoldModelsTest {
       assertThat(lines(run("daily_revenue_summary", p), "summary_date", "merchant_category"))
           .containsExactly(
               "[2026-01-10,NONE,0,1,1,500.00,0.00,500.00,0.0000]",
-              "[2026-01-10,TRAVEL,1,4,2,300.01,6.60,150.01,0.2500]",
+              "[2026-01-10,TRAVEL,1,5,2,300.01,6.60,150.01,0.2500]",
+              "[2026-01-11,FOOD,3,1,0,0.00,0.00,null,null]",
               "[2026-01-11,NONE,2,1,0,0.00,0.00,null,1.0000]");
     }
   }
@@ -306,20 +311,22 @@ class GoldModelsTest {
           view(
               "fct_transactions",
               Tables.GOLD_FCT_TRANSACTIONS,
-              "customer_id, event_date, status, amount_inr, fee_inr",
-              // January: the base of February's growth
-              row("C1", "2026-01-05", "SUCCESS", "100.00", "3.00"),
-              row("C2", "2026-01-06", "SUCCESS", "300.00", "0.00"),
+              "customer_id, event_date, txn_type, status, amount_inr, fee_inr",
+              // January: the base of February's growth; two active customers
+              row("C1", "2026-01-05", "CARD_PAYMENT", "SUCCESS", "100.00", "3.00"),
+              row("C2", "2026-01-06", "CARD_PAYMENT", "SUCCESS", "300.00", "0.00"),
               // February: revenue growth (2 - 3) / 3
-              row("C1", "2026-02-05", "SUCCESS", "200.00", "2.00"),
+              row("C1", "2026-02-05", "CARD_PAYMENT", "SUCCESS", "200.00", "2.00"),
               // C1 again: still one active customer
-              row("C1", "2026-02-06", "SUCCESS", "100.00", "0.00"),
+              row("C1", "2026-02-06", "WITHDRAWAL", "SUCCESS", "100.00", "0.00"),
+              // a salary credit: volume and a transaction, but C3 is not active for it
+              row("C3", "2026-02-07", "DEPOSIT", "SUCCESS", "50.00", "0.00"),
               // a failure: no volume, not counted
-              row("C1", "2026-02-07", "FAILED", "1000.00", "0.00"),
+              row("C1", "2026-02-07", "CARD_PAYMENT", "FAILED", "1000.00", "0.00"),
               // March: every measure zero
-              row("C1", "2026-03-05", "FAILED", "50.00", "0.00"),
+              row("C1", "2026-03-05", "CARD_PAYMENT", "FAILED", "50.00", "0.00"),
               // April: no growth after a zero month
-              row("C2", "2026-04-05", "SUCCESS", "10.00", "1.00")));
+              row("C2", "2026-04-05", "CARD_PAYMENT", "SUCCESS", "10.00", "1.00")));
       p.put(
           "dim_customer",
           view(
@@ -333,13 +340,15 @@ class GoldModelsTest {
               row("C3", "2026-02-20 06:00:00"),
               // the UNKNOWN member
               row(null, null)));
+      p.put("credit_types", SqlTemplate.sql(Vocabulary.sqlList(BalanceEffect.CREDIT)));
       p.put("first_month", LocalDate.of(2026, 2, 1));
       p.put("last_month", LocalDate.of(2026, 4, 1));
 
       // month, revenue, volume, txns, new customers, active customers, then the growth of each
       assertThat(lines(run("monthly_kpis", p), "month_start"))
           .containsExactly(
-              "[2026-02-01,2.00,300.00,2,2,1,-0.3333,-0.2500,0.0000,1.0000,-0.5000]",
+              // volume (350 - 400) / 400, txns (3 - 2) / 2, new (2 - 1) / 1, active (1 - 2) / 2
+              "[2026-02-01,2.00,350.00,3,2,1,-0.3333,-0.1250,0.5000,1.0000,-0.5000]",
               "[2026-03-01,0.00,0.00,0,0,0,-1.0000,-1.0000,-1.0000,-1.0000,-1.0000]",
               "[2026-04-01,1.00,10.00,1,0,1,null,null,null,null,null]");
     }
@@ -644,7 +653,7 @@ class GoldModelsTest {
     }
 
     @Test
-    void customerChangesAreNewMovedType1OrSameAndGiveTheNextVersions() {
+    void customerChangesAreNewMovedCorrectedType1OrSameAndGiveTheNextVersions() {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put(
           "silver_customers",
@@ -662,7 +671,9 @@ class GoldModelsTest {
               // signed up on January 5
               customer("C4", "Pune", "PENDING", "2026-01-05", "2026-01-06"),
               // back after its only version closed
-              customer("C5", "Pune", "VERIFIED", "2025-12-01", "2026-02-10")));
+              customer("C5", "Pune", "VERIFIED", "2025-12-01", "2026-02-10"),
+              // its move to Nagpur on February 1 corrected to Nashik, with the same updated_at
+              customer("C7", "Nashik", "VERIFIED", "2025-12-01", "2026-02-01")));
       p.put(
           "dim_customer",
           view(
@@ -689,7 +700,16 @@ class GoldModelsTest {
                   "2025-12-01 06:00:00",
                   "2026-01-10 06:00:00"),
               // not in silver: left alone
-              version("C6@20251201060000", "C6", "Pune", "VERIFIED", "2025-12-01 06:00:00", null)));
+              version("C6@20251201060000", "C6", "Pune", "VERIFIED", "2025-12-01 06:00:00", null),
+              version(
+                  "C7@20251201060000",
+                  "C7",
+                  "Pune",
+                  "VERIFIED",
+                  "2025-12-01 06:00:00",
+                  "2026-02-01 06:00:00"),
+              version(
+                  "C7@20260201060000", "C7", "Nagpur", "VERIFIED", "2026-02-01 06:00:00", null)));
       Dataset<Row> changes = spark.sql(GoldModels.named("dim_customer_changes").sql(p));
 
       // customer, change, current version, end of the last closed version
@@ -706,7 +726,8 @@ class GoldModelsTest {
               "[C2,moved,C2@20251215060000,2025-12-15 06:00]",
               "[C3,type1,C3@20251201060000,null]",
               "[C4,new,null,null]",
-              "[C5,new,null,2026-01-10 06:00]");
+              "[C5,new,null,2026-01-10 06:00]",
+              "[C7,corrected,C7@20260201060000,2026-02-01 06:00]");
 
       changes.createOrReplaceTempView("customer_changes");
       Dataset<Row> versions =

@@ -99,7 +99,8 @@ class SqlTemplateTest {
             TestLake.config(dataDir),
             LocalDate.of(2026, 1, 1),
             LocalDate.of(2026, 1, 31),
-            LocalDate.of(2026, 2, 28));
+            LocalDate.of(2026, 2, 28),
+            Map.of());
     Set<String> names = new HashSet<>();
     for (GoldModel model : GoldModels.ORDER) {
       assertThat(names.add(model.name())).as("model names are unique").isTrue();

@@ -85,6 +85,38 @@ public final class RunLedger {
     return false;
   }
 
+  /** What a past run read: its input snapshots and its parameters (JSON). */
+  public record PastRun(
+      String runId, String status, Map<String, Long> inputSnapshots, String parameters) {}
+
+  /**
+   * The latest run of {@code job} that succeeded or found nothing to do (by end time): what the
+   * job's output reflects.
+   */
+  public static Optional<PastRun> latestSucceeded(SparkSession spark, String job) {
+    if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_RUNS))) {
+      return Optional.empty();
+    }
+    List<Row> rows =
+        spark
+            .table(Tables.qualified(Tables.OPS_RUNS))
+            .filter(col("job").equalTo(job).and(col("status").isin("SUCCESS", "NOOP")))
+            .orderBy(col("ended_at").desc())
+            .select("run_id", "status", "input_snapshots", "parameters")
+            .limit(1)
+            .collectAsList();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Row r = rows.get(0);
+    Map<String, Long> inputs = new HashMap<>();
+    if (!r.isNullAt(2)) {
+      CollectionConverters.asJava(r.<String, Long>getMap(2)).forEach(inputs::put);
+    }
+    return Optional.of(
+        new PastRun(r.getString(0), r.getString(1), Map.copyOf(inputs), r.getString(3)));
+  }
+
   /** The id of a successful run of {@code job} for this business date, if there is one. */
   public static Optional<String> succeededFor(
       SparkSession spark, String job, LocalDate businessDate) {
