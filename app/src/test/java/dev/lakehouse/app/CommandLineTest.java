@@ -73,6 +73,23 @@ class CommandLineTest extends CliTestBase {
     assertThat(running.sparkContext().isStopped()).isFalse();
   }
 
+  @Test
+  void goldRestateTakesAFirstDateButNoLastOne() {
+    CliRun run = CliRun.of("gold", "--restate", "--from", "2026-03-01", "--to", "2026-03-10");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--restate recomputes through the last date; it takes no --to");
+    CliRun dry =
+        CliRun.of(
+            "gold",
+            "--restate",
+            "--from",
+            "2026-03-01",
+            "--dry-run",
+            "--data-dir",
+            dataDir.toString());
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"generate", "bronze", "sql"})
   void unknownKeyFailsWithExitCode2NamingTheKey(String command) {

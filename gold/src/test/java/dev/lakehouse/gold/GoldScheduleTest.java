@@ -275,6 +275,23 @@ class GoldScheduleTest {
   }
 
   @Test
+  void aRestateRecomputesFromItsDateOnAndChangesNothingThatWasRight() {
+    String before =
+        rows("SELECT * FROM gold.fct_daily_account_balance ORDER BY account_key, balance_date")
+            + rows("SELECT * FROM gold.monthly_statement ORDER BY account_id, month_start");
+    GoldResult restated =
+        GoldJob.restate(
+            spark, config, LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-10"));
+    assertThat(restated.status()).isEqualTo("SUCCESS");
+    assertThat(restated.windowStart()).isEqualTo(LocalDate.parse("2026-03-01"));
+    assertThat(restated.windowEnd()).isEqualTo(LocalDate.parse("2026-03-10"));
+    assertThat(
+            rows("SELECT * FROM gold.fct_daily_account_balance ORDER BY account_key, balance_date")
+                + rows("SELECT * FROM gold.monthly_statement ORDER BY account_id, month_start"))
+        .isEqualTo(before);
+  }
+
+  @Test
   void aChangedFeeScheduleIsNotANoopAndRefeesTheWholeHistory() {
     LakehouseConfig cheaper =
         TestLake.config(dataDir, Settings.GOLD_FEE_SCHEDULE + "=CARD_PAYMENT=100+0");
