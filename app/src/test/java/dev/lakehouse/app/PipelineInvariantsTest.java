@@ -268,6 +268,47 @@ class PipelineInvariantsTest extends CliTestBase {
   }
 
   @Test
+  void everyStatementsTransactionsLeadFromItsOpeningToItsClosingBalance() throws Exception {
+    // What the statement command prints, for every account and month at once.
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.monthly_statement s LEFT JOIN (SELECT account_key,"
+                    + " trunc(event_date, 'MM') AS month_start, sum(balance_effect_inr) AS net"
+                    + " FROM gold.fct_transactions GROUP BY 1, 2) f ON f.account_key ="
+                    + " s.account_id AND f.month_start = s.month_start WHERE"
+                    + " s.opening_balance_inr + coalesce(f.net, 0) <> s.closing_balance_inr"))
+        .isZero();
+    // An account whose first SUCCESS transaction predates its opening (the generator makes some):
+    // the statement command's running balance ends at the statement's closing balance.
+    Row early =
+        spark()
+            .sql(
+                "SELECT f.account_key, date_format(f.event_date, 'yyyy-MM'), s.closing_balance_inr"
+                    + " FROM gold.fct_transactions f JOIN gold.dim_account a ON a.account_key ="
+                    + " f.account_key JOIN gold.monthly_statement s ON s.account_id ="
+                    + " f.account_key AND s.month_start = trunc(f.event_date, 'MM') WHERE"
+                    + " f.event_ts < a.opened_at AND f.status = 'SUCCESS' ORDER BY 1, 2 LIMIT 1")
+            .first();
+    Path csv = dataDir.resolve("early.csv");
+    CliRun run =
+        CliRun.of(
+            concat(
+                common,
+                "statement",
+                "--account",
+                early.getString(0),
+                "--month",
+                early.getString(1),
+                "--out",
+                csv.toString()));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> lines = Files.readAllLines(csv);
+    String last = lines.get(lines.size() - 1);
+    assertThat(last.substring(last.lastIndexOf(',') + 1))
+        .isEqualTo(early.getDecimal(2).toPlainString());
+  }
+
+  @Test
   void closingEqualsOpeningPlusCreditsMinusDebitsAndTheNextOpening() {
     assertThat(scalar("SELECT count(*) FROM gold.monthly_statement")).isGreaterThan(100);
     assertThat(

@@ -262,6 +262,7 @@ public final class GoldJob {
       if (model.write() instanceof GoldModel.Write.Scd2) {
         // Every state silver held since the last run, in order: two changes between runs are two
         // versions.
+        long t0 = System.nanoTime();
         for (long state : customerStates) {
           Map<String, Object> asOf = new HashMap<>(parameters);
           asOf.put(
@@ -269,10 +270,18 @@ public final class GoldJob {
               SqlTemplate.tableAt(Tables.qualified(Tables.SILVER_CUSTOMERS), state));
           ModelWriter.write(spark, model, asOf);
         }
+        LOG.info(
+            "Gold model {} written from {} silver state(s) in {} ms.",
+            model.name(),
+            customerStates.size(),
+            (System.nanoTime() - t0) / 1_000_000);
         continue;
       }
+      long t0 = System.nanoTime();
       ModelWriter.write(spark, model, parameters)
           .ifPresent(rows -> written.put(model.target(), rows));
+      LOG.info(
+          "Gold model {} written in {} ms.", model.name(), (System.nanoTime() - t0) / 1_000_000);
     }
     return new GoldResult(runId, "SUCCESS", windowStart, windowEnd, rangeEnd, written, catchUp);
   }
