@@ -289,23 +289,34 @@ class PipelineInvariantsTest extends CliTestBase {
                     + " f.account_key AND s.month_start = trunc(f.event_date, 'MM') WHERE"
                     + " f.event_ts < a.opened_at AND f.status = 'SUCCESS' ORDER BY 1, 2 LIMIT 1")
             .first();
-    Path csv = dataDir.resolve("early.csv");
+    StatementRun statement = statement(early.getString(0), early.getString(1));
+    assertThat(statement.lastRunningBalance()).isEqualTo(early.getDecimal(2).toPlainString());
+  }
+
+  /** The statement command's run for an account and month, with its CSV's lines. */
+  record StatementRun(CliRun run, List<String> lines) {
+    String lastRunningBalance() {
+      String last = lines.get(lines.size() - 1);
+      return last.substring(last.lastIndexOf(',') + 1);
+    }
+  }
+
+  static StatementRun statement(String account, String month) throws java.io.IOException {
+    Path csv = dataDir.resolve("statement-" + account + "-" + month + ".csv");
     CliRun run =
         CliRun.of(
             concat(
                 common,
                 "statement",
                 "--account",
-                early.getString(0),
+                account,
                 "--month",
-                early.getString(1),
+                month,
                 "--out",
-                csv.toString()));
+                csv.toString(),
+                "--json"));
     assertThat(run.exitCode()).as(run.err()).isZero();
-    List<String> lines = Files.readAllLines(csv);
-    String last = lines.get(lines.size() - 1);
-    assertThat(last.substring(last.lastIndexOf(',') + 1))
-        .isEqualTo(early.getDecimal(2).toPlainString());
+    return new StatementRun(run, Files.readAllLines(csv));
   }
 
   @Test
@@ -440,28 +451,12 @@ class PipelineInvariantsTest extends CliTestBase {
                     + " closing_balance_inr, transaction_count FROM gold.monthly_statement"
                     + " WHERE transaction_count > 3 ORDER BY account_id, month_start LIMIT 1")
             .first();
-    Path csv = dataDir.resolve("statement.csv");
-    CliRun run =
-        CliRun.of(
-            concat(
-                common,
-                "statement",
-                "--account",
-                pick.getString(0),
-                "--month",
-                pick.getString(1),
-                "--out",
-                csv.toString(),
-                "--json"));
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.json().get("closing_balance_inr").asText())
+    StatementRun statement = statement(pick.getString(0), pick.getString(1));
+    assertThat(statement.run().json().get("closing_balance_inr").asText())
         .isEqualTo(pick.getDecimal(2).toPlainString());
-    assertThat(run.json().get("transactions").asLong()).isEqualTo(pick.getLong(3));
-    List<String> lines = Files.readAllLines(csv);
-    String last = lines.get(lines.size() - 1);
-    assertThat(last.substring(last.lastIndexOf(',') + 1))
-        .isEqualTo(pick.getDecimal(2).toPlainString());
-    assertThat(lines).hasSize(4 + (int) pick.getLong(3));
+    assertThat(statement.run().json().get("transactions").asLong()).isEqualTo(pick.getLong(3));
+    assertThat(statement.lastRunningBalance()).isEqualTo(pick.getDecimal(2).toPlainString());
+    assertThat(statement.lines()).hasSize(4 + (int) pick.getLong(3));
 
     CliRun badMonth =
         CliRun.of(

@@ -509,20 +509,23 @@ class GoldModelsTest {
               SILVER,
               List.of(
                   // a travel card payment: fee 200 x 2.20 % = 4.40
-                  tx("T1", "A1", "CARD_PAYMENT", "200.00", "SUCCESS", "2026-01-05", "M1"),
+                  SilverRows.tx(
+                      "T1", "A1", "CARD_PAYMENT", "200.00", "SUCCESS", "2026-01-05", "M1"),
                   // a credit, after C1 moved: C1's second version
-                  tx("T2", "A1", "DEPOSIT", "500.00", "SUCCESS", "2026-01-06", null),
+                  SilverRows.tx("T2", "A1", "DEPOSIT", "500.00", "SUCCESS", "2026-01-06", null),
                   // reversed: no fee, no effect
-                  tx("T3", "A1", "CARD_PAYMENT", "100.00", "REVERSED", "2026-01-06", "M2"),
+                  SilverRows.tx(
+                      "T3", "A1", "CARD_PAYMENT", "100.00", "REVERSED", "2026-01-06", "M2"),
                   // account, customer and merchant unknown: fee 100 x 1.80 % = 1.80
-                  tx("T4", "A404", "CARD_PAYMENT", "100.00", "SUCCESS", "2026-01-06", "M9"),
+                  SilverRows.tx(
+                      "T4", "A404", "CARD_PAYMENT", "100.00", "SUCCESS", "2026-01-06", "M9"),
                   // failed: no fee, no effect
-                  tx("T5", "A1", "WITHDRAWAL", "300.00", "FAILED", "2026-01-06", null),
+                  SilverRows.tx("T5", "A1", "WITHDRAWAL", "300.00", "FAILED", "2026-01-06", null),
                   // a fixed fee of 20.00
-                  tx("T6", "A1", "WITHDRAWAL", "50.00", "SUCCESS", "2026-01-06", null),
+                  SilverRows.tx("T6", "A1", "WITHDRAWAL", "50.00", "SUCCESS", "2026-01-06", null),
                   // after the window, and before it
-                  tx("T7", "A1", "DEPOSIT", "1.00", "SUCCESS", "2026-01-07", null),
-                  tx("T8", "A1", "DEPOSIT", "1.00", "SUCCESS", "2026-01-04", null))));
+                  SilverRows.tx("T7", "A1", "DEPOSIT", "1.00", "SUCCESS", "2026-01-07", null),
+                  SilverRows.tx("T8", "A1", "DEPOSIT", "1.00", "SUCCESS", "2026-01-04", null))));
       p.put(
           "dim_customer",
           view(
@@ -595,19 +598,6 @@ class GoldModelsTest {
       assertThat(lines(rows.select("transaction_id", "row_hash"), "transaction_id"))
           .hasSize(6)
           .isEqualTo(lines(rehashed.select("transaction_id", "row_hash"), "transaction_id"));
-    }
-
-    private Map<String, Object> tx(
-        String id,
-        String account,
-        String type,
-        String amount,
-        String status,
-        String date,
-        String merchant) {
-      Map<String, Object> m = SilverRows.tx(account, type, amount, status, date, merchant);
-      m.put("transaction_id", id);
-      return m;
     }
   }
 

@@ -58,13 +58,16 @@ class GoldScheduleTest {
         account("A6", "C1", "1000.00")); // opening balance corrected later to 1500.00
     silver(
         Tables.SILVER_TRANSACTIONS,
-        tx("T1", "A1", "DEPOSIT", "100.00", "SUCCESS", "2026-03-01", null),
-        tx("T2", "A1", "WITHDRAWAL", "40.00", "PENDING", "2026-03-02", null), // settles later
-        tx("T7", "A2", "DEPOSIT", "500.00", "SUCCESS", "2026-03-01", null), // account A2 late
-        tx("T8", "A1", "CARD_PAYMENT", "1000.00", "SUCCESS", "2026-03-02", "M9"), // M9 late
-        tx("T9", "A3", "DEPOSIT", "70.00", "SUCCESS", "2026-03-02", null),
-        tx("T10", "A4", "DEPOSIT", "100.00", "SUCCESS", "2026-03-01", null),
-        tx("T11", "A6", "DEPOSIT", "100.00", "SUCCESS", "2026-01-10", null));
+        SilverRows.tx("T1", "A1", "DEPOSIT", "100.00", "SUCCESS", "2026-03-01", null),
+        SilverRows.tx(
+            "T2", "A1", "WITHDRAWAL", "40.00", "PENDING", "2026-03-02", null), // settles later
+        SilverRows.tx(
+            "T7", "A2", "DEPOSIT", "500.00", "SUCCESS", "2026-03-01", null), // account A2 late
+        SilverRows.tx(
+            "T8", "A1", "CARD_PAYMENT", "1000.00", "SUCCESS", "2026-03-02", "M9"), // M9 late
+        SilverRows.tx("T9", "A3", "DEPOSIT", "70.00", "SUCCESS", "2026-03-02", null),
+        SilverRows.tx("T10", "A4", "DEPOSIT", "100.00", "SUCCESS", "2026-03-01", null),
+        SilverRows.tx("T11", "A6", "DEPOSIT", "100.00", "SUCCESS", "2026-01-10", null));
     goldDaily("2026-03-03");
     factsOn0303 = rows("SELECT " + FACT_COLUMNS + " FROM gold.fct_transactions ORDER BY 1");
 
@@ -72,10 +75,10 @@ class GoldScheduleTest {
     // A2 (opening 0), M9 (travel) and C3 (city tier 2), and corrects A6's opening balance.
     silver(
         Tables.SILVER_TRANSACTIONS,
-        tx("T3", "A1", "DEPOSIT", "10.00", "SUCCESS", "2026-03-04", null),
-        tx("T4", "A1", "DEPOSIT", "20.00", "SUCCESS", "2026-03-05", null),
-        tx("T5", "A1", "DEPOSIT", "30.00", "SUCCESS", "2026-03-06", null),
-        tx("T6", "A1", "DEPOSIT", "5.00", "SUCCESS", "2026-03-10", null));
+        SilverRows.tx("T3", "A1", "DEPOSIT", "10.00", "SUCCESS", "2026-03-04", null),
+        SilverRows.tx("T4", "A1", "DEPOSIT", "20.00", "SUCCESS", "2026-03-05", null),
+        SilverRows.tx("T5", "A1", "DEPOSIT", "30.00", "SUCCESS", "2026-03-06", null),
+        SilverRows.tx("T6", "A1", "DEPOSIT", "5.00", "SUCCESS", "2026-03-10", null));
     spark.sql("UPDATE silver.transactions SET status = 'SUCCESS' WHERE transaction_id = 'T2'");
     Map<String, Object> a2 = account("A2", "C2", "0.00");
     a2.put("opened_at", SilverRows.ts("2026-03-01"));
@@ -123,19 +126,6 @@ class GoldScheduleTest {
             + " 06:00:00' WHERE customer_id = '"
             + customer
             + "'");
-  }
-
-  static Map<String, Object> tx(
-      String id,
-      String account,
-      String type,
-      String amount,
-      String status,
-      String date,
-      String merchant) {
-    Map<String, Object> m = SilverRows.tx(account, type, amount, status, date, merchant);
-    m.put("transaction_id", id);
-    return m;
   }
 
   static GoldResult goldDaily(String date) {

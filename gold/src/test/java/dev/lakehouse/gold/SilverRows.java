@@ -86,6 +86,20 @@ public final class SilverRows {
     return m;
   }
 
+  /** A transaction as {@link #tx(String, String, String, String, String, String)}, with its id. */
+  public static Map<String, Object> tx(
+      String id,
+      String account,
+      String type,
+      String amount,
+      String status,
+      String date,
+      String merchant) {
+    Map<String, Object> m = tx(account, type, amount, status, date, merchant);
+    m.put("transaction_id", id);
+    return m;
+  }
+
   public static void append(SparkSession spark, String table, List<Map<String, Object>> rows) {
     StructType schema = spark.table(Tables.qualified(table)).schema();
     List<Row> out = new ArrayList<>();
