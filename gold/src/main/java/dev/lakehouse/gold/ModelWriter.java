@@ -2,6 +2,7 @@ package dev.lakehouse.gold;
 
 import static org.apache.spark.sql.functions.expr;
 
+import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.gold.GoldModel.Write;
 import java.util.HashMap;
@@ -133,15 +134,25 @@ final class ModelWriter {
   }
 
   /** Overwrites the rows of a table matching a condition with new rows, in one Iceberg commit. */
+  /**
+   * Overwrites the rows of a table matching a condition with new rows, in one Iceberg commit, and
+   * returns the rows written: the commit's added-records, read from its snapshot summary rather
+   * than by scanning the table again.
+   */
   static long overwrite(Dataset<Row> rows, String table, String condition) {
-    Dataset<Row> typed =
-        rows.selectExpr(castTo(rows.sparkSession().table(Tables.qualified(table)).schema()));
+    SparkSession spark = rows.sparkSession();
+    Dataset<Row> typed = rows.selectExpr(castTo(spark.table(Tables.qualified(table)).schema()));
+    long before = LakehouseSpark.currentSnapshotId(spark, table);
     try {
       typed.writeTo(Tables.qualified(table)).overwrite(expr(condition));
     } catch (NoSuchTableException e) {
       throw new IllegalStateException("Table " + table + " does not exist.", e);
     }
-    return rows.sparkSession().table(Tables.qualified(table)).filter(expr(condition)).count();
+    org.apache.iceberg.Snapshot after = LakehouseSpark.icebergTable(spark, table).currentSnapshot();
+    if (after == null || after.snapshotId() == before) {
+      return 0;
+    }
+    return Long.parseLong(after.summary().getOrDefault("added-records", "0"));
   }
 
   /** Each column cast to the target's type, so DECIMAL sums land as DECIMAL(18,2). */

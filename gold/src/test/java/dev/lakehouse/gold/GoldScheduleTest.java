@@ -163,6 +163,11 @@ class GoldScheduleTest {
     assertThat(rows("SELECT status FROM gold.fct_transactions WHERE transaction_id = 'T2'"))
         .isEqualTo("[[SUCCESS]]");
     assertThat(rows("SELECT count(*) FROM gold.fct_transactions")).isEqualTo("[[11]]");
+    // Every balance row from 01-10 on was rewritten, and the run says how many.
+    assertThat(runOn0310.rowsWritten().get(Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE))
+        .isEqualTo(
+            spark.sql("SELECT count(*) FROM gold.fct_daily_account_balance").first().getLong(0))
+        .isPositive();
     // A1 (opened in December, balances from gold's first day, 01-10): 1000 + 100 on 03-01; -40 (T2)
     // and -1000 (T8) on 03-02; +10, +20, +30 on 03-04..06; +5
     // on 03-10.
