@@ -203,7 +203,7 @@ public final class GoldJob {
               spark,
               "the settings that change gold's numbers ("
                   + String.join(", ", GoldModels.NUMBER_SETTINGS)
-                  + ") differ from those of run "
+                  + ") or the models' SQL differ from those of run "
                   + last.get().runId());
     } else {
       changes =

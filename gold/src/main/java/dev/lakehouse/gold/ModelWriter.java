@@ -133,7 +133,6 @@ final class ModelWriter {
     return template.render(GoldModel.pick(available, template.parameters(), user));
   }
 
-  /** Overwrites the rows of a table matching a condition with new rows, in one Iceberg commit. */
   /**
    * Overwrites the rows of a table matching a condition with new rows, in one Iceberg commit, and
    * returns the rows written: the commit's added-records, read from its snapshot summary rather

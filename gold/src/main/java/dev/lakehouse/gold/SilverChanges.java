@@ -28,11 +28,7 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SilverChanges {
   /** Dates to rebuild; {@code everything} when gold must rebuild all of silver, and why. */
-  record Changes(SortedSet<LocalDate> dates, boolean everything, String reason) {
-    static Changes none() {
-      return new Changes(new TreeSet<>(), false, null);
-    }
-  }
+  record Changes(SortedSet<LocalDate> dates, boolean everything, String reason) {}
 
   private SilverChanges() {}
 
@@ -87,13 +83,8 @@ final class SilverChanges {
    */
   private static String partitionDatesSince(
       Table table, long from, long to, SortedSet<LocalDate> dates) {
-    List<Snapshot> since = new ArrayList<>();
-    Snapshot s = table.snapshot(to);
-    while (s != null && s.snapshotId() != from) {
-      since.add(s);
-      s = s.parentId() == null ? null : table.snapshot(s.parentId());
-    }
-    if (s == null) {
+    List<Snapshot> since = committedSince(table, from, to);
+    if (since == null) {
       return Tables.SILVER_TRANSACTIONS
           + " snapshot "
           + from
@@ -129,16 +120,31 @@ final class SilverChanges {
     if (from == null || from < 0 || from == to || to < 0) {
       return List.of(to);
     }
-    Table t = LakehouseSpark.icebergTable(spark, table);
+    List<Snapshot> since = committedSince(LakehouseSpark.icebergTable(spark, table), from, to);
+    if (since == null) {
+      return List.of(to);
+    }
     List<Long> states = new ArrayList<>();
-    Snapshot s = t.snapshot(to);
-    while (s != null && s.snapshotId() != from) {
+    for (Snapshot s : since) {
       if (!DataOperations.REPLACE.equals(s.operation()) || s.snapshotId() == to) {
         states.add(0, s.snapshotId());
       }
-      s = s.parentId() == null ? null : t.snapshot(s.parentId());
     }
-    return s == null ? List.of(to) : states;
+    return states;
+  }
+
+  /**
+   * The snapshots from {@code to} back to, not including, {@code from}, newest first; null when
+   * {@code from} is not an ancestor of {@code to} (expired, or rolled back past).
+   */
+  private static List<Snapshot> committedSince(Table table, long from, long to) {
+    List<Snapshot> since = new ArrayList<>();
+    Snapshot s = table.snapshot(to);
+    while (s != null && s.snapshotId() != from) {
+      since.add(s);
+      s = s.parentId() == null ? null : table.snapshot(s.parentId());
+    }
+    return s == null ? null : since;
   }
 
   private static LocalDate partitionDate(PartitionSpec spec, ContentFile<?> file) {
