@@ -21,7 +21,12 @@ public final class LakehouseSpark {
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.streaming.stopTimeout", "60s")
-            .config("spark.sql.debug.maxToStringFields", "500");
+            .config("spark.sql.debug.maxToStringFields", "500")
+            // A local lake's directories get their permissions without forking chmod.
+            .config("spark.hadoop.fs.file.impl", LocalLakeFileSystem.class.getName())
+            .config(
+                "spark.hadoop.fs.AbstractFileSystem.file.impl",
+                LocalLakeFileSystem.Fs.class.getName());
     catalogProperties(config).forEach(builder::config);
     // Under spark-submit the master comes from the submission; otherwise from configuration.
     if (System.getProperty("spark.master") == null) {
