@@ -52,7 +52,7 @@ class SparkSubmitIT {
                 common,
                 "generate",
                 "--events",
-                "3000",
+                "1500",
                 "--days",
                 "5",
                 "--seed",
