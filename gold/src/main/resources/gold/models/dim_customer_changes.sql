@@ -1,6 +1,8 @@
 -- dim_customer (SCD type 2), step 1: one row per silver customer, its silver columns plus how it
 -- differs from its current dim_customer version:
 --   new    no current version yet
+--   completed  the current version is an inferred member (facts named the customer before silver
+--          knew it): silver's row completes it in place
 --   corrected  city, state or city tier changed, recorded no later than the current version
 --          started (a correction with the same updated_at): the current version is corrected in
 --          place, so versions never overlap
@@ -25,6 +27,7 @@ SELECT
   history.last_valid_to,
   CASE
     WHEN current_version.customer_key IS NULL THEN 'new'
+    WHEN current_version.is_inferred THEN 'completed'
     WHEN NOT (current_version.city <=> silver.city
       AND current_version.state <=> silver.state
       AND current_version.city_tier <=> silver.city_tier)

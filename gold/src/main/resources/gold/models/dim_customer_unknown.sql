@@ -14,7 +14,8 @@ WITH unknown_member AS (
     NULL AS signup_ts,
     TIMESTAMP '1970-01-01 00:00:00' AS valid_from,
     NULL AS valid_to,
-    true AS is_current
+    true AS is_current,
+    false AS is_inferred
 )
 
 SELECT * FROM unknown_member

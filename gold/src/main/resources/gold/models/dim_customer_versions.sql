@@ -27,5 +27,6 @@ SELECT
   signup_ts,
   valid_from,
   NULL AS valid_to,
-  true AS is_current
+  true AS is_current,
+  false AS is_inferred
 FROM opening_versions

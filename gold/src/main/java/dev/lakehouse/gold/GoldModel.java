@@ -35,7 +35,8 @@ record GoldModel(String name, String target, Write write, List<String> parameter
      * the UNKNOWN row, inserted once. The sub-models take the classified rows as
      * ${customer_changes}.
      */
-    record Scd2(String close, String versions, String unknownMember) implements Write {}
+    record Scd2(String close, String versions, String unknownMember, String inferredMembers)
+        implements Write {}
   }
 
   /** The model's SELECT, its parameters taken from {@code available} (which may hold more). */

@@ -28,16 +28,29 @@ final class GoldModels {
               "dim_account",
               Tables.GOLD_DIM_ACCOUNT,
               new Write.Merge("dim_account", false),
-              List.of("silver_accounts")),
+              List.of(
+                  "silver_accounts",
+                  "silver_transactions",
+                  "window_start_ts",
+                  "window_end_exclusive_ts")),
           new GoldModel(
               "dim_merchant",
               Tables.GOLD_DIM_MERCHANT,
               new Write.Merge("dim_merchant", false),
-              List.of("silver_merchants")),
+              List.of(
+                  "silver_merchants",
+                  "silver_transactions",
+                  "window_start_ts",
+                  "window_end_exclusive_ts")),
           new GoldModel(
               "dim_customer_changes",
               Tables.GOLD_DIM_CUSTOMER,
-              new Write.Scd2("dim_customer_close", "dim_customer_versions", "dim_customer_unknown"),
+              new Write.Scd2(
+                  "dim_customer_close",
+                  "dim_customer_versions",
+                  "dim_customer_unknown",
+                  "dim_customer_inferred"),
+              // dim_customer_inferred also reads silver_transactions and the window.
               List.of("silver_customers", "dim_customer")),
           new GoldModel(
               "dim_date",
@@ -102,7 +115,12 @@ final class GoldModels {
               Tables.GOLD_MONTHLY_KPIS,
               new Write.Overwrite(MONTHS),
               List.of(
-                  "fct_transactions", "dim_customer", "first_month", "last_month", "credit_types")),
+                  "fct_transactions",
+                  "dim_customer",
+                  "first_month",
+                  "last_month",
+                  "range_end",
+                  "credit_types")),
           new GoldModel(
               "customers_per_tier",
               Tables.GOLD_CUSTOMERS_PER_TIER,

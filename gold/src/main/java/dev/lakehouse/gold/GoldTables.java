@@ -33,7 +33,7 @@ public final class GoldTables {
               "customer_key STRING, customer_id STRING, full_name_masked STRING, email_domain"
                   + " STRING, birth_year INT, city STRING, state STRING, city_tier INT, kyc_status"
                   + " STRING, signup_ts TIMESTAMP, valid_from TIMESTAMP, valid_to TIMESTAMP,"
-                  + " is_current BOOLEAN",
+                  + " is_current BOOLEAN, is_inferred BOOLEAN",
               null,
               "One row per customer version: a change of city, state or city tier opens a new"
                   + " version (SCD type 2)."),
@@ -41,14 +41,17 @@ public final class GoldTables {
               Tables.GOLD_DIM_ACCOUNT,
               "account_key STRING, account_id STRING, customer_id STRING, account_type STRING,"
                   + " opened_at TIMESTAMP, opening_balance DECIMAL(18,2), overdraft_limit"
-                  + " DECIMAL(18,2)",
+                  + " DECIMAL(18,2), is_inferred BOOLEAN",
               null,
-              "One row per account, plus the unknown member."),
+              "One row per account, plus the unknown member; is_inferred while only facts know"
+                  + " it."),
           new Spec(
               Tables.GOLD_DIM_MERCHANT,
-              "merchant_key STRING, merchant_id STRING, name STRING, category STRING, city STRING",
+              "merchant_key STRING, merchant_id STRING, name STRING, category STRING, city STRING,"
+                  + " is_inferred BOOLEAN",
               null,
-              "One row per merchant, plus the unknown member."),
+              "One row per merchant, plus the unknown and none members; is_inferred while only"
+                  + " facts know it."),
           new Spec(
               Tables.GOLD_FCT_TRANSACTIONS,
               "transaction_id STRING, date_key INT, event_date DATE, event_ts TIMESTAMP,"
@@ -109,10 +112,11 @@ public final class GoldTables {
               "month_start DATE, revenue_inr DECIMAL(18,2), volume_inr DECIMAL(18,2), txn_count"
                   + " BIGINT, new_customers BIGINT, active_customers BIGINT, revenue_growth"
                   + " DECIMAL(12,4), volume_growth DECIMAL(12,4), txn_count_growth DECIMAL(12,4),"
-                  + " new_customers_growth DECIMAL(12,4), active_customers_growth DECIMAL(12,4)",
+                  + " new_customers_growth DECIMAL(12,4), active_customers_growth DECIMAL(12,4),"
+                  + " is_partial_month BOOLEAN",
               "month_start",
               "One row per month; growth is against the previous month and null when that month is"
-                  + " zero."),
+                  + " zero or either month is partial."),
           new Spec(
               Tables.GOLD_CUSTOMERS_PER_TIER,
               "month_start DATE, tier STRING, customer_count BIGINT",
@@ -141,6 +145,26 @@ public final class GoldTables {
               + s.grain()
               + "'"
               + PROPS);
+      addMissingColumns(spark, s);
+    }
+  }
+
+  /** Columns a lake created by an earlier version lacks (added at the end, as in the spec). */
+  private static void addMissingColumns(SparkSession spark, Spec spec) {
+    java.util.Set<String> existing =
+        java.util.Set.of(spark.table(Tables.qualified(spec.table())).columns());
+    for (org.apache.spark.sql.types.StructField f :
+        org.apache.spark.sql.types.StructType.fromDDL(spec.columns()).fields()) {
+      if (!existing.contains(f.name())) {
+        spark.sql(
+            "ALTER TABLE "
+                + spec.table()
+                + " ADD COLUMNS ("
+                + f.name()
+                + " "
+                + f.dataType().sql()
+                + ")");
+      }
     }
   }
 

@@ -71,7 +71,8 @@ final class ModelWriter {
   /**
    * Classifies the source against the current versions once (cached, since the close statement
    * changes what a second look would see), closes or updates current versions, inserts the new
-   * ones, and adds the UNKNOWN member when the table lacks it.
+   * ones, adds the UNKNOWN member when the table lacks it and an inferred member for every customer
+   * the window's transactions name without a version.
    */
   private static void scd2(
       Dataset<Row> changes, GoldModel model, Write.Scd2 scd2, Map<String, Object> parameters) {
@@ -82,7 +83,7 @@ final class ModelWriter {
     changes.createOrReplaceTempView(CUSTOMER_CHANGES_VIEW);
     spark.table(CUSTOMER_CHANGES_VIEW).cache();
     try {
-      if (any(spark, "change IN ('moved', 'type1', 'corrected')")) {
+      if (any(spark, "change IN ('moved', 'type1', 'corrected', 'completed')")) {
         spark.sql(statement(scd2.close(), model.target(), null, withChanges));
       }
       if (any(spark, "change IN ('new', 'moved')")) {
@@ -97,6 +98,8 @@ final class ModelWriter {
         == 0) {
       insert(spark, target, scd2.unknownMember(), Map.of());
     }
+    // Customers the window's transactions name before silver knows them.
+    insert(spark, target, scd2.inferredMembers(), parameters);
   }
 
   private static boolean any(SparkSession spark, String condition) {

@@ -149,23 +149,28 @@ class GoldMartsTest {
             rows(
                 "SELECT customer_id, tier FROM gold.customer_monthly WHERE month_start = DATE"
                     + " '2026-01-01' ORDER BY customer_id"))
-        .isEqualTo("[[C1,Bronze], [C2,Bronze], [C3,Gold], [C4,Bronze], [C5,Diamond]]");
+        // C404, whose account silver does not know yet, counts through its inferred account
+        .isEqualTo(
+            "[[C1,Bronze], [C2,Bronze], [C3,Gold], [C4,Bronze], [C404,Bronze], [C5,Diamond]]");
     assertThat(
             rows(
                 "SELECT tier, customer_count FROM gold.customers_per_tier WHERE month_start = DATE"
                     + " '2026-01-01' ORDER BY tier"))
-        .isEqualTo("[[Bronze,3], [Diamond,1], [Gold,1]]");
+        .isEqualTo("[[Bronze,4], [Diamond,1], [Gold,1]]");
   }
 
   @Test
-  void monthOverMonthGrowthIsNullAfterAZeroMonth() {
+  void monthOverMonthGrowthIsNullAfterAZeroMonthOrAPartialOne() {
+    // Gold's facts start on 01-03, so January is partial and February has no growth against it;
+    // March falls to zero; April has no growth after a zero month.
     assertThat(
             rows(
-                "SELECT month_start, revenue_inr, revenue_growth FROM gold.monthly_kpis"
-                    + " WHERE month_start <= DATE '2026-04-01' ORDER BY month_start"))
+                "SELECT month_start, revenue_inr, revenue_growth, is_partial_month FROM"
+                    + " gold.monthly_kpis WHERE month_start <= DATE '2026-04-01' ORDER BY"
+                    + " month_start"))
         .isEqualTo(
-            "[[2026-01-01,4.40,null], [2026-02-01,10.00,1.2727], [2026-03-01,0.00,-1.0000],"
-                + " [2026-04-01,1.80,null]]");
+            "[[2026-01-01,4.40,null,true], [2026-02-01,10.00,null,false],"
+                + " [2026-03-01,0.00,-1.0000,false], [2026-04-01,1.80,null,false]]");
   }
 
   @Test
@@ -181,12 +186,17 @@ class GoldMartsTest {
   }
 
   @Test
-  void factsKeepLateReferenceDataAsUnknownMembers() {
+  void factsNameLateReferenceDataThroughInferredMembers() {
     assertThat(
             rows(
                 "SELECT account_key, customer_key, merchant_key FROM gold.fct_transactions f"
                     + " WHERE f.amount = 50.00"))
-        .isEqualTo("[[UNKNOWN,UNKNOWN,NONE]]");
+        .isEqualTo("[[A404,C404@19700101000000,NONE]]");
+    assertThat(
+            rows(
+                "SELECT account_type, is_inferred FROM gold.dim_account WHERE account_key ="
+                    + " 'A404'"))
+        .isEqualTo("[[UNKNOWN,true]]");
     assertThat(
             rows(
                 "SELECT count(*) FROM gold.fct_transactions f"

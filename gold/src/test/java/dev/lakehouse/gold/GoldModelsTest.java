@@ -304,29 +304,31 @@ class GoldModelsTest {
   @Nested
   class MonthlyKpis {
     @Test
-    void growthIsAgainstThePreviousMonthAndNullAfterAZeroMonth() {
+    void growthIsAgainstThePreviousMonthAndNullAfterAZeroMonthOrAcrossAPartialOne() {
+      java.util.function.Function<String, SqlTemplate.Sql> facts =
+          first ->
+              view(
+                  "fct_transactions",
+                  Tables.GOLD_FCT_TRANSACTIONS,
+                  "customer_id, event_date, txn_type, status, amount_inr, fee_inr",
+                  // January, from its first day: the base of February's growth; two active
+                  // customers
+                  row("C1", first, "CARD_PAYMENT", "SUCCESS", "100.00", "3.00"),
+                  row("C2", "2026-01-06", "CARD_PAYMENT", "SUCCESS", "300.00", "0.00"),
+                  // February: revenue growth (2 - 3) / 3
+                  row("C1", "2026-02-05", "CARD_PAYMENT", "SUCCESS", "200.00", "2.00"),
+                  // C1 again: still one active customer
+                  row("C1", "2026-02-06", "WITHDRAWAL", "SUCCESS", "100.00", "0.00"),
+                  // a salary credit: volume and a transaction, but C3 is not active for it
+                  row("C3", "2026-02-07", "DEPOSIT", "SUCCESS", "50.00", "0.00"),
+                  // a failure: no volume, not counted
+                  row("C1", "2026-02-07", "CARD_PAYMENT", "FAILED", "1000.00", "0.00"),
+                  // March: every measure zero
+                  row("C1", "2026-03-05", "CARD_PAYMENT", "FAILED", "50.00", "0.00"),
+                  // April: no growth after a zero month
+                  row("C2", "2026-04-05", "CARD_PAYMENT", "SUCCESS", "10.00", "1.00"));
       Map<String, Object> p = new LinkedHashMap<>();
-      p.put(
-          "fct_transactions",
-          view(
-              "fct_transactions",
-              Tables.GOLD_FCT_TRANSACTIONS,
-              "customer_id, event_date, txn_type, status, amount_inr, fee_inr",
-              // January: the base of February's growth; two active customers
-              row("C1", "2026-01-05", "CARD_PAYMENT", "SUCCESS", "100.00", "3.00"),
-              row("C2", "2026-01-06", "CARD_PAYMENT", "SUCCESS", "300.00", "0.00"),
-              // February: revenue growth (2 - 3) / 3
-              row("C1", "2026-02-05", "CARD_PAYMENT", "SUCCESS", "200.00", "2.00"),
-              // C1 again: still one active customer
-              row("C1", "2026-02-06", "WITHDRAWAL", "SUCCESS", "100.00", "0.00"),
-              // a salary credit: volume and a transaction, but C3 is not active for it
-              row("C3", "2026-02-07", "DEPOSIT", "SUCCESS", "50.00", "0.00"),
-              // a failure: no volume, not counted
-              row("C1", "2026-02-07", "CARD_PAYMENT", "FAILED", "1000.00", "0.00"),
-              // March: every measure zero
-              row("C1", "2026-03-05", "CARD_PAYMENT", "FAILED", "50.00", "0.00"),
-              // April: no growth after a zero month
-              row("C2", "2026-04-05", "CARD_PAYMENT", "SUCCESS", "10.00", "1.00")));
+      p.put("fct_transactions", facts.apply("2026-01-01"));
       p.put(
           "dim_customer",
           view(
@@ -343,14 +345,29 @@ class GoldModelsTest {
       p.put("credit_types", SqlTemplate.sql(Vocabulary.sqlList(BalanceEffect.CREDIT)));
       p.put("first_month", LocalDate.of(2026, 2, 1));
       p.put("last_month", LocalDate.of(2026, 4, 1));
+      p.put("range_end", LocalDate.of(2026, 4, 30));
 
-      // month, revenue, volume, txns, new customers, active customers, then the growth of each
+      // month, revenue, volume, txns, new customers, active customers, the growth of each, and
+      // whether the month is partial
       assertThat(lines(run("monthly_kpis", p), "month_start"))
           .containsExactly(
               // volume (350 - 400) / 400, txns (3 - 2) / 2, new (2 - 1) / 1, active (1 - 2) / 2
-              "[2026-02-01,2.00,350.00,3,2,1,-0.3333,-0.1250,0.5000,1.0000,-0.5000]",
-              "[2026-03-01,0.00,0.00,0,0,0,-1.0000,-1.0000,-1.0000,-1.0000,-1.0000]",
-              "[2026-04-01,1.00,10.00,1,0,1,null,null,null,null,null]");
+              "[2026-02-01,2.00,350.00,3,2,1,-0.3333,-0.1250,0.5000,1.0000,-0.5000,false]",
+              "[2026-03-01,0.00,0.00,0,0,0,-1.0000,-1.0000,-1.0000,-1.0000,-1.0000,false]",
+              "[2026-04-01,1.00,10.00,1,0,1,null,null,null,null,null,false]");
+
+      // Gold's data ends on March 20: March is partial and has no growth.
+      p.put("last_month", LocalDate.of(2026, 3, 1));
+      p.put("range_end", LocalDate.of(2026, 3, 20));
+      assertThat(lines(run("monthly_kpis", p), "month_start"))
+          .containsExactly(
+              "[2026-02-01,2.00,350.00,3,2,1,-0.3333,-0.1250,0.5000,1.0000,-0.5000,false]",
+              "[2026-03-01,0.00,0.00,0,0,0,null,null,null,null,null,true]");
+
+      // Gold's data starts on January 5: January is partial, so February has no growth either.
+      p.put("fct_transactions", facts.apply("2026-01-05"));
+      assertThat(lines(run("monthly_kpis", p), "month_start"))
+          .startsWith("[2026-02-01,2.00,350.00,3,2,1,null,null,null,null,null,false]");
     }
   }
 
@@ -612,34 +629,57 @@ class GoldModelsTest {
             + " signup_ts, valid_from, valid_to, is_current";
 
     @Test
-    void accountsAndMerchantsGetTheirUnknownMembers() {
-      SqlTemplate.Sql accounts =
+    void accountsAndMerchantsGetTheirUnknownAndInferredMembers() {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put(
+          "silver_accounts",
           view(
               "silver_accounts",
               "account_id STRING, customer_id STRING, account_type STRING, opened_at TIMESTAMP,"
                   + " opening_balance DECIMAL(18,2), overdraft_limit DECIMAL(18,2)",
-              List.of(SilverRows.account("A1", "C1", "1000.00")));
-      assertThat(
-              lines(
-                  run("dim_account", Map.of("silver_accounts", accounts)).drop("opened_at"),
-                  "account_key"))
-          .containsExactly(
-              "[A1,A1,C1,SAVINGS,1000.00,0.00]",
-              // for accounts silver does not know yet
-              "[UNKNOWN,null,null,UNKNOWN,0.00,0.00]");
-
-      SqlTemplate.Sql merchants =
+              List.of(SilverRows.account("A1", "C1", "1000.00"))));
+      p.put(
+          "silver_merchants",
           view(
               "silver_merchants",
               "merchant_id STRING, name STRING, category STRING, city STRING",
-              List.of(SilverRows.merchant("M1", "TRAVEL")));
-      assertThat(lines(run("dim_merchant", Map.of("silver_merchants", merchants)), "merchant_key"))
+              List.of(SilverRows.merchant("M1", "TRAVEL"))));
+      p.put(
+          "silver_transactions",
+          view(
+              "silver_transactions",
+              "transaction_id STRING, account_id STRING, customer_id STRING, merchant_id STRING,"
+                  + " event_ts TIMESTAMP",
+              List.of(
+                  SilverRows.tx("T1", "A1", "CARD_PAYMENT", "10.00", "SUCCESS", "2026-01-05", "M1"),
+                  // an account and a merchant silver does not know yet: inferred members
+                  SilverRows.tx("T2", "A7", "CARD_PAYMENT", "10.00", "SUCCESS", "2026-01-05", "M7"),
+                  SilverRows.tx("T3", "A7", "CARD_PAYMENT", "10.00", "SUCCESS", "2026-01-06", "M7"),
+                  // outside the window: its members come with its own window
+                  SilverRows.tx(
+                      "T4", "A8", "CARD_PAYMENT", "10.00", "SUCCESS", "2026-01-09", "M8"))));
+      p.put("window_start_ts", LocalDateTime.of(2026, 1, 5, 0, 0));
+      p.put("window_end_exclusive_ts", LocalDateTime.of(2026, 1, 7, 0, 0));
+
+      Map<String, Object> forAccounts = new LinkedHashMap<>(p);
+      forAccounts.remove("silver_merchants");
+      Map<String, Object> forMerchants = new LinkedHashMap<>(p);
+      forMerchants.remove("silver_accounts");
+      assertThat(lines(run("dim_account", forAccounts).drop("opened_at"), "account_key"))
           .containsExactly(
-              "[M1,M1,M1 Ltd,TRAVEL,Pune]",
+              "[A1,A1,C1,SAVINGS,1000.00,0.00,false]",
+              // keyed by its own id, with the customer its transactions name
+              "[A7,A7,C7,UNKNOWN,0.00,0.00,true]",
+              // for facts that cannot name an account
+              "[UNKNOWN,null,null,UNKNOWN,0.00,0.00,false]");
+      assertThat(lines(run("dim_merchant", forMerchants), "merchant_key"))
+          .containsExactly(
+              "[M1,M1,M1 Ltd,TRAVEL,Pune,false]",
+              "[M7,M7,null,UNKNOWN,null,true]",
               // for transactions without a merchant
-              "[NONE,null,No merchant,NONE,null]",
-              // for merchants silver does not know yet
-              "[UNKNOWN,null,Unknown merchant,UNKNOWN,null]");
+              "[NONE,null,No merchant,NONE,null,false]",
+              // for facts that cannot name a merchant
+              "[UNKNOWN,null,Unknown merchant,UNKNOWN,null,false]");
     }
 
     @Test

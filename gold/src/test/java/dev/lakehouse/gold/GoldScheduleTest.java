@@ -39,6 +39,9 @@ class GoldScheduleTest {
   /** fct_transactions after the 03-03 run: id, account key, merchant category, fee. */
   static String factsOn0303;
 
+  static String inferredOn0303;
+  static String a2On0303;
+
   static GoldResult runOn0310;
   static TableSnapshots built;
 
@@ -70,6 +73,8 @@ class GoldScheduleTest {
         SilverRows.tx("T11", "A6", "DEPOSIT", "100.00", "SUCCESS", "2026-01-10", null));
     goldDaily("2026-03-03");
     factsOn0303 = rows("SELECT " + FACT_COLUMNS + " FROM gold.fct_transactions ORDER BY 1");
+    inferredOn0303 = inferred();
+    a2On0303 = balances("A2");
 
     // Gold does not run 03-04..03-09. Silver lands 03-04..03-06 and 03-10, settles T2, receives
     // A2 (opening 0), M9 (travel) and C3 (city tier 2), and corrects A6's opening balance.
@@ -145,6 +150,15 @@ class GoldScheduleTest {
             + "' AND balance_date >= DATE '2026-03-01' ORDER BY balance_date");
   }
 
+  /** The inferred members of the three dimensions. */
+  static String inferred() {
+    return rows(
+        "SELECT 'account', account_key FROM gold.dim_account WHERE is_inferred UNION ALL SELECT"
+            + " 'customer', customer_key FROM gold.dim_customer WHERE is_inferred UNION ALL"
+            + " SELECT 'merchant', merchant_key FROM gold.dim_merchant WHERE is_inferred ORDER BY"
+            + " 1, 2");
+  }
+
   static String statements(String account) {
     return rows(
         "SELECT month_start, opening_balance_inr, credits_inr, debits_inr, closing_balance_inr,"
@@ -183,12 +197,29 @@ class GoldScheduleTest {
   }
 
   @Test
-  void lateAccountMerchantAndCustomerRowsReachEveryTransactionOfTheirs() {
-    // On 03-03: the unknown members; the unknown category pays the card rate, 1.80 % of 1000.
+  void lateAccountMerchantAndCustomerRowsCompleteTheirInferredMembersInPlace() {
+    // On 03-03 the facts name A2, M9 and C3 before silver knows them: each gets an inferred member
+    // under its own key (T11's customer C6 is never known). M9's category is unknown until then,
+    // so T8 pays the card rate, 1.80 % of 1000; C3's tier is unknown.
+    assertThat(inferredOn0303)
+        .isEqualTo(
+            "[[account,A2], [customer,C3@19700101000000], [customer,C6@19700101000000],"
+                + " [merchant,M9]]");
     assertThat(factsOn0303)
-        .contains("[T7,UNKNOWN,NONE,0.00,true,1]")
+        .contains("[T7,A2,NONE,0.00,true,1]")
         .contains("[T8,A1,UNKNOWN,18.00,true,1]")
-        .contains("[T9,A3,NONE,0.00,false,null]");
+        .contains("[T9,A3,NONE,0.00,true,null]");
+    // A2's deposit counts in its balances from its first day, at an opening balance of 0.
+    assertThat(a2On0303).isEqualTo("[[03-01,500.00], [03-02,500.00], [03-03,500.00]]");
+    // On 03-10 the members are completed in place: same keys, no longer inferred, one version.
+    assertThat(inferred()).isEqualTo("[[customer,C6@19700101000000]]");
+    assertThat(
+            rows(
+                "SELECT customer_key, city_tier, valid_from FROM gold.dim_customer WHERE"
+                    + " customer_id = 'C3'"))
+        .isEqualTo("[[C3@19700101000000,2,1970-01-01 00:00:00.0]]");
+    assertThat(rows("SELECT account_type FROM gold.dim_account WHERE account_key = 'A2'"))
+        .isNotEqualTo("[[UNKNOWN]]");
     // On 03-10: A2 known, M9 a travel merchant (2.20 % of 1000), C3 known with tier 2.
     assertThat(
             rows(

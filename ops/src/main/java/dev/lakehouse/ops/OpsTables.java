@@ -2,6 +2,8 @@ package dev.lakehouse.ops;
 
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /** The ops.* tables every job writes its bookkeeping to, created when they do not exist yet. */
@@ -12,6 +14,10 @@ public final class OpsTables {
           + " 'write.merge.mode'='copy-on-write', 'write.parquet.compression-codec'='zstd',"
           + " 'write.metadata.delete-after-commit.enabled'='true',"
           + " 'write.metadata.previous-versions-max'='100')";
+
+  private static final String AUDIT_COLUMNS =
+      " audit_branch STRING COMMENT 'the Iceberg branch a silver run wrote to before publishing',"
+          + " audit_verdict STRING COMMENT 'published, or rejected: why (the branch is kept)'";
 
   private OpsTables() {}
 
@@ -26,9 +32,15 @@ public final class OpsTables {
             + " ended_at TIMESTAMP, rows_read BIGINT, rows_inserted BIGINT, rows_updated BIGINT,"
             + " rows_quarantined BIGINT, rows_late BIGINT, input_snapshots MAP<STRING, BIGINT>,"
             + " input_watermarks MAP<STRING, TIMESTAMP>, output_snapshots MAP<STRING, BIGINT>,"
-            + " is_rerun BOOLEAN, is_suspicious BOOLEAN, message STRING, error STRING)"
-            + " USING iceberg COMMENT 'One row per run of a batch job, failed runs included.'"
+            + " is_rerun BOOLEAN, is_suspicious BOOLEAN, message STRING, error STRING,"
+            + AUDIT_COLUMNS
+            + ") USING iceberg COMMENT 'One row per run of a batch job, failed runs included.'"
             + PROPERTIES);
+    // Lakes created before write-audit-publish get the audit columns.
+    List<String> columns = Arrays.asList(spark.table(Tables.qualified(Tables.OPS_RUNS)).columns());
+    if (!columns.contains("audit_branch")) {
+      spark.sql("ALTER TABLE " + Tables.OPS_RUNS + " ADD COLUMNS (" + AUDIT_COLUMNS + ")");
+    }
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
             + Tables.OPS_DQ_RESULTS

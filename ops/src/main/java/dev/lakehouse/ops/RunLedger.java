@@ -47,7 +47,9 @@ public final class RunLedger {
           .add("is_rerun", DataTypes.BooleanType)
           .add("is_suspicious", DataTypes.BooleanType)
           .add("message", DataTypes.StringType)
-          .add("error", DataTypes.StringType);
+          .add("error", DataTypes.StringType)
+          .add("audit_branch", DataTypes.StringType)
+          .add("audit_verdict", DataTypes.StringType);
 
   private RunLedger() {}
 
@@ -166,7 +168,9 @@ public final class RunLedger {
             e.rerun(),
             e.suspicious(),
             e.message(),
-            e.error());
+            e.error(),
+            e.auditBranch(),
+            e.auditVerdict());
     LakehouseSpark.append(spark.createDataFrame(List.of(row), SCHEMA), Tables.OPS_RUNS);
   }
 }

@@ -29,7 +29,9 @@ public record RunRecord(
     boolean rerun,
     boolean suspicious,
     String message,
-    String error) {
+    String error,
+    String auditBranch,
+    String auditVerdict) {
 
   /** The row counts of a run. */
   public record Counts(long read, long inserted, long updated, long quarantined, long late) {
@@ -67,6 +69,8 @@ public record RunRecord(
     private boolean suspicious;
     private String message;
     private String error;
+    private String auditBranch;
+    private String auditVerdict;
 
     private Builder(String runId, String job, String mode) {
       this.runId = runId;
@@ -145,6 +149,16 @@ public record RunRecord(
       return this;
     }
 
+    /**
+     * The Iceberg branch the run wrote to before publishing, and the audit's verdict on it: {@code
+     * published}, or {@code rejected: <why>} with the branch kept for inspection.
+     */
+    public Builder audit(String branch, String verdict) {
+      this.auditBranch = branch;
+      this.auditVerdict = verdict;
+      return this;
+    }
+
     public RunRecord build() {
       if (status == null || businessDate == null || startedAt == null) {
         throw new IllegalStateException(
@@ -168,7 +182,9 @@ public record RunRecord(
           rerun,
           suspicious,
           message,
-          error);
+          error,
+          auditBranch,
+          auditVerdict);
     }
   }
 }

@@ -77,12 +77,15 @@ public final class SilverJob {
   private final List<Row> dqRows = new ArrayList<>();
   private final Map<String, Long> inputSnapshots = new TreeMap<>();
   private final Map<String, Timestamp> watermarks = new TreeMap<>();
+  private final AuditBranch branch;
+  private String verdict;
 
   private SilverJob(SparkSession spark, LakehouseConfig config, Request request) {
     this.spark = spark;
     this.config = config;
     this.request = request;
     this.rules = Expectations.withOverrides(config.get(Settings.SILVER_SEVERITY_OVERRIDES));
+    this.branch = new AuditBranch(spark, runId);
   }
 
   /**
@@ -135,7 +138,7 @@ public final class SilverJob {
     SilverJob job = new SilverJob(spark, config, request);
     String key = Pii.key(config);
     job.recordInputSnapshots();
-    return SilverPlan.of(job.inputs(key, UnaryOperator.identity()));
+    return SilverPlan.of(job.inputs(key, UnaryOperator.identity(), UnaryOperator.identity()));
   }
 
   private void recordInputSnapshots() {
@@ -145,17 +148,22 @@ public final class SilverJob {
     }
   }
 
-  private SilverPlan.Inputs inputs(String piiKey, UnaryOperator<Dataset<Row>> reuse) {
+  /**
+   * The plan's inputs; {@code silver} names the silver table to read known keys from (the run's
+   * branch, so a customer merged by this run counts as known to its transactions).
+   */
+  private SilverPlan.Inputs inputs(
+      String piiKey, UnaryOperator<Dataset<Row>> reuse, UnaryOperator<String> silver) {
     return new SilverPlan.Inputs(
         reuse.apply(read(Topic.TRANSACTIONS)),
         reuse.apply(read(Topic.CUSTOMERS)),
         reuse.apply(read(Topic.ACCOUNTS)),
         reuse.apply(read(Topic.MERCHANTS)),
         spark
-            .table(Tables.qualified(Topic.CUSTOMERS.silverTable()))
+            .table(Tables.qualified(silver.apply(Topic.CUSTOMERS.silverTable())))
             .select(Topic.CUSTOMERS.keyField()),
         spark
-            .table(Tables.qualified(Topic.ACCOUNTS.silverTable()))
+            .table(Tables.qualified(silver.apply(Topic.ACCOUNTS.silverTable())))
             .select(Topic.ACCOUNTS.keyField()),
         rates(),
         config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES),
@@ -216,7 +224,7 @@ public final class SilverJob {
 
   private SilverResult process(String key, boolean rerun, List<Dataset<Row>> persisted) {
     UnaryOperator<Dataset<Row>> keep = ds -> persist(persisted, ds);
-    SilverPlan.Inputs in = inputs(key, keep);
+    SilverPlan.Inputs in = inputs(key, keep, branch::ref);
     long rowsRead =
         in.bronzeTransactions().count()
             + in.bronzeCustomers().count()
@@ -249,6 +257,8 @@ public final class SilverJob {
               + ". Nothing was committed to silver; see ops.dq_results for run "
               + runId
               + ".";
+      branch.discard();
+      verdict = "rejected: " + String.join(", ", failing);
       ledger(
           "FAILED",
           rowsRead,
@@ -268,18 +278,56 @@ public final class SilverJob {
     long inserted = 0;
     long updated = 0;
     long[][] merged = {
-      SilverMerges.mergeReference(spark, Topic.CUSTOMERS, plan.customers()),
-      SilverMerges.mergeReference(spark, Topic.ACCOUNTS, plan.accounts()),
-      SilverMerges.mergeReference(spark, Topic.MERCHANTS, plan.merchants()),
+      SilverMerges.mergeReference(spark, branch, Topic.CUSTOMERS, plan.customers()),
+      SilverMerges.mergeReference(spark, branch, Topic.ACCOUNTS, plan.accounts()),
+      SilverMerges.mergeReference(spark, branch, Topic.MERCHANTS, plan.merchants()),
       SilverMerges.mergeTransactions(
-          spark, plan.transactions(), request.windowStart(), request.windowEnd())
+          spark, branch, plan.transactions(), request.windowStart(), request.windowEnd())
     };
     for (long[] c : merged) {
       inserted += c[0];
       updated += c[1];
     }
-    SilverMerges.mergeQuarantine(spark, quarantined);
+    SilverMerges.mergeQuarantine(spark, branch, quarantined);
     SilverMerges.mergeLateArrivals(spark, late);
+
+    // Audit the branch; only a passing run reaches main, where gold and analysts read.
+    List<String> problems =
+        SilverAudit.problems(
+            spark,
+            branch,
+            in,
+            quarantined,
+            new BigDecimal(config.get(Settings.DQ_MAX_QUARANTINE_RATIO)),
+            request.windowStart(),
+            request.windowEnd());
+    if (!problems.isEmpty()) {
+      verdict = "rejected: " + String.join("; ", problems);
+      String message =
+          "The audit of branch "
+              + branch.name()
+              + " failed, so nothing was published to silver: "
+              + String.join("; ", problems)
+              + ". The branch is kept for inspection. Repair the data and rerun, or accept it"
+              + " with --conf "
+              + Settings.DQ_MAX_QUARANTINE_RATIO
+              + "=<higher> for this run.";
+      ledger(
+          "FAILED",
+          rowsRead,
+          0,
+          0,
+          rowsQuarantined,
+          lateDetected,
+          Map.of(),
+          rerun,
+          false,
+          null,
+          message);
+      throw new DataQualityException(message);
+    }
+    branch.publish();
+    verdict = "published";
     SilverMerges.markLateApplied(
         spark, runId, request.windowStart(), request.windowEnd(), watermarks);
 
@@ -460,6 +508,9 @@ public final class SilverJob {
   // Ledger
 
   private void ledgerFailure(RuntimeException e) {
+    if (verdict == null && branch.isOpenAny()) {
+      verdict = "not published: the run failed before its audit";
+    }
     try {
       ledger("FAILED", 0, 0, 0, 0, 0, Map.of(), false, false, null, String.valueOf(e.getMessage()));
     } catch (RuntimeException second) {
@@ -496,6 +547,7 @@ public final class SilverJob {
             .suspicious(suspicious)
             .message(message)
             .error(error)
+            .audit(branch.isOpenAny() ? branch.name() : null, verdict)
             .build());
   }
 

@@ -33,7 +33,7 @@ final class SilverMerges {
           + " WHEN NOT MATCHED THEN INSERT *";
 
   static final String MERGE_QUARANTINE =
-      "MERGE INTO lakehouse.silver.quarantine t USING ${source} s"
+      "MERGE INTO lakehouse.${target} t USING ${source} s"
           + " ON t.rule = s.rule AND t.source_table = s.source_table"
           + " AND t.kafka_partition = s.kafka_partition AND t.kafka_offset = s.kafka_offset"
           + " WHEN NOT MATCHED THEN INSERT *";
@@ -73,19 +73,22 @@ final class SilverMerges {
     return view;
   }
 
-  private static String forTopic(String statement, Topic topic) {
+  private static String forTopic(String statement, Topic topic, String target) {
     return statement
-        .replace("${table}", topic.silverTable())
+        .replace("${table}", target)
         .replace("${key}", topic.keyField())
         .replace("${time}", topic.eventTimeColumn());
   }
 
-  /** MERGEs a reference topic's rows into its silver table; returns {inserted, updated}. */
-  static long[] mergeReference(SparkSession spark, Topic topic, Dataset<Row> source) {
+  /**
+   * MERGEs a reference topic's rows into its silver table on the run's branch; returns {inserted,
+   * updated}.
+   */
+  static long[] mergeReference(
+      SparkSession spark, AuditBranch branch, Topic topic, Dataset<Row> source) {
     String table = topic.silverTable();
     String key = topic.keyField();
-    String time = topic.eventTimeColumn();
-    Dataset<Row> target = spark.table(Tables.qualified(table));
+    Dataset<Row> target = spark.table(Tables.qualified(branch.read(table)));
     long inserted =
         source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
     long updated =
@@ -97,22 +100,25 @@ final class SilverMerges {
                     forTopic(
                         "s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <>"
                             + " t.row_hash)",
-                        topic)))
+                        topic,
+                        table)))
             .count();
     if (inserted + updated > 0) {
-      spark.sql(forTopic(MERGE_REFERENCE, topic).replace("${source}", view(source, table)));
+      spark.sql(
+          forTopic(MERGE_REFERENCE, topic, branch.ref(table))
+              .replace("${source}", view(source, table)));
     }
     return new long[] {inserted, updated};
   }
 
-  /** MERGEs the window's transactions; returns {inserted, updated}. */
+  /** MERGEs the window's transactions on the run's branch; returns {inserted, updated}. */
   static long[] mergeTransactions(
-      SparkSession spark, Dataset<Row> source, LocalDate start, LocalDate end) {
+      SparkSession spark, AuditBranch branch, Dataset<Row> source, LocalDate start, LocalDate end) {
     Topic topic = Topic.TRANSACTIONS;
     String key = topic.keyField();
     Dataset<Row> target =
         spark
-            .table(Tables.qualified(topic.silverTable()))
+            .table(Tables.qualified(branch.read(topic.silverTable())))
             .filter(windowPredicate(topic.eventTimeColumn(), start, end));
     long inserted =
         source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
@@ -124,7 +130,7 @@ final class SilverMerges {
             .count();
     if (inserted + updated > 0) {
       spark.sql(
-          forTopic(MERGE_TRANSACTIONS, topic)
+          forTopic(MERGE_TRANSACTIONS, topic, branch.ref(topic.silverTable()))
               .replace("${source}", view(source, topic.silverTable()))
               .replace("${window_start}", startLiteral(start))
               .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
@@ -132,8 +138,8 @@ final class SilverMerges {
     return new long[] {inserted, updated};
   }
 
-  static void mergeQuarantine(SparkSession spark, Dataset<Row> source) {
-    Dataset<Row> target = spark.table(Tables.qualified(Tables.SILVER_QUARANTINE));
+  static void mergeQuarantine(SparkSession spark, AuditBranch branch, Dataset<Row> source) {
+    Dataset<Row> target = spark.table(Tables.qualified(branch.read(Tables.SILVER_QUARANTINE)));
     long fresh =
         source
             .as("s")
@@ -145,7 +151,10 @@ final class SilverMerges {
                 "left_anti")
             .count();
     if (fresh > 0) {
-      spark.sql(MERGE_QUARANTINE.replace("${source}", view(source, Tables.SILVER_QUARANTINE)));
+      spark.sql(
+          MERGE_QUARANTINE
+              .replace("${target}", branch.ref(Tables.SILVER_QUARANTINE))
+              .replace("${source}", view(source, Tables.SILVER_QUARANTINE)));
     }
   }
 
