@@ -197,8 +197,8 @@ public final class Settings {
               "0.05",
               Setting.fraction(),
               "A silver run is not published when any date of its window quarantined more than this"
-                  + " share of the messages read for it; lakehouse dq-gate fails a date whose silver"
-                  + " run quarantined more than this share of all it read."),
+                  + " share of the messages read for it; lakehouse dq-gate fails a date whose"
+                  + " silver run quarantined more than this share of all it read."),
           Setting.of(
               FX_INR_RATES,
               "INR=1,USD=83.25,EUR=90.10,GBP=105.60,AED=22.67,SGD=61.90",

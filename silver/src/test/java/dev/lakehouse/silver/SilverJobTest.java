@@ -479,10 +479,10 @@ class SilverJobTest {
     stateMachineCases();
     runDaily(D);
     // History: one transaction on each of 20 days before the window, all processed.
+    List<Map<String, Object>> history = new java.util.ArrayList<>();
     for (int day = 1; day <= 20; day++) {
       String date = String.format("2026-10-%02d", day);
-      bronze.append(
-          Tables.BRONZE_TRANSACTIONS,
+      history.add(
           bronze.txn(
               "h" + day,
               "H" + day,
@@ -492,6 +492,7 @@ class SilverJobTest {
               date + "T10:00:00Z",
               date + "T10:00:01Z"));
     }
+    bronze.append(Tables.BRONZE_TRANSACTIONS, history);
     SilverJob.run(
         spark,
         config,
@@ -597,9 +598,9 @@ class SilverJobTest {
 
     // The next day brings eight good payments; 11-10 is still in the window and still fails on
     // its own, however good the window is as a whole (2 of 12).
+    List<Map<String, Object>> nextDay = new java.util.ArrayList<>();
     for (int i = 1; i <= 8; i++) {
-      bronze.append(
-          Tables.BRONZE_TRANSACTIONS,
+      nextDay.add(
           bronze.txn(
               "n" + i,
               "N" + i,
@@ -609,6 +610,7 @@ class SilverJobTest {
               "2026-11-11T0" + i + ":00:00Z",
               "2026-11-11T0" + i + ":00:01Z"));
     }
+    bronze.append(Tables.BRONZE_TRANSACTIONS, nextDay);
     assertThatThrownBy(
             () -> SilverJob.run(spark, strict, SilverJob.Request.daily(D.plusDays(1), 3, false)))
         .isInstanceOf(DataQualityException.class)
