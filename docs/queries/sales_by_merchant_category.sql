@@ -1,11 +1,11 @@
 -- Sales by merchant category and month: volume, revenue, average ticket, failure rate.
 SELECT trunc(summary_date, 'MM')                     AS month_start,
        merchant_category,
-       sum(success_count)                            AS sales,
+       sum(txn_count)                                AS sales,
        sum(volume_inr)                               AS volume_inr,
        sum(revenue_inr)                              AS revenue_inr,
-       round(sum(volume_inr) / nullif(sum(success_count), 0), 2) AS avg_ticket_inr,
-       round(1 - sum(success_count) / sum(txn_count), 4)         AS not_successful_rate
+       round(sum(volume_inr) / nullif(sum(txn_count), 0), 2) AS avg_ticket_inr,
+       round(1 - sum(txn_count) / sum(all_status_count), 4)  AS not_successful_rate
 FROM gold.daily_revenue_summary
 WHERE merchant_category NOT IN ('NONE')
 GROUP BY 1, 2

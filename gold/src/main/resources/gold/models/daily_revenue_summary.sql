@@ -1,7 +1,7 @@
 -- daily_revenue_summary: one row per day, merchant category (NONE without a merchant) and city tier
 -- (0 when the customer is unknown), for the days window_start..window_end.
--- txn_count counts every status; volume and the average ticket count SUCCESS only; revenue is the
--- platform fees; failure_rate = FAILED / (SUCCESS + FAILED + REVERSED), the day's settled
+-- txn_count, volume and the average ticket count SUCCESS only, all_status_count every status;
+-- revenue is the platform fees; failure_rate = FAILED / (SUCCESS + FAILED + REVERSED), the day's settled
 -- transactions (PENDING is not an outcome yet; null while nothing has settled).
 WITH window_transactions AS (
   SELECT event_date, merchant_category, city_tier, status, amount_inr, fee_inr
@@ -13,8 +13,8 @@ SELECT
   event_date AS summary_date,
   merchant_category,
   coalesce(city_tier, 0) AS city_tier,
-  count(*) AS txn_count,
-  count_if(status = 'SUCCESS') AS success_count,
+  count(*) AS all_status_count,
+  count_if(status = 'SUCCESS') AS txn_count,
   coalesce(sum(CASE WHEN status = 'SUCCESS' THEN amount_inr END), 0) AS volume_inr,
   sum(fee_inr) AS revenue_inr,
   CASE

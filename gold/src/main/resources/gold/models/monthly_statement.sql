@@ -1,7 +1,8 @@
 -- monthly_statement: one row per account and month, for the months first_month..last_month.
 -- Opening = the month's first day's closing balance less that day's movements, so
 -- closing = opening + credits - debits exactly. fees_inr is the SUCCESS FEE transactions;
--- transaction_count counts the account's transactions of the month in every status.
+-- txn_count counts the account's SUCCESS transactions of the month, all_status_count every one
+-- (what the statement lists).
 WITH daily_balances AS (
   SELECT
     account_key,
@@ -19,7 +20,8 @@ monthly_transactions AS (
   SELECT
     account_key,
     trunc(event_date, 'MM') AS month_start,
-    count(*) AS transaction_count,
+    count_if(status = 'SUCCESS') AS txn_count,
+    count(*) AS all_status_count,
     coalesce(sum(CASE WHEN txn_type = 'FEE' AND status = 'SUCCESS' THEN amount_inr END), 0)
       AS fees_inr
   FROM ${fct_transactions}
@@ -39,7 +41,8 @@ SELECT
   sum(balance.debits_inr) AS debits_inr,
   coalesce(max(txns.fees_inr), 0) AS fees_inr,
   max_by(balance.closing_balance_inr, balance.balance_date) AS closing_balance_inr,
-  coalesce(max(txns.transaction_count), 0) AS transaction_count
+  coalesce(max(txns.txn_count), 0) AS txn_count,
+  coalesce(max(txns.all_status_count), 0) AS all_status_count
 FROM daily_balances balance
 LEFT JOIN monthly_transactions txns
   ON txns.account_key = balance.account_key

@@ -75,7 +75,7 @@ final class StatementCommand extends LakehouseCommand {
           spark
               .sql(
                   "SELECT customer_id, opening_balance_inr, credits_inr, debits_inr, fees_inr,"
-                      + " closing_balance_inr, transaction_count FROM gold.monthly_statement"
+                      + " closing_balance_inr, all_status_count FROM gold.monthly_statement"
                       + " WHERE account_id = '"
                       + account
                       + "' AND month_start = DATE '"

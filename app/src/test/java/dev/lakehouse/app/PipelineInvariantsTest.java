@@ -445,8 +445,8 @@ class PipelineInvariantsTest extends CliTestBase {
         spark()
             .sql(
                 "SELECT account_id, date_format(month_start, 'yyyy-MM'),"
-                    + " closing_balance_inr, transaction_count FROM gold.monthly_statement"
-                    + " WHERE transaction_count > 3 ORDER BY account_id, month_start LIMIT 1")
+                    + " closing_balance_inr, all_status_count FROM gold.monthly_statement"
+                    + " WHERE all_status_count > 3 ORDER BY account_id, month_start LIMIT 1")
             .first();
     StatementRun statement = statement(pick.getString(0), pick.getString(1));
     assertThat(statement.run().json().get("closing_balance_inr").asText())

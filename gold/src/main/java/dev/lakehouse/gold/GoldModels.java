@@ -232,10 +232,15 @@ final class GoldModels {
       } else if (model.write() instanceof Write.Scd2 scd2) {
         text.append(GoldModel.template(GoldModel.WRITES + scd2.close()).text())
             .append(GoldModel.template(GoldModel.MODELS + scd2.versions()).text())
-            .append(GoldModel.template(GoldModel.MODELS + scd2.unknownMember()).text());
+            .append(GoldModel.template(GoldModel.MODELS + scd2.unknownMember()).text())
+            .append(GoldModel.template(GoldModel.MODELS + scd2.inferredMembers()).text());
       } else if (model.write() instanceof Write.Overwrite overwrite) {
         text.append(overwrite.condition());
       }
+    }
+    // The tables' columns too: a table whose columns change is created again and must be rebuilt.
+    for (GoldTables.Spec spec : GoldTables.SPECS) {
+      text.append(spec.table()).append(spec.columns()).append('\n');
     }
     try {
       byte[] hash =

@@ -81,8 +81,8 @@ public final class GoldTables {
                   + " activity."),
           new Spec(
               Tables.GOLD_DAILY_REVENUE_SUMMARY,
-              "summary_date DATE, merchant_category STRING, city_tier INT, txn_count BIGINT,"
-                  + " success_count BIGINT, volume_inr DECIMAL(18,2), revenue_inr DECIMAL(18,2),"
+              "summary_date DATE, merchant_category STRING, city_tier INT, all_status_count BIGINT,"
+                  + " txn_count BIGINT, volume_inr DECIMAL(18,2), revenue_inr DECIMAL(18,2),"
                   + " avg_ticket_inr DECIMAL(18,2), failure_rate DECIMAL(9,4)",
               "summary_date",
               "One row per day, merchant category (NONE without a merchant) and city tier."),
@@ -90,7 +90,8 @@ public final class GoldTables {
               Tables.GOLD_MONTHLY_STATEMENT,
               "account_id STRING, customer_id STRING, month_start DATE, opening_balance_inr"
                   + " DECIMAL(18,2), credits_inr DECIMAL(18,2), debits_inr DECIMAL(18,2), fees_inr"
-                  + " DECIMAL(18,2), closing_balance_inr DECIMAL(18,2), transaction_count BIGINT",
+                  + " DECIMAL(18,2), closing_balance_inr DECIMAL(18,2), txn_count BIGINT,"
+                  + " all_status_count BIGINT",
               "month_start",
               "One row per account and month."),
           new Spec(
@@ -124,7 +125,7 @@ public final class GoldTables {
               "One row per month and tier (Bronze, Gold, Diamond)."),
           new Spec(
               Tables.GOLD_MONTHLY_TRANSACTION_TREND,
-              "month_start DATE, txn_type STRING, txn_count BIGINT, success_count BIGINT,"
+              "month_start DATE, txn_type STRING, all_status_count BIGINT, txn_count BIGINT,"
                   + " volume_inr DECIMAL(18,2)",
               "month_start",
               "One row per month and txn_type."));
@@ -145,14 +146,43 @@ public final class GoldTables {
               + s.grain()
               + "'"
               + PROPS);
-      addMissingColumns(spark, s);
+      upgrade(spark, s);
     }
   }
 
-  /** Columns a lake created by an earlier version lacks (added at the end, as in the spec). */
-  private static void addMissingColumns(SparkSession spark, Spec spec) {
-    java.util.Set<String> existing =
-        java.util.Set.of(spark.table(Tables.qualified(spec.table())).columns());
+  /**
+   * Brings a table created by an earlier version to its spec: a table rebuilt by overwrite (the
+   * balances and the marts) whose columns differ is dropped and created again, and the run that
+   * follows rebuilds it, since the models' changed SQL changes gold's fingerprint; the dimensions
+   * and the transaction facts, which hold history, get the columns they lack, at the end.
+   */
+  private static void upgrade(SparkSession spark, Spec spec) {
+    List<String> existing = List.of(spark.table(Tables.qualified(spec.table())).columns());
+    List<String> wanted =
+        List.of(org.apache.spark.sql.types.StructType.fromDDL(spec.columns()).fieldNames());
+    if (existing.equals(wanted)) {
+      return;
+    }
+    if (spec.partition() != null && !spec.table().equals(Tables.GOLD_FCT_TRANSACTIONS)) {
+      spark.sql("DROP TABLE " + spec.table());
+      spark.sql(
+          "CREATE TABLE "
+              + spec.table()
+              + " ("
+              + spec.columns()
+              + ") USING iceberg PARTITIONED BY ("
+              + spec.partition()
+              + ") COMMENT '"
+              + spec.grain()
+              + "'"
+              + PROPS);
+      return;
+    }
+    addMissingColumns(spark, spec, java.util.Set.copyOf(existing));
+  }
+
+  private static void addMissingColumns(
+      SparkSession spark, Spec spec, java.util.Set<String> existing) {
     for (org.apache.spark.sql.types.StructField f :
         org.apache.spark.sql.types.StructType.fromDDL(spec.columns()).fields()) {
       if (!existing.contains(f.name())) {

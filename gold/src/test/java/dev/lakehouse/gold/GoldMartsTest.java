@@ -95,7 +95,7 @@ class GoldMartsTest {
     assertThat(
             rows(
                 "SELECT month_start, opening_balance_inr, credits_inr, debits_inr, fees_inr,"
-                    + " closing_balance_inr, transaction_count FROM gold.monthly_statement WHERE"
+                    + " closing_balance_inr, all_status_count FROM gold.monthly_statement WHERE"
                     + " account_id = 'A1' AND month_start <= DATE '2026-02-01' ORDER BY"
                     + " month_start"))
         .isEqualTo(
@@ -112,13 +112,13 @@ class GoldMartsTest {
   void dailyRevenueCountsFeesVolumeAndFailures() {
     assertThat(
             rows(
-                "SELECT merchant_category, city_tier, txn_count, success_count, volume_inr,"
+                "SELECT merchant_category, city_tier, all_status_count, txn_count, volume_inr,"
                     + " revenue_inr, avg_ticket_inr, failure_rate FROM gold.daily_revenue_summary"
                     + " WHERE summary_date = DATE '2026-01-10'"))
         .isEqualTo("[[TRAVEL,1,1,1,200.00,4.40,200.00,0.0000]]");
     assertThat(
             rows(
-                "SELECT txn_count, success_count, failure_rate FROM gold.daily_revenue_summary"
+                "SELECT all_status_count, txn_count, failure_rate FROM gold.daily_revenue_summary"
                     + " WHERE summary_date = DATE '2026-01-15'"))
         .isEqualTo("[[1,0,1.0000]]");
   }
@@ -177,7 +177,7 @@ class GoldMartsTest {
   void monthlyTrendCountsEveryStatusButVolumeOnlySuccesses() {
     assertThat(
             rows(
-                "SELECT txn_type, txn_count, success_count, volume_inr FROM"
+                "SELECT txn_type, all_status_count, txn_count, volume_inr FROM"
                     + " gold.monthly_transaction_trend WHERE month_start = DATE '2026-01-01' ORDER"
                     + " BY txn_type"))
         .isEqualTo(

@@ -98,6 +98,65 @@ class GoldModelsTest {
     }
   }
 
+  /** A lake gold created before a release that renamed mart columns and added inferred flags. */
+  @Test
+  void olderGoldTablesAreBroughtToTheirSpec() {
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + Tables.GOLD);
+    spark.sql(
+        "CREATE TABLE "
+            + Tables.GOLD_MONTHLY_TRANSACTION_TREND
+            + " (month_start DATE, txn_type STRING, txn_count BIGINT, success_count BIGINT,"
+            + " volume_inr DECIMAL(18,2)) USING iceberg PARTITIONED BY (month_start)");
+    spark.sql(
+        "INSERT INTO "
+            + Tables.GOLD_MONTHLY_TRANSACTION_TREND
+            + " VALUES (DATE '2026-01-01', 'DEPOSIT', 2, 1, 10.00)");
+    spark.sql(
+        "CREATE TABLE "
+            + Tables.GOLD_DIM_ACCOUNT
+            + " (account_key STRING, account_id STRING, customer_id STRING, account_type STRING,"
+            + " opened_at TIMESTAMP, opening_balance DECIMAL(18,2), overdraft_limit"
+            + " DECIMAL(18,2)) USING iceberg");
+    spark.sql(
+        "INSERT INTO "
+            + Tables.GOLD_DIM_ACCOUNT
+            + " VALUES ('A1', 'A1', 'C1', 'SAVINGS', NULL, 1000.00, 0.00)");
+    try {
+      GoldTables.createIfMissing(spark);
+
+      // The mart, rebuilt by the next run anyway, is created again with the new columns ...
+      assertThat(spark.table(Tables.GOLD_MONTHLY_TRANSACTION_TREND).columns())
+          .containsExactly(
+              "month_start", "txn_type", "all_status_count", "txn_count", "volume_inr");
+      assertThat(spark.table(Tables.GOLD_MONTHLY_TRANSACTION_TREND).count()).isZero();
+      // ... the dimension, which holds history, keeps its rows and gains the flag.
+      assertThat(lines(spark.table(Tables.GOLD_DIM_ACCOUNT).drop("opened_at"), "account_key"))
+          .containsExactly("[A1,A1,C1,SAVINGS,1000.00,0.00,null]");
+      // Every table now matches its spec, and a second call changes nothing.
+      for (GoldTables.Spec spec : GoldTables.SPECS) {
+        assertThat(spark.table(spec.table()).columns())
+            .as(spec.table())
+            .containsExactly(StructType.fromDDL(spec.columns()).fieldNames());
+      }
+      long dimSnapshots =
+          spark
+              .sql("SELECT count(*) FROM " + Tables.GOLD_DIM_ACCOUNT + ".snapshots")
+              .first()
+              .getLong(0);
+      GoldTables.createIfMissing(spark);
+      assertThat(
+              spark
+                  .sql("SELECT count(*) FROM " + Tables.GOLD_DIM_ACCOUNT + ".snapshots")
+                  .first()
+                  .getLong(0))
+          .isEqualTo(dimSnapshots);
+    } finally {
+      for (GoldTables.Spec spec : GoldTables.SPECS) {
+        spark.sql("DROP TABLE IF EXISTS " + spec.table() + " PURGE");
+      }
+    }
+  }
+
   @Nested
   class MonthlyStatement {
     @Test
@@ -140,12 +199,13 @@ class GoldModelsTest {
       p.put("first_month", LocalDate.of(2026, 2, 1));
       p.put("last_month", LocalDate.of(2026, 3, 1));
 
-      // account, customer, month, opening, credits, debits, fees, closing, transactions
+      // account, customer, month, opening, credits, debits, fees, closing, SUCCESS transactions,
+      // transactions in every status
       assertThat(lines(run("monthly_statement", p), "account_id", "month_start"))
           .containsExactly(
-              "[A1,C1,2026-02-01,1000.00,100.00,100.00,20.00,1000.00,5]",
-              "[A1,C1,2026-03-01,1000.00,50.00,0.00,0.00,1050.00,1]",
-              "[A2,C2,2026-03-01,-5.00,0.00,0.00,0.00,-5.00,0]");
+              "[A1,C1,2026-02-01,1000.00,100.00,100.00,20.00,1000.00,4,5]",
+              "[A1,C1,2026-03-01,1000.00,50.00,0.00,0.00,1050.00,1,1]",
+              "[A2,C2,2026-03-01,-5.00,0.00,0.00,0.00,-5.00,0,0]");
     }
   }
 

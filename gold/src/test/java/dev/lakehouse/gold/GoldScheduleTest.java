@@ -162,7 +162,7 @@ class GoldScheduleTest {
   static String statements(String account) {
     return rows(
         "SELECT month_start, opening_balance_inr, credits_inr, debits_inr, closing_balance_inr,"
-            + " transaction_count FROM gold.monthly_statement WHERE account_id = '"
+            + " all_status_count FROM gold.monthly_statement WHERE account_id = '"
             + account
             + "' ORDER BY month_start");
   }
