@@ -138,7 +138,7 @@ public final class SilverJob {
     SilverJob job = new SilverJob(spark, config, request);
     String key = Pii.key(config);
     job.recordInputSnapshots();
-    return SilverPlan.of(job.inputs(key, UnaryOperator.identity(), UnaryOperator.identity()));
+    return SilverPlan.of(job.inputs(key, UnaryOperator.identity()));
   }
 
   private void recordInputSnapshots() {
@@ -149,21 +149,20 @@ public final class SilverJob {
   }
 
   /**
-   * The plan's inputs; {@code silver} names the silver table to read known keys from (the run's
-   * branch, so a customer merged by this run counts as known to its transactions).
+   * The plan's inputs. Known keys are read from silver's main: the plan adds the window's own
+   * customers and accounts to them, which is all this run's branch could add.
    */
-  private SilverPlan.Inputs inputs(
-      String piiKey, UnaryOperator<Dataset<Row>> reuse, UnaryOperator<String> silver) {
+  private SilverPlan.Inputs inputs(String piiKey, UnaryOperator<Dataset<Row>> reuse) {
     return new SilverPlan.Inputs(
         reuse.apply(read(Topic.TRANSACTIONS)),
         reuse.apply(read(Topic.CUSTOMERS)),
         reuse.apply(read(Topic.ACCOUNTS)),
         reuse.apply(read(Topic.MERCHANTS)),
         spark
-            .table(Tables.qualified(silver.apply(Topic.CUSTOMERS.silverTable())))
+            .table(Tables.qualified(Topic.CUSTOMERS.silverTable()))
             .select(Topic.CUSTOMERS.keyField()),
         spark
-            .table(Tables.qualified(silver.apply(Topic.ACCOUNTS.silverTable())))
+            .table(Tables.qualified(Topic.ACCOUNTS.silverTable()))
             .select(Topic.ACCOUNTS.keyField()),
         rates(),
         config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES),
@@ -224,7 +223,7 @@ public final class SilverJob {
 
   private SilverResult process(String key, boolean rerun, List<Dataset<Row>> persisted) {
     UnaryOperator<Dataset<Row>> keep = ds -> persist(persisted, ds);
-    SilverPlan.Inputs in = inputs(key, keep, branch::ref);
+    SilverPlan.Inputs in = inputs(key, keep);
     long rowsRead =
         in.bronzeTransactions().count()
             + in.bronzeCustomers().count()

@@ -89,26 +89,39 @@ final class SilverMerges {
     String table = topic.silverTable();
     String key = topic.keyField();
     Dataset<Row> target = spark.table(Tables.qualified(branch.read(table)));
-    long inserted =
-        source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
-    long updated =
-        source
-            .as("s")
-            .join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
-            .filter(
-                expr(
-                    forTopic(
-                        "s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <>"
-                            + " t.row_hash)",
-                        topic,
-                        table)))
-            .count();
-    if (inserted + updated > 0) {
+    long[] counts =
+        insertedAndUpdated(
+            source,
+            target,
+            forTopic(
+                "s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <> t.row_hash)",
+                topic,
+                table),
+            key);
+    if (counts[0] + counts[1] > 0) {
       spark.sql(
           forTopic(MERGE_REFERENCE, topic, branch.ref(table))
               .replace("${source}", view(source, table)));
     }
-    return new long[] {inserted, updated};
+    return counts;
+  }
+
+  /**
+   * {inserted, updated}: source rows without a target row, and with one that {@code changed} (an
+   * expression over s and t), counted in one pass so that a MERGE that would change nothing is not
+   * run.
+   */
+  private static long[] insertedAndUpdated(
+      Dataset<Row> source, Dataset<Row> target, String changed, String key) {
+    Row r =
+        source
+            .as("s")
+            .join(target.as("t"), col("s." + key).equalTo(col("t." + key)), "left")
+            .agg(
+                expr("count_if(t." + key + " IS NULL)"),
+                expr("count_if(t." + key + " IS NOT NULL AND (" + changed + "))"))
+            .first();
+    return new long[] {r.getLong(0), r.getLong(1)};
   }
 
   /** MERGEs the window's transactions on the run's branch; returns {inserted, updated}. */
@@ -120,22 +133,15 @@ final class SilverMerges {
         spark
             .table(Tables.qualified(branch.read(topic.silverTable())))
             .filter(windowPredicate(topic.eventTimeColumn(), start, end));
-    long inserted =
-        source.join(target, source.col(key).equalTo(target.col(key)), "left_anti").count();
-    long updated =
-        source
-            .as("s")
-            .join(target.as("t"), col("s." + key).equalTo(col("t." + key)))
-            .filter(col("s.row_hash").notEqual(col("t.row_hash")))
-            .count();
-    if (inserted + updated > 0) {
+    long[] counts = insertedAndUpdated(source, target, "s.row_hash <> t.row_hash", key);
+    if (counts[0] + counts[1] > 0) {
       spark.sql(
           forTopic(MERGE_TRANSACTIONS, topic, branch.ref(topic.silverTable()))
               .replace("${source}", view(source, topic.silverTable()))
               .replace("${window_start}", startLiteral(start))
               .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
     }
-    return new long[] {inserted, updated};
+    return counts;
   }
 
   static void mergeQuarantine(SparkSession spark, AuditBranch branch, Dataset<Row> source) {
