@@ -362,6 +362,13 @@ class PipelineInvariantsTest extends CliTestBase {
     assertThat(scalar("SELECT count(*) FROM bronze.dead_letters")).isPositive();
     assertThat(scalar("SELECT count(DISTINCT month_start) FROM gold.monthly_kpis")).isEqualTo(3);
     assertThat(scalar("SELECT count(*) FROM gold.customer_monthly WHERE is_in_red")).isPositive();
+    // Customers sign up during the generated days too, and the first, partial month says so.
+    assertThat(scalar("SELECT sum(new_customers) FROM gold.monthly_kpis")).isPositive();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.monthly_kpis WHERE is_partial_month AND month_start ="
+                    + " DATE '2026-08-01'"))
+        .isEqualTo(1);
   }
 
   @Test

@@ -147,7 +147,7 @@ class PostgresExportTest {
               + Tables.qualified(Tables.GOLD_MONTHLY_STATEMENT)
               + " VALUES ('A"
               + accounts
-              + "', 'C1', DATE '2026-01-01', 100.00, 10.00, 0.00, 0.00, 110.00, 1)");
+              + "', 'C1', DATE '2026-01-01', 100.00, 10.00, 0.00, 0.00, 110.00, 1, 1)");
     }
 
     PostgresExporter.Result export() {

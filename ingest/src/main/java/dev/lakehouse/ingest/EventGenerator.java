@@ -101,6 +101,10 @@ public final class EventGenerator {
     LocalDate dateOfBirth;
     City city;
     long signupMs;
+
+    /** Signed up inside the generated days: no reference data or transactions before that. */
+    boolean newcomer;
+
     String kyc;
     BigDecimal salary;
     boolean overspender;
@@ -240,8 +244,13 @@ public final class EventGenerator {
     c.dateOfBirth =
         LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28));
     c.city = pickCity();
+    // About one customer in ten signs up during the generated days (new_customers in the KPIs);
+    // the others signed up to 900 days before.
+    c.newcomer = random.nextDouble() < 0.1 && cutoffMs - startMs > 3 * DAY;
     c.signupMs =
-        startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
+        c.newcomer
+            ? startMs + DAY + (long) (random.nextDouble() * (cutoffMs - startMs - 3 * DAY))
+            : startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
     c.kyc = random.nextDouble() < 0.9 ? KycStatus.VERIFIED.name() : KycStatus.PENDING.name();
     c.overspender = random.nextDouble() < 0.08;
     int salaryBand = c.city.tier() == 1 ? 90_000 : c.city.tier() == 2 ? 60_000 : 40_000;
@@ -275,7 +284,10 @@ public final class EventGenerator {
     a.id = String.format("A%08d", customerIndex * 4 + slot + 1);
     a.owner = owner;
     a.type = type;
-    a.openedMs = owner.signupMs + random.nextInt(30) * DAY;
+    // A newcomer's accounts open within the hour; older customers' within a month of signing up.
+    a.openedMs =
+        owner.signupMs
+            + (owner.newcomer ? random.nextInt(3_600) * 1000L : random.nextInt(30) * DAY);
     a.openingBalance =
         switch (type) {
           case "SAVINGS" -> money(5_000 + random.nextDouble() * 150_000);
@@ -302,32 +314,39 @@ public final class EventGenerator {
       }
     }
     for (Customer c : customers) {
-      long at = startMs + random.nextInt(3_600) * 1000L;
+      long at = c.newcomer ? c.signupMs : startMs + random.nextInt(3_600) * 1000L;
       addReference(Topic.CUSTOMERS.topicName(), c.id, at, customerBody(c, at));
       report.customers++;
       for (Account a : accounts(c)) {
-        addReference(Topic.ACCOUNTS.topicName(), a.id, at + 1000, accountBody(a, at + 1000));
+        long opened = Math.max(at + 1000, c.newcomer ? a.openedMs : 0);
+        addReference(Topic.ACCOUNTS.topicName(), a.id, opened, accountBody(a, opened));
         report.accounts++;
       }
       double change = random.nextDouble();
       if (change < 0.06) {
         // The customer relocates mid-window: city (and maybe tier) history for gold.
         c.city = pickCity();
-        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        long later = laterThan(at);
         addReference(Topic.CUSTOMERS.topicName(), c.id, later, customerBody(c, later));
       } else if (change < 0.09 && c.kyc.equals(KycStatus.PENDING.name())) {
         c.kyc = KycStatus.VERIFIED.name();
-        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        long later = laterThan(at);
         addReference(Topic.CUSTOMERS.topicName(), c.id, later, customerBody(c, later));
       }
       if (c.overspender && random.nextDouble() < 0.3) {
         // The bank raises the overdraft limit of a customer in trouble.
         c.savings.overdraftLimit = c.savings.overdraftLimit.add(money(25_000));
-        long later = startMs + (long) (random.nextDouble() * (cutoffMs - startMs));
+        long later = laterThan(c.savings.openedMs);
         addReference(
             Topic.ACCOUNTS.topicName(), c.savings.id, later, accountBody(c.savings, later));
       }
     }
+  }
+
+  /** A random time between {@code after} (or the first generated day) and the cutoff. */
+  private long laterThan(long after) {
+    long from = Math.max(startMs, after + 60_000);
+    return from >= cutoffMs ? cutoffMs : from + (long) (random.nextDouble() * (cutoffMs - from));
   }
 
   private List<Account> accounts(Customer c) {
@@ -423,6 +442,9 @@ public final class EventGenerator {
         if (transactionMessages() >= target) {
           break outer;
         }
+        if (c.newcomer && monthStart < c.savings.openedMs) {
+          continue; // not a customer yet
+        }
         Txn t =
             newTxn(
                 TxnType.DEPOSIT.name(),
@@ -447,6 +469,11 @@ public final class EventGenerator {
     while (transactionMessages() < target) {
       Customer c = pickCustomer();
       long at = randomTime();
+      long opened = accounts(c).stream().mapToLong(a -> a.openedMs).max().orElse(startMs);
+      if (c.newcomer && at < opened) {
+        // A newcomer's day is drawn from the days after its accounts opened.
+        at = opened + (at - startMs) % Math.max(1, cutoffMs - opened);
+      }
       double r = random.nextDouble();
       if (r < 0.30) {
         Merchant m = merchants.get(random.nextInt(merchants.size()));
@@ -475,7 +502,7 @@ public final class EventGenerator {
         planLifecycle(t, true, target);
       } else if (r < 0.72) {
         Customer other = pickCustomer();
-        if (other == c) {
+        if (other == c || other.savings.openedMs > at && other.newcomer) {
           continue;
         }
         BigDecimal amount = money(200 + random.nextDouble() * (c.overspender ? 15_000 : 8_000));

@@ -113,4 +113,47 @@ class EventGeneratorTest {
     assertThat(lateSettlements).isPositive();
     assertThat((long) report.toMap().get("reversals")).isPositive();
   }
+
+  @Test
+  void someCustomersSignUpDuringTheGeneratedDaysAndTransactOnlyOnceTheirAccountsAreOpen()
+      throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    EventGenerator g = new EventGenerator(options(4).withRates(0, 0).withoutIllegalUpdates());
+    g.plan();
+    OffsetDateTime firstDay = END.minusDays(9).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+    Map<String, OffsetDateTime> newcomers = new HashMap<>(); // customer -> signup
+    Map<String, OffsetDateTime> opened = new HashMap<>(); // account -> opened_at
+    Map<String, String> owner = new HashMap<>();
+    List<JsonNode> transactions = new ArrayList<>();
+    int customers = 0;
+    for (OutgoingMessage m : g.messages()) {
+      JsonNode n = json.readTree(m.value());
+      if (m.topic().equals(Topic.CUSTOMERS.topicName())) {
+        customers++;
+        OffsetDateTime signup = OffsetDateTime.parse(n.get("signup_ts").asText());
+        if (!signup.isBefore(firstDay)) {
+          newcomers.put(n.get("customer_id").asText(), signup);
+        }
+      } else if (m.topic().equals(Topic.ACCOUNTS.topicName())) {
+        opened.put(n.get("account_id").asText(), OffsetDateTime.parse(n.get("opened_at").asText()));
+        owner.put(n.get("account_id").asText(), n.get("customer_id").asText());
+      } else if (m.topic().equals(Topic.TRANSACTIONS.topicName())) {
+        transactions.add(n);
+      }
+    }
+    // About one in ten (of the first records and updates), so new_customers is not always zero.
+    assertThat(newcomers).isNotEmpty();
+    assertThat(newcomers.size()).isLessThan(customers / 4);
+    int theirs = 0;
+    for (JsonNode t : transactions) {
+      String account = t.get("account_id").asText();
+      if (newcomers.containsKey(owner.get(account))) {
+        theirs++;
+        assertThat(OffsetDateTime.parse(t.get("event_ts").asText()))
+            .as("a newcomer's transaction %s", t.get("transaction_id").asText())
+            .isAfterOrEqualTo(opened.get(account));
+      }
+    }
+    assertThat(theirs).isPositive();
+  }
 }

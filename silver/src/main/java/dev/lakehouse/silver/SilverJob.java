@@ -257,20 +257,8 @@ public final class SilverJob {
               + runId
               + ".";
       branch.discard();
-      verdict = "rejected: " + String.join(", ", failing);
-      ledger(
-          "FAILED",
-          rowsRead,
-          0,
-          0,
-          rowsQuarantined,
-          lateDetected,
-          Map.of(),
-          rerun,
-          false,
-          null,
-          message);
-      throw new DataQualityException(message);
+      throw reject(
+          String.join(", ", failing), message, rowsRead, rowsQuarantined, lateDetected, rerun);
     }
 
     // Side effects, in an order that a rerun can always repeat: every write is a MERGE or keyed.
@@ -301,7 +289,6 @@ public final class SilverJob {
             request.windowStart(),
             request.windowEnd());
     if (!problems.isEmpty()) {
-      verdict = "rejected: " + String.join("; ", problems);
       String message =
           "The audit of branch "
               + branch.name()
@@ -311,19 +298,8 @@ public final class SilverJob {
               + " with --conf "
               + Settings.DQ_MAX_QUARANTINE_RATIO
               + "=<higher> for this run.";
-      ledger(
-          "FAILED",
-          rowsRead,
-          0,
-          0,
-          rowsQuarantined,
-          lateDetected,
-          Map.of(),
-          rerun,
-          false,
-          null,
-          message);
-      throw new DataQualityException(message);
+      throw reject(
+          String.join("; ", problems), message, rowsRead, rowsQuarantined, lateDetected, rerun);
     }
     branch.publish();
     verdict = "published";
@@ -341,13 +317,7 @@ public final class SilverJob {
                     + " recorded in ops.late_arrivals; apply them with lakehouse backfill."
                 : null;
     Map<String, Long> outputs = new TreeMap<>();
-    for (String t :
-        List.of(
-            Tables.SILVER_TRANSACTIONS,
-            Tables.SILVER_CUSTOMERS,
-            Tables.SILVER_ACCOUNTS,
-            Tables.SILVER_MERCHANTS,
-            Tables.SILVER_QUARANTINE)) {
+    for (String t : SilverTables.ALL) {
       outputs.put(t, currentSnapshot(t));
     }
     ledger(
@@ -393,6 +363,14 @@ public final class SilverJob {
   }
 
   // ----------------------------------------------------------------------------------------------
+
+  /** Records a run that publishes nothing, and the exception that ends it (exit code 3). */
+  private DataQualityException reject(
+      String why, String message, long read, long quarantined, long late, boolean rerun) {
+    verdict = "rejected: " + why;
+    ledger("FAILED", read, 0, 0, quarantined, late, Map.of(), rerun, false, null, message);
+    return new DataQualityException(message);
+  }
 
   private String window() {
     return request.windowStart() + ".." + request.windowEnd();

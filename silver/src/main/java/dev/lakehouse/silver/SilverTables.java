@@ -15,6 +15,15 @@ public final class SilverTables {
           + " 'write.metadata.delete-after-commit.enabled'='true',"
           + " 'write.metadata.previous-versions-max'='100')";
 
+  /** Every silver table, in the order a run writes them. */
+  public static final java.util.List<String> ALL =
+      java.util.List.of(
+          Tables.SILVER_CUSTOMERS,
+          Tables.SILVER_ACCOUNTS,
+          Tables.SILVER_MERCHANTS,
+          Tables.SILVER_TRANSACTIONS,
+          Tables.SILVER_QUARANTINE);
+
   private SilverTables() {}
 
   public static void createIfMissing(SparkSession spark) {

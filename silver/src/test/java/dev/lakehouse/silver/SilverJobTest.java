@@ -647,13 +647,7 @@ class SilverJobTest {
   /** The current (main) snapshot of every silver table. */
   static Map<String, Long> mainSnapshots() {
     Map<String, Long> m = new HashMap<>();
-    for (String t :
-        List.of(
-            Tables.SILVER_TRANSACTIONS,
-            Tables.SILVER_CUSTOMERS,
-            Tables.SILVER_ACCOUNTS,
-            Tables.SILVER_MERCHANTS,
-            Tables.SILVER_QUARANTINE)) {
+    for (String t : SilverTables.ALL) {
       m.put(t, dev.lakehouse.common.LakehouseSpark.currentSnapshotId(spark, t));
     }
     return m;
