@@ -53,7 +53,7 @@ class PipelineInvariantsTest extends CliTestBase {
             "--events",
             "4000",
             "--days",
-            "70",
+            "100",
             "--seed",
             "5",
             "--end-date",
@@ -101,7 +101,7 @@ class PipelineInvariantsTest extends CliTestBase {
         Statement st = c.createStatement()) {
       ResultSet months = st.executeQuery("SELECT count(*) FROM marts.monthly_kpis");
       months.next();
-      assertThat(s.get("monthly_kpis").size()).isEqualTo(months.getInt(1)).isEqualTo(3);
+      assertThat(s.get("monthly_kpis").size()).isEqualTo(months.getInt(1)).isEqualTo(4);
       ResultSet revenue =
           st.executeQuery("SELECT sum(revenue_inr) FROM marts.daily_revenue_summary");
       revenue.next();
@@ -183,7 +183,10 @@ class PipelineInvariantsTest extends CliTestBase {
       seriesStart.put(a.getString(0), a.getDate(2).toLocalDate());
     }
     LocalDate[] monthEnds = {
-      LocalDate.parse("2026-08-31"), LocalDate.parse("2026-09-30"), LocalDate.parse("2026-10-31")
+      LocalDate.parse("2026-07-31"),
+      LocalDate.parse("2026-08-31"),
+      LocalDate.parse("2026-09-30"),
+      LocalDate.parse("2026-10-31")
     };
     Map<String, BigDecimal> expectedBalances = new TreeMap<>(); // account@date -> balance
     Map<LocalDate, BigDecimal> expectedRevenue = new TreeMap<>();
@@ -243,8 +246,8 @@ class PipelineInvariantsTest extends CliTestBase {
         spark()
             .sql(
                 "SELECT account_key, balance_date, closing_balance_inr FROM"
-                    + " gold.fct_daily_account_balance WHERE balance_date IN (DATE '2026-08-31',"
-                    + " DATE '2026-09-30', DATE '2026-10-31')")
+                    + " gold.fct_daily_account_balance WHERE balance_date IN (DATE '2026-07-31',"
+                    + " DATE '2026-08-31', DATE '2026-09-30', DATE '2026-10-31')")
             .collectAsList()) {
       goldBalances.put(b.getString(0) + "@" + b.getDate(1), b.getDecimal(2));
     }
@@ -260,7 +263,7 @@ class PipelineInvariantsTest extends CliTestBase {
     expectedRevenue.values().removeIf(v -> v.signum() == 0);
     assertThat(expectedBalances).hasSizeGreaterThan(200);
     assertThat(goldBalances).isEqualTo(expectedBalances);
-    assertThat(expectedRevenue).hasSizeGreaterThan(60);
+    assertThat(expectedRevenue).hasSizeGreaterThan(90);
     assertThat(goldRevenue).isEqualTo(expectedRevenue);
   }
 
@@ -360,14 +363,14 @@ class PipelineInvariantsTest extends CliTestBase {
     assertThat(scalar("SELECT count(*) FROM silver.transactions WHERE status = 'REVERSED'"))
         .isPositive();
     assertThat(scalar("SELECT count(*) FROM bronze.dead_letters")).isPositive();
-    assertThat(scalar("SELECT count(DISTINCT month_start) FROM gold.monthly_kpis")).isEqualTo(3);
+    assertThat(scalar("SELECT count(DISTINCT month_start) FROM gold.monthly_kpis")).isEqualTo(4);
     assertThat(scalar("SELECT count(*) FROM gold.customer_monthly WHERE is_in_red")).isPositive();
     // Customers sign up during the generated days too, and the first, partial month says so.
     assertThat(scalar("SELECT sum(new_customers) FROM gold.monthly_kpis")).isPositive();
     assertThat(
             scalar(
                 "SELECT count(*) FROM gold.monthly_kpis WHERE is_partial_month AND month_start ="
-                    + " DATE '2026-08-01'"))
+                    + " DATE '2026-07-01'"))
         .isEqualTo(1);
   }
 
@@ -489,7 +492,7 @@ class PipelineInvariantsTest extends CliTestBase {
                 common,
                 "backfill",
                 "--from",
-                "2026-08-22",
+                "2026-07-24",
                 "--to",
                 "2026-10-31",
                 "--force",

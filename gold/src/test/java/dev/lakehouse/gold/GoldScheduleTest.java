@@ -41,6 +41,8 @@ class GoldScheduleTest {
 
   static String inferredOn0303;
   static String a2On0303;
+  static String a6On0303;
+  static String revenueOn0303;
 
   static GoldResult runOn0310;
   static TableSnapshots built;
@@ -70,8 +72,15 @@ class GoldScheduleTest {
             "T8", "A1", "CARD_PAYMENT", "1000.00", "SUCCESS", "2026-03-02", "M9"), // M9 late
         SilverRows.tx("T9", "A3", "DEPOSIT", "70.00", "SUCCESS", "2026-03-02", null),
         SilverRows.tx("T10", "A4", "DEPOSIT", "100.00", "SUCCESS", "2026-03-01", null),
-        SilverRows.tx("T11", "A6", "DEPOSIT", "100.00", "SUCCESS", "2026-01-10", null));
+        SilverRows.tx("T11", "A6", "DEPOSIT", "100.00", "SUCCESS", "2026-01-10", null),
+        // a February card payment, reversed after the 03-03 run
+        SilverRows.tx("T12", "A6", "CARD_PAYMENT", "300.00", "SUCCESS", "2026-02-15", null));
     goldDaily("2026-03-03");
+    a6On0303 = statements("A6");
+    revenueOn0303 =
+        rows(
+            "SELECT sum(revenue_inr) FROM gold.daily_revenue_summary WHERE summary_date = DATE"
+                + " '2026-02-15'");
     factsOn0303 = rows("SELECT " + FACT_COLUMNS + " FROM gold.fct_transactions ORDER BY 1");
     inferredOn0303 = inferred();
     a2On0303 = balances("A2");
@@ -85,6 +94,7 @@ class GoldScheduleTest {
         SilverRows.tx("T5", "A1", "DEPOSIT", "30.00", "SUCCESS", "2026-03-06", null),
         SilverRows.tx("T6", "A1", "DEPOSIT", "5.00", "SUCCESS", "2026-03-10", null));
     spark.sql("UPDATE silver.transactions SET status = 'SUCCESS' WHERE transaction_id = 'T2'");
+    spark.sql("UPDATE silver.transactions SET status = 'REVERSED' WHERE transaction_id = 'T12'");
     Map<String, Object> a2 = account("A2", "C2", "0.00");
     a2.put("opened_at", SilverRows.ts("2026-03-01"));
     silver(Tables.SILVER_ACCOUNTS, a2);
@@ -169,14 +179,14 @@ class GoldScheduleTest {
 
   @Test
   void theRunAfterSkippedDaysCatchesUpEveryDateSilverChanged() {
-    // Asked for 03-07..03-10; silver changed 01-10 (A6), 03-01 (A2), 03-02 (T2, M9, C3) and
-    // 03-04..03-06 besides.
+    // Asked for 03-07..03-10; silver changed 01-10 and 02-15 (A6, T12), 03-01 (A2), 03-02 (T2, M9,
+    // C3) and 03-04..03-06 besides.
     assertThat(runOn0310.windowStart()).isEqualTo(LocalDate.parse("2026-01-10"));
     assertThat(runOn0310.windowEnd()).isEqualTo(LocalDate.parse("2026-03-10"));
-    assertThat(runOn0310.catchUp()).contains("caught up 6 date(s) outside 2026-03-07..2026-03-10");
+    assertThat(runOn0310.catchUp()).contains("caught up 7 date(s) outside 2026-03-07..2026-03-10");
     assertThat(rows("SELECT status FROM gold.fct_transactions WHERE transaction_id = 'T2'"))
         .isEqualTo("[[SUCCESS]]");
-    assertThat(rows("SELECT count(*) FROM gold.fct_transactions")).isEqualTo("[[11]]");
+    assertThat(rows("SELECT count(*) FROM gold.fct_transactions")).isEqualTo("[[12]]");
     // Every balance row from 01-10 on was rewritten, and the run says how many.
     assertThat(runOn0310.rowsWritten().get(Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE))
         .isEqualTo(
@@ -283,10 +293,30 @@ class GoldScheduleTest {
   @Test
   void anOpeningBalanceCorrectedLaterMovesEveryLaterBalance() {
     // 1500 (corrected from 1000) + 100 on 01-10, then nothing: every month from January moves.
+    // February's card payment was reversed: listed (every status), no effect.
     assertThat(statements("A6"))
         .isEqualTo(
-            "[[2026-01-01,1500.00,100.00,0.00,1600.00,1], [2026-02-01,1600.00,0.00,0.00,1600.00,0],"
+            "[[2026-01-01,1500.00,100.00,0.00,1600.00,1], [2026-02-01,1600.00,0.00,0.00,1600.00,1],"
                 + " [2026-03-01,1600.00,0.00,0.00,1600.00,0]]");
+  }
+
+  @Test
+  void aLateReversalInAnEarlierMonthUndoesItsDebitAndFeeThereAndInEveryLaterMonth() {
+    // On 03-03: 1000 + 100 in January; February pays 300 (fee 1.80 % = 5.40) and closes at 800.
+    assertThat(a6On0303)
+        .isEqualTo(
+            "[[2026-01-01,1000.00,100.00,0.00,1100.00,1],"
+                + " [2026-02-01,1100.00,0.00,300.00,800.00,1],"
+                + " [2026-03-01,800.00,0.00,0.00,800.00,0]]");
+    assertThat(revenueOn0303).isEqualTo("[[5.40]]");
+    // On 03-10 the reversal (with the corrected opening) is in February and every later month.
+    assertThat(statements("A6")).contains("[2026-02-01,1600.00,0.00,0.00,1600.00,1]");
+    assertThat(
+            rows(
+                "SELECT sum(revenue_inr) FROM gold.daily_revenue_summary WHERE summary_date ="
+                    + " DATE '2026-02-15'"))
+        .isEqualTo("[[0.00]]");
+    assertThat(balances("A6")).startsWith("[[03-01,1600.00],");
   }
 
   @Test

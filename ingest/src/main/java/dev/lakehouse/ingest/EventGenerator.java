@@ -105,6 +105,9 @@ public final class EventGenerator {
     /** Signed up inside the generated days: no reference data or transactions before that. */
     boolean newcomer;
 
+    /** Signed up just before the generated days, its accounts opening days into them. */
+    boolean opensLate;
+
     String kyc;
     BigDecimal salary;
     boolean overspender;
@@ -244,15 +247,24 @@ public final class EventGenerator {
     c.dateOfBirth =
         LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28));
     c.city = pickCity();
+    c.overspender = random.nextDouble() < 0.08;
     // About one customer in ten signs up during the generated days (new_customers in the KPIs);
-    // the others signed up to 900 days before.
-    c.newcomer = random.nextDouble() < 0.1 && cutoffMs - startMs > 3 * DAY;
+    // the others signed up to 900 days before. Overspenders are old customers, so that some are in
+    // the red for months on end.
+    // One customer in 40 (at least one from 8 customers on) has transactions before its
+    // accounts' opened_at: the bank recorded the opening late.
+    c.opensLate = i % 40 == 7 && cutoffMs - startMs > 7 * DAY;
+    c.newcomer =
+        !c.overspender && !c.opensLate && random.nextDouble() < 0.1 && cutoffMs - startMs > 3 * DAY;
     c.signupMs =
         c.newcomer
             ? startMs + DAY + (long) (random.nextDouble() * (cutoffMs - startMs - 3 * DAY))
-            : startMs - (long) (random.nextDouble() * 900) * DAY - random.nextInt(86_400) * 1000L;
+            : c.opensLate
+                ? startMs - DAY - random.nextInt(86_400) * 1000L
+                : startMs
+                    - (long) (random.nextDouble() * 900) * DAY
+                    - random.nextInt(86_400) * 1000L;
     c.kyc = random.nextDouble() < 0.9 ? KycStatus.VERIFIED.name() : KycStatus.PENDING.name();
-    c.overspender = random.nextDouble() < 0.08;
     int salaryBand = c.city.tier() == 1 ? 90_000 : c.city.tier() == 2 ? 60_000 : 40_000;
     // Overspenders earn little and spend a lot: they are the customers who end months in the red.
     c.salary =
@@ -273,7 +285,8 @@ public final class EventGenerator {
     if (random.nextDouble() < 0.15) {
       c.loan = newAccount(c, "LOAN", i, 2);
     }
-    if (random.nextDouble() < 0.2) {
+    // A customer in trouble holds no investments that would hide the red on the savings account.
+    if (random.nextDouble() < 0.2 && !c.overspender) {
       c.investment = newAccount(c, "INVESTMENT", i, 3);
     }
     return c;
@@ -286,8 +299,10 @@ public final class EventGenerator {
     a.type = type;
     // A newcomer's accounts open within the hour; older customers' within a month of signing up.
     a.openedMs =
-        owner.signupMs
-            + (owner.newcomer ? random.nextInt(3_600) * 1000L : random.nextInt(30) * DAY);
+        owner.opensLate
+            ? startMs + (2 + random.nextInt(4)) * DAY
+            : owner.signupMs
+                + (owner.newcomer ? random.nextInt(3_600) * 1000L : random.nextInt(30) * DAY);
     a.openingBalance =
         switch (type) {
           case "SAVINGS" -> money(5_000 + random.nextDouble() * 150_000);

@@ -155,5 +155,11 @@ class EventGeneratorTest {
       }
     }
     assertThat(theirs).isPositive();
+    // And an older customer whose accounts were recorded as opened after its first transactions.
+    assertThat(transactions)
+        .anySatisfy(
+            t ->
+                assertThat(OffsetDateTime.parse(t.get("event_ts").asText()))
+                    .isBefore(opened.get(t.get("account_id").asText())));
   }
 }
