@@ -135,19 +135,23 @@ public final class GoldTables {
   public static void createIfMissing(SparkSession spark) {
     LakehouseSpark.createNamespaces(spark, Tables.GOLD);
     for (Spec s : SPECS) {
-      spark.sql(
-          "CREATE TABLE IF NOT EXISTS "
-              + s.table()
-              + " ("
-              + s.columns()
-              + ") USING iceberg"
-              + (s.partition() == null ? "" : " PARTITIONED BY (" + s.partition() + ")")
-              + " COMMENT '"
-              + s.grain()
-              + "'"
-              + PROPS);
+      spark.sql(create(s, true));
       upgrade(spark, s);
     }
+  }
+
+  private static String create(Spec s, boolean ifNotExists) {
+    return "CREATE TABLE "
+        + (ifNotExists ? "IF NOT EXISTS " : "")
+        + s.table()
+        + " ("
+        + s.columns()
+        + ") USING iceberg"
+        + (s.partition() == null ? "" : " PARTITIONED BY (" + s.partition() + ")")
+        + " COMMENT '"
+        + s.grain()
+        + "'"
+        + PROPS;
   }
 
   /**
@@ -165,17 +169,7 @@ public final class GoldTables {
     }
     if (spec.partition() != null && !spec.table().equals(Tables.GOLD_FCT_TRANSACTIONS)) {
       spark.sql("DROP TABLE " + spec.table());
-      spark.sql(
-          "CREATE TABLE "
-              + spec.table()
-              + " ("
-              + spec.columns()
-              + ") USING iceberg PARTITIONED BY ("
-              + spec.partition()
-              + ") COMMENT '"
-              + spec.grain()
-              + "'"
-              + PROPS);
+      spark.sql(create(spec, false));
       return;
     }
     addMissingColumns(spark, spec, java.util.Set.copyOf(existing));

@@ -86,9 +86,7 @@ final class ModelWriter {
       if (any(spark, "change IN ('moved', 'type1', 'corrected', 'completed')")) {
         spark.sql(statement(scd2.close(), model.target(), null, withChanges));
       }
-      if (any(spark, "change IN ('new', 'moved')")) {
-        insert(spark, target, scd2.versions(), withChanges);
-      }
+      insert(spark, target, scd2.versions(), withChanges);
     } finally {
       spark.catalog().uncacheTable(CUSTOMER_CHANGES_VIEW);
     }
@@ -98,7 +96,7 @@ final class ModelWriter {
         == 0) {
       insert(spark, target, scd2.unknownMember(), Map.of());
     }
-    // Customers the window's transactions name before silver knows them.
+    // Customers the window's transactions name before silver knows them (usually none).
     insert(spark, target, scd2.inferredMembers(), parameters);
   }
 
@@ -110,13 +108,19 @@ final class ModelWriter {
         > 0;
   }
 
-  /** Appends a sub-model's rows, which are in the table's column order. */
+  /**
+   * Appends a sub-model's rows, which are in the table's column order; no rows, no commit (an empty
+   * append would still add a snapshot).
+   */
   private static void insert(
       SparkSession spark, String target, String model, Map<String, Object> parameters) {
+    Dataset<Row> rows =
+        spark.sql(fill(GoldModel.template(GoldModel.MODELS + model), parameters, "model " + model));
+    if (rows.isEmpty()) {
+      return;
+    }
     String view = "gold_" + model;
-    spark
-        .sql(fill(GoldModel.template(GoldModel.MODELS + model), parameters, "model " + model))
-        .createOrReplaceTempView(view);
+    rows.createOrReplaceTempView(view);
     spark.sql("INSERT INTO " + target + " SELECT * FROM " + view);
   }
 
