@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       ExportCommand.class,
       StatementCommand.class,
       DeadLettersCommand.class,
+      FxCommand.class,
       StatusCommand.class,
       DqGateCommand.class,
       MaintainCommand.class,

@@ -40,6 +40,7 @@ class CommandLineTest extends CliTestBase {
         "export",
         "statement",
         "dead-letters",
+        "fx",
         "sql",
         "services",
         "config",

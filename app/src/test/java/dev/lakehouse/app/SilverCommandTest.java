@@ -4,6 +4,7 @@ import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SilverCommandTest extends CliTestBase {
 
   @Test
-  void sampleCaptureThroughSilverWithAFailRuleExitingWith3() {
+  void sampleCaptureThroughSilverWithAFailRuleExitingWith3() throws Exception {
     startBroker();
     String[] common = {
       "--data-dir",
@@ -81,5 +82,28 @@ class SilverCommandTest extends CliTestBase {
     CliRun gap = CliRun.of(concat(new String[] {"silver", "--date", "2026-11-23"}, common));
     assertThat(gap.exitCode()).isEqualTo(2);
     assertThat(gap.err()).contains("missed: 2026-11-22");
+
+    // Dated FX rates: a file with a bad line loads nothing; a good one names what it revalues.
+    Path rates = dataDir.resolve("rates.csv");
+    Files.writeString(
+        rates, "currency,effective_date,inr_per_unit\nUSD,2026-11-01,84.10\nEUR,2026-11-31,90\n");
+    CliRun bad = CliRun.of(concat(new String[] {"fx", "load", rates.toString()}, common));
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("1 bad line(s); nothing was loaded")
+        .contains("line 3: effective_date '2026-11-31' is not a date");
+    Files.writeString(
+        rates, "currency,effective_date,inr_per_unit\nUSD,2026-11-01,84.10\nINR,2026-11-01,1\n");
+    CliRun load = CliRun.of(concat(new String[] {"fx", "load", rates.toString()}, common));
+    assertThat(load.exitCode()).as(load.err()).isZero();
+    assertThat(load.json().get("added").asInt()).isEqualTo(2);
+    JsonNode change = load.json().get("changes").get(0);
+    assertThat(change.get("currency").asText()).isEqualTo("USD"); // INR at 1 changes nothing
+    assertThat(load.json().get("changes").size()).isEqualTo(1);
+    assertThat(change.get("from").asText()).isEqualTo("2026-11-01");
+    assertThat(change.get("transactions").asInt()).isZero(); // the sample pays in INR
+    CliRun list = CliRun.of(concat(new String[] {"fx", "list", "--currency", "USD"}, common));
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.json().get("rates").get(0).get("inr_per_unit").asText()).isEqualTo("84.100000");
   }
 }

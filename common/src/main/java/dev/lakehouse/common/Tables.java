@@ -31,6 +31,9 @@ public final class Tables {
   /** One row per (rule, source message) a validation rule sent away. */
   public static final String SILVER_QUARANTINE = "silver.quarantine";
 
+  /** One row per (currency, effective date): the INR rate from that date until the next one. */
+  public static final String SILVER_FX_RATES = "silver.fx_rates";
+
   public static final String GOLD_DIM_DATE = "gold.dim_date";
   public static final String GOLD_DIM_CUSTOMER = "gold.dim_customer";
   public static final String GOLD_DIM_ACCOUNT = "gold.dim_account";

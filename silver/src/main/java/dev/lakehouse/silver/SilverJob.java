@@ -1,6 +1,7 @@
 package dev.lakehouse.silver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.DataQualityException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -79,6 +81,8 @@ public final class SilverJob {
   private final Map<String, Timestamp> watermarks = new TreeMap<>();
   private final AuditBranch branch;
   private String verdict;
+  private FxRates fx;
+  private long fxSnapshot;
 
   private SilverJob(SparkSession spark, LakehouseConfig config, Request request) {
     this.spark = spark;
@@ -146,6 +150,53 @@ public final class SilverJob {
     for (Topic topic : Topic.values()) {
       inputSnapshots.put(topic.bronzeTable(), currentSnapshot(topic.bronzeTable()));
     }
+    // The rates are an input too: a new or corrected rate makes the same window worth rerunning.
+    fxSnapshot = currentSnapshot(Tables.SILVER_FX_RATES);
+    fx = FxRates.asOf(spark, fxDefaults(), fxSnapshot).orElseThrow();
+    inputSnapshots.put(FX_INPUT, fx.digest());
+  }
+
+  /** The input_snapshots key of the rates' digest (fx.inr-rates and silver.fx_rates together). */
+  static final String FX_INPUT = "fx_rates_digest";
+
+  private Map<String, BigDecimal> fxDefaults() {
+    return FxRates.parseDefaults(config.get(Settings.FX_INR_RATES));
+  }
+
+  /**
+   * Where today's rates value dates differently from the rates the last published run used (its
+   * recorded fx.inr-rates and silver.fx_rates snapshot). Every date of every currency when that
+   * snapshot is gone; nothing when no run was published yet.
+   */
+  private List<FxRates.Change> fxChanges() {
+    Optional<RunLedger.PastRun> last = RunLedger.latestSucceeded(spark, JOB);
+    if (last.isEmpty()
+        || Long.valueOf(fx.digest()).equals(last.get().inputSnapshots().get(FX_INPUT))) {
+      return List.of();
+    }
+    Map<String, BigDecimal> defaults = fxDefaults();
+    long snapshot = -1;
+    try {
+      JsonNode p = new ObjectMapper().readTree(last.get().parameters());
+      if (p.hasNonNull("fx_inr_rates")) {
+        defaults = FxRates.parseDefaults(p.get("fx_inr_rates").asText());
+      }
+      if (p.hasNonNull("fx_rates_snapshot")) {
+        snapshot = p.get("fx_rates_snapshot").asLong();
+      }
+    } catch (JsonProcessingException | RuntimeException e) {
+      LOG.warn("Cannot read the rates of run {}: {}", last.get().runId(), e.getMessage());
+    }
+    Optional<FxRates> before = FxRates.asOf(spark, defaults, snapshot);
+    if (before.isPresent()) {
+      return fx.changesSince(before.get());
+    }
+    LOG.warn(
+        "The rates of the last published silver run ({} snapshot {}) are gone; every non-INR"
+            + " transaction is checked against today's rates.",
+        Tables.SILVER_FX_RATES,
+        snapshot);
+    return fx.currencies().stream().map(c -> new FxRates.Change(c, null, null)).toList();
   }
 
   /**
@@ -164,7 +215,7 @@ public final class SilverJob {
         spark
             .table(Tables.qualified(Topic.ACCOUNTS.silverTable()))
             .select(Topic.ACCOUNTS.keyField()),
-        rates(),
+        fx,
         config.intValue(Settings.SILVER_FUTURE_TOLERANCE_MINUTES),
         rules,
         piiKey,
@@ -275,6 +326,11 @@ public final class SilverJob {
       inserted += c[0];
       updated += c[1];
     }
+    FxRevaluation.Result revalued = FxRevaluation.apply(spark, branch, fx, fxChanges());
+    updated += revalued.revalued();
+    if (revalued.describe() != null) {
+      LOG.info("Silver {}: {}", window(), revalued.describe());
+    }
     SilverMerges.mergeQuarantine(spark, branch, quarantined);
     SilverMerges.mergeLateArrivals(spark, late);
 
@@ -307,15 +363,20 @@ public final class SilverJob {
         spark, runId, request.windowStart(), request.windowEnd(), watermarks);
 
     boolean suspicious = rowsRead == 0 && bronzeHasDataNow();
-    String message =
-        suspicious
-            ? "Suspicious: read 0 rows although bronze now holds data for " + window() + "."
-            : lateDetected > 0
-                ? lateDetected
-                    + " late arrival(s) for dates before "
-                    + request.windowStart()
-                    + " recorded in ops.late_arrivals; apply them with lakehouse backfill."
-                : null;
+    List<String> notes = new ArrayList<>();
+    if (suspicious) {
+      notes.add("Suspicious: read 0 rows although bronze now holds data for " + window() + ".");
+    } else if (lateDetected > 0) {
+      notes.add(
+          lateDetected
+              + " late arrival(s) for dates before "
+              + request.windowStart()
+              + " recorded in ops.late_arrivals; apply them with lakehouse backfill.");
+    }
+    if (revalued.describe() != null) {
+      notes.add(revalued.describe());
+    }
+    String message = notes.isEmpty() ? null : String.join(" ", notes);
     Map<String, Long> outputs = new TreeMap<>();
     for (String t : SilverTables.ALL) {
       outputs.put(t, currentSnapshot(t));
@@ -437,15 +498,6 @@ public final class SilverJob {
     return LakehouseSpark.currentSnapshotId(spark, table);
   }
 
-  private Map<String, BigDecimal> rates() {
-    Map<String, BigDecimal> rates = new TreeMap<>();
-    for (String part : config.get(Settings.FX_INR_RATES).split(",")) {
-      String[] kv = part.trim().split("=");
-      rates.put(kv[0].trim(), new BigDecimal(kv[1].trim()));
-    }
-    return rates;
-  }
-
   // ----------------------------------------------------------------------------------------------
   // Data-quality results
 
@@ -537,6 +589,8 @@ public final class SilverJob {
     p.put("force", request.force());
     p.put("lookback_days", config.intValue(Settings.SILVER_LOOKBACK_DAYS));
     p.put("severity_overrides", config.get(Settings.SILVER_SEVERITY_OVERRIDES));
+    p.put("fx_inr_rates", config.get(Settings.FX_INR_RATES));
+    p.put("fx_rates_snapshot", fxSnapshot);
     try {
       return new ObjectMapper().writeValueAsString(p);
     } catch (JsonProcessingException e) {

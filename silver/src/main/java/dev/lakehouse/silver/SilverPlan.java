@@ -14,15 +14,12 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakehouse.contract.Topic;
-import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -81,7 +78,7 @@ public record SilverPlan(
    * @param silverCustomerIds customer ids already in silver; with the window's customers, the known
    *     ones
    * @param silverAccountIds account ids already in silver
-   * @param fxRates INR value of one unit of each accepted currency
+   * @param fxRates INR value of one unit of each accepted currency, by date
    * @param futureToleranceMinutes how far event time may lie after arrival
    * @param rules the rules with this run's severities
    * @param piiKey the secret of the keyed PII hashes
@@ -95,16 +92,12 @@ public record SilverPlan(
       Dataset<Row> bronzeMerchants,
       Dataset<Row> silverCustomerIds,
       Dataset<Row> silverAccountIds,
-      Map<String, BigDecimal> fxRates,
+      FxRates fxRates,
       int futureToleranceMinutes,
       Expectations rules,
       String piiKey,
       String runId,
       Timestamp startedAt) {
-    public Inputs {
-      fxRates = Collections.unmodifiableMap(new TreeMap<>(fxRates));
-    }
-
     /** Without the PII key, so that logging the inputs never leaks it. */
     @Override
     public String toString() {

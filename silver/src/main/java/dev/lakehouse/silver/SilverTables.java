@@ -78,6 +78,15 @@ public final class SilverTables {
             + " quarantined_at TIMESTAMP) USING iceberg COMMENT 'One row per (rule, source message)"
             + " that a validation rule sent away.'"
             + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.SILVER_FX_RATES
+            + " ( currency STRING, effective_date DATE COMMENT 'the rate applies from this date"
+            + " until the next effective date of the currency', inr_per_unit DECIMAL(18,6), source"
+            + " STRING COMMENT 'the file it was loaded from', loaded_at TIMESTAMP) USING iceberg"
+            + " COMMENT 'One row per (currency, effective_date); dates before the first row of a"
+            + " currency use fx.inr-rates.'"
+            + PROPERTIES);
     OpsTables.createIfMissing(spark);
   }
 }

@@ -12,11 +12,9 @@ import static org.apache.spark.sql.functions.repeat;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import dev.lakehouse.contract.Topic;
-import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,23 +67,10 @@ final class SilverTransforms {
         .drop("_n");
   }
 
-  /** The INR rate of the row's currency, null when the currency has no configured rate. */
-  static Column fxRate(Map<String, BigDecimal> rates) {
-    Column rate = lit(null).cast(DataTypes.createDecimalType(18, 6));
-    for (Map.Entry<String, BigDecimal> e : rates.entrySet()) {
-      rate =
-          when(
-                  col("currency").equalTo(e.getKey()),
-                  lit(e.getValue()).cast(DataTypes.createDecimalType(18, 6)))
-              .otherwise(rate);
-    }
-    return rate;
-  }
-
   /** Adds one boolean column per event rule, true where the row fails it. */
-  static Dataset<Row> flagEventRules(
-      Dataset<Row> events, Map<String, BigDecimal> rates, int toleranceMinutes) {
-    return events
+  static Dataset<Row> flagEventRules(Dataset<Row> events, FxRates rates, int toleranceMinutes) {
+    return rates
+        .withRate(events, EVENT_TS, "_fx_rate")
         .withColumn(
             Expectations.TXN_KEYS_NOT_NULL.name(),
             blank(TXN_ID).or(blank("event_id")).or(blank(ACCOUNT_ID)).or(blank(CUSTOMER_ID)))
@@ -94,7 +79,8 @@ final class SilverTransforms {
             coalesce(
                 col("amount").leq(0).or(col("amount").notEqual(expr("round(amount, 2)"))),
                 lit(true)))
-        .withColumn(Expectations.TXN_KNOWN_CURRENCY.name(), fxRate(rates).isNull())
+        .withColumn(Expectations.TXN_KNOWN_CURRENCY.name(), col("_fx_rate").isNull())
+        .drop("_fx_rate")
         .withColumn(
             Expectations.TXN_EVENT_TS_NOT_FUTURE.name(),
             coalesce(
@@ -189,13 +175,10 @@ final class SilverTransforms {
 
   /** The silver.transactions rows from the winning events, with INR amounts and reference flags. */
   static Dataset<Row> currentTransactions(
-      Dataset<Row> states,
-      Map<String, BigDecimal> rates,
-      Dataset<Row> accountIds,
-      Dataset<Row> customerIds) {
+      Dataset<Row> states, FxRates rates, Dataset<Row> accountIds, Dataset<Row> customerIds) {
     Dataset<Row> withFx =
-        states
-            .withColumn("fx_rate", fxRate(rates))
+        rates
+            .withRate(states, EVENT_TS, "fx_rate")
             .withColumn("amount_inr", expr("CAST(round(amount * fx_rate, 2) AS DECIMAL(18,2))"));
     Dataset<Row> flagged =
         withFx

@@ -11,6 +11,8 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
+import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -642,6 +644,106 @@ class SilverJobTest {
                 .first()
                 .getLong(0))
         .isZero();
+  }
+
+  Map<String, Object> usd(String id, String amount, String day) {
+    String at = day + "T10:00:00Z";
+    return with(
+        bronze.txn(id.toLowerCase(), id, 1, "SUCCESS", amount, at, at.replace(":00Z", ":01Z")),
+        "currency",
+        "USD");
+  }
+
+  static Map<String, String> inr(String column) {
+    Map<String, String> m = new HashMap<>();
+    for (Row r :
+        spark
+            .sql("SELECT transaction_id, CAST(" + column + " AS STRING) FROM silver.transactions")
+            .collectAsList()) {
+      m.put(r.getString(0), r.getString(1));
+    }
+    return m;
+  }
+
+  static List<String> filesOf(String day) {
+    return spark
+        .sql(
+            "SELECT file_path FROM silver.transactions.files WHERE partition.event_ts_day = DATE '"
+                + day
+                + "'")
+        .collectAsList()
+        .stream()
+        .map(r -> r.getString(0))
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void aLoadedRateRevaluesItsDatesOnTheNextRunAndNothingElse() throws Exception {
+    customerC1WithAccountA1("2026-11-01T01:00:00Z");
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        usd("U1", "10.00", "2026-11-03"),
+        usd("U2", "20.00", "2026-11-06"),
+        usd("U3", "30.00", "2026-11-09"),
+        bronze.txn(
+            "i1", "I1", 1, "SUCCESS", "50.00", "2026-11-06T11:00:00Z", "2026-11-06T11:00:01Z"));
+    for (String day : List.of("2026-11-03", "2026-11-06", "2026-11-09")) {
+      runDaily(LocalDate.parse(day));
+    }
+    // At the fixed rate, 83.25: 10 * 83.25, 20 * 83.25, 30 * 83.25.
+    assertThat(inr("amount_inr"))
+        .containsEntry("U1", "832.50")
+        .containsEntry("U2", "1665.00")
+        .containsEntry("U3", "2497.50")
+        .containsEntry("I1", "50.00");
+
+    Path file = dataDir.resolve("usd-november.csv");
+    Files.writeString(
+        file,
+        "currency,effective_date,inr_per_unit\n# RBI reference rates\nUSD,2026-11-05,84.10\n"
+            + "USD,2026-11-08,84.5\n");
+    Map<String, BigDecimal> fixed = FxRates.parseDefaults(config.get(Settings.FX_INR_RATES));
+    FxRatesLoader.Result dry = FxRatesLoader.load(spark, fixed, file, true);
+    FxRates.Change fromNov5 = new FxRates.Change("USD", LocalDate.of(2026, 11, 5), null);
+    assertThat(dry.changes()).containsExactly(fromNov5);
+    assertThat(dry.affected().get(fromNov5).transactions()).isEqualTo(2); // U2 and U3
+    assertThat(dry.affected().get(fromNov5).dates())
+        .containsExactly(LocalDate.of(2026, 11, 6), LocalDate.of(2026, 11, 9));
+    assertThat(spark.table(Tables.SILVER_FX_RATES).count()).isZero(); // a dry run writes nothing
+
+    FxRatesLoader.Result loaded = FxRatesLoader.load(spark, fixed, file, false);
+    assertThat(loaded.added()).isEqualTo(2);
+    assertThat(spark.table(Tables.SILVER_FX_RATES).count()).isEqualTo(2);
+    assertThat(inr("amount_inr")).containsEntry("U2", "1665.00"); // silver waits for its run
+    List<String> nov3Files = filesOf("2026-11-03");
+
+    // The run for 11-10 (window 11-07..11-10) revalues U3 in its window and U2 before it.
+    SilverResult run = runDaily(D);
+    assertThat(inr("amount_inr"))
+        .containsEntry("U1", "832.50") // before 11-05: still the fixed rate
+        .containsEntry("U2", "1682.00") // 20 * 84.10
+        .containsEntry("U3", "2535.00") // 30 * 84.50
+        .containsEntry("I1", "50.00");
+    assertThat(inr("fx_rate")).containsEntry("U2", "84.100000").containsEntry("U3", "84.500000");
+    assertThat(run.message()).contains("revalued 1 transaction(s) on 1 date(s), 2026-11-06");
+    assertThat(filesOf("2026-11-03")).isEqualTo(nov3Files); // not rewritten
+
+    // Same window, same bronze, same rates: nothing to do.
+    assertThat(runDaily(D).status()).isEqualTo("NOOP");
+
+    // A correction of the 11-05 rate touches 11-05..11-07 only: U2, not U3.
+    Files.writeString(file, "currency,effective_date,inr_per_unit\nUSD,2026-11-05,84.20\n");
+    FxRatesLoader.Result corrected = FxRatesLoader.load(spark, fixed, file, false);
+    assertThat(corrected.replaced()).isEqualTo(1);
+    assertThat(corrected.changes())
+        .containsExactly(
+            new FxRates.Change("USD", LocalDate.of(2026, 11, 5), LocalDate.of(2026, 11, 8)));
+    runDaily(LocalDate.of(2026, 11, 12));
+    assertThat(inr("amount_inr"))
+        .containsEntry("U2", "1684.00") // 20 * 84.20
+        .containsEntry("U3", "2535.00")
+        .containsEntry("U1", "832.50");
   }
 
   /** The current (main) snapshot of every silver table. */

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SilverPlanTest {
   static final Timestamp STARTED = BronzeFixture.ts("2026-11-11T12:00:00Z");
-  static final Map<String, BigDecimal> RATES =
-      Map.of("INR", BigDecimal.ONE, "USD", new BigDecimal("83.25"));
+  static final FxRates RATES =
+      FxRates.of(Map.of("INR", BigDecimal.ONE, "USD", new BigDecimal("83.25")), List.of());
   @TempDir static Path dataDir;
   static SparkSession spark;
   BronzeFixture bronze;

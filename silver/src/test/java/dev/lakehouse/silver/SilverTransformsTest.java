@@ -6,6 +6,8 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.TestLake;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,17 +39,42 @@ class SilverTransformsTest {
   }
 
   @Test
-  void fxRateCoversOnlyConfiguredCurrencies() {
-    StructType schema = new StructType().add("currency", DataTypes.StringType);
+  void eachRowGetsTheRateOfItsCurrencyOnItsEventDate() {
+    StructType schema =
+        new StructType()
+            .add("currency", DataTypes.StringType)
+            .add("event_ts", DataTypes.TimestampType);
     Dataset<Row> rows =
-        spark.createDataFrame(List.of(RowFactory.create("USD"), RowFactory.create("JPY")), schema);
-    List<Row> rates =
-        rows.select(
-                SilverTransforms.fxRate(
-                    Map.of("USD", new BigDecimal("83.25"), "INR", BigDecimal.ONE)))
-            .collectAsList();
-    assertThat(rates.get(0).getDecimal(0)).isEqualByComparingTo("83.25");
-    assertThat(rates.get(1).isNullAt(0)).isTrue();
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("USD", Timestamp.valueOf("2026-11-09 23:59:59")),
+                RowFactory.create("USD", Timestamp.valueOf("2026-11-10 00:00:00")),
+                RowFactory.create("USD", Timestamp.valueOf("2026-11-20 08:00:00")),
+                RowFactory.create("USD", null),
+                RowFactory.create("JPY", Timestamp.valueOf("2026-11-01 08:00:00")),
+                RowFactory.create("JPY", Timestamp.valueOf("2026-11-15 08:00:00")),
+                RowFactory.create("CHF", Timestamp.valueOf("2026-11-15 08:00:00"))),
+            schema);
+    FxRates rates =
+        FxRates.of(
+            Map.of("USD", new BigDecimal("83.25"), "INR", BigDecimal.ONE),
+            List.of(
+                new FxRates.Rate("USD", LocalDate.parse("2026-11-10"), new BigDecimal("84.00")),
+                new FxRates.Rate("USD", LocalDate.parse("2026-11-20"), new BigDecimal("84.50")),
+                new FxRates.Rate("JPY", LocalDate.parse("2026-11-10"), new BigDecimal("0.55"))));
+    List<Row> out = rates.withRate(rows, "event_ts", "rate").collectAsList();
+    Map<String, BigDecimal> byRow = new HashMap<>();
+    for (Row r : out) {
+      byRow.put(r.getString(0) + " " + r.get(1), r.isNullAt(2) ? null : r.getDecimal(2));
+    }
+    assertThat(out).hasSize(7);
+    assertThat(byRow.get("USD 2026-11-09 23:59:59.0")).isEqualByComparingTo("83.25");
+    assertThat(byRow.get("USD 2026-11-10 00:00:00.0")).isEqualByComparingTo("84.00");
+    assertThat(byRow.get("USD 2026-11-20 08:00:00.0")).isEqualByComparingTo("84.50");
+    assertThat(byRow.get("USD null")).isEqualByComparingTo("84.50"); // no date: the latest rate
+    assertThat(byRow.get("JPY 2026-11-01 08:00:00.0")).isNull(); // before its first rate
+    assertThat(byRow.get("JPY 2026-11-15 08:00:00.0")).isEqualByComparingTo("0.55");
+    assertThat(byRow.get("CHF 2026-11-15 08:00:00.0")).isNull();
   }
 
   @Test
