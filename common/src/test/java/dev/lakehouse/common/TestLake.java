@@ -11,12 +11,15 @@ import org.apache.spark.sql.SparkSession;
 public final class TestLake {
   private TestLake() {}
 
-  /** Local profile, data under dataDir, two cores, small shuffles, plus extra key=value pairs. */
+  /**
+   * Local profile, data under dataDir, two cores, one shuffle partition (test data is tiny: each
+   * task costs more to ship than to run), plus extra key=value pairs. -Dtest.shuffle=N overrides.
+   */
   public static LakehouseConfig config(Path dataDir, String... keyValues) {
     Map<String, String> conf = new HashMap<>();
     conf.put(Settings.DATA_DIR, dataDir.toString());
     conf.put(Settings.SPARK_MASTER, "local[2]");
-    conf.put(Settings.SPARK_SHUFFLE_PARTITIONS, "2");
+    conf.put(Settings.SPARK_SHUFFLE_PARTITIONS, System.getProperty("test.shuffle", "1"));
     for (String kv : keyValues) {
       int eq = kv.indexOf('=');
       conf.put(kv.substring(0, eq), kv.substring(eq + 1));
