@@ -261,9 +261,9 @@ public final class BronzeStream {
     String qid = currentQueryId(session);
     long startNanos = System.nanoTime();
     Timestamp ingestedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
-    int maxBytes = config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024;
     Dataset<Row> parsed =
-        MessageParsing.parse(batch, maxBytes).persist(StorageLevel.MEMORY_AND_DISK());
+        MessageParsing.parse(batch, MessageParsing.limits(config))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> ranges =
           parsed

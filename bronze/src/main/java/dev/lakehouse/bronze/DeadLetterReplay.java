@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.common.LakehouseConfig;
-import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.Topic;
 import java.sql.Timestamp;
@@ -85,7 +84,7 @@ public final class DeadLetterReplay {
               col("kafka_offset").as("offset"),
               col("kafka_ts").as("timestamp"));
       Dataset<Row> parsed =
-          MessageParsing.parse(asKafka, config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024)
+          MessageParsing.parse(asKafka, MessageParsing.limits(config))
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Map<String, Long> replayed = new TreeMap<>();

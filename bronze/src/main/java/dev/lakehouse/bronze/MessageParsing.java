@@ -3,10 +3,16 @@ package dev.lakehouse.bronze;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakehouse.common.ConfigException;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.Settings;
+import dev.lakehouse.contract.ContractLimits;
 import dev.lakehouse.contract.ContractParser;
 import dev.lakehouse.contract.ParsedMessage;
 import dev.lakehouse.contract.Topic;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -23,10 +29,28 @@ final class MessageParsing {
    * Kafka source rows (key, value, topic, partition, offset, timestamp) to {@link
    * BronzeSchemas#PARSED}.
    */
-  static Dataset<Row> parse(Dataset<Row> kafka, int maxMessageBytes) {
+  static Dataset<Row> parse(Dataset<Row> kafka, ContractLimits limits) {
     return kafka
         .select("key", "value", "topic", "partition", "offset", "timestamp")
-        .mapPartitions(new ParseFunction(maxMessageBytes), Encoders.row(BronzeSchemas.PARSED));
+        .mapPartitions(new ParseFunction(limits), Encoders.row(BronzeSchemas.PARSED));
+  }
+
+  /** The contract's bounds from the configuration. */
+  static ContractLimits limits(LakehouseConfig config) {
+    try {
+      return new ContractLimits(
+          config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024,
+          Instant.parse(config.get(Settings.CONTRACT_EARLIEST_TIMESTAMP).trim()),
+          Instant.parse(config.get(Settings.CONTRACT_LATEST_TIMESTAMP).trim()),
+          new BigDecimal(config.get(Settings.CONTRACT_MAX_AMOUNT).trim()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          Settings.CONTRACT_EARLIEST_TIMESTAMP
+              + " must be before "
+              + Settings.CONTRACT_LATEST_TIMESTAMP
+              + ": "
+              + e.getMessage());
+    }
   }
 
   /** The rows of one topic that passed the contract, in the column order of its bronze table. */
@@ -66,15 +90,15 @@ final class MessageParsing {
 
   static final class ParseFunction implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
-    private final int maxMessageBytes;
+    private final ContractLimits limits;
 
-    ParseFunction(int maxMessageBytes) {
-      this.maxMessageBytes = maxMessageBytes;
+    ParseFunction(ContractLimits limits) {
+      this.limits = limits;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-      ContractParser parser = new ContractParser(maxMessageBytes);
+      ContractParser parser = new ContractParser(limits);
       return new Iterator<>() {
         @Override
         public boolean hasNext() {

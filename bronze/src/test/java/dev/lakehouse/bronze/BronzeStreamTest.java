@@ -7,6 +7,7 @@ import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.TableSnapshots;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
+import dev.lakehouse.contract.ContractLimits;
 import dev.lakehouse.contract.DeadLetterReason;
 import dev.lakehouse.contract.Topic;
 import dev.lakehouse.ingest.EventGenerator;
@@ -91,9 +92,13 @@ class BronzeStreamTest extends BronzeTestBase {
       actual.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
     }
     assertThat(actual).isEqualTo(expected);
-    // Every reason code of the contract was exercised on the transactions topic.
+    // Every reason code of the contract was exercised on the transactions topic, but the catch-all
+    // for failures no check foresaw (the fuzz test shows none occurs).
     assertThat(report.topic(Topic.TRANSACTIONS.topicName()).malformed().keySet())
-        .containsExactlyInAnyOrder(DeadLetterReason.values());
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.Arrays.stream(DeadLetterReason.values())
+                .filter(r -> r != DeadLetterReason.PARSER_ERROR)
+                .toList());
   }
 
   @Test
@@ -180,7 +185,9 @@ class BronzeStreamTest extends BronzeTestBase {
             // the same merchant with an unknown category
             RowFactory.create(
                 null, bytes(merchant.replace("FOOD", "GAMBLING")), "merchants", 0, 8L, kafkaTs));
-    Dataset<Row> parsed = MessageParsing.parse(spark.createDataFrame(input, kafkaSchema), 1024);
+    Dataset<Row> parsed =
+        MessageParsing.parse(
+            spark.createDataFrame(input, kafkaSchema), ContractLimits.defaults(1024));
     Timestamp ingestedAt = Timestamp.from(Instant.parse("2026-11-02T00:00:00Z"));
 
     List<Row> valid = MessageParsing.valid(parsed, "merchants", ingestedAt).collectAsList();

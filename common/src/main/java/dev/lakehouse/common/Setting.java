@@ -93,6 +93,26 @@ public final class Setting {
     };
   }
 
+  static String instant(String value) {
+    try {
+      java.time.Instant.parse(value.trim());
+      return null;
+    } catch (java.time.format.DateTimeParseException e) {
+      return "must be an ISO-8601 instant such as 2100-01-01T00:00:00Z";
+    }
+  }
+
+  static String businessMaximum(String value) {
+    try {
+      java.math.BigDecimal v = new java.math.BigDecimal(value.trim());
+      return v.signum() > 0 && v.compareTo(java.math.BigDecimal.TEN.pow(11)) <= 0
+          ? null
+          : "must be a positive amount of at most 100000000000";
+    } catch (NumberFormatException e) {
+      return "must be a positive amount of at most 100000000000";
+    }
+  }
+
   static String bool(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     return v.equals("true") || v.equals("false") ? null : "must be true or false";
@@ -130,8 +150,11 @@ public final class Setting {
       try {
         if (kv.length != 2
             || !kv[0].trim().matches("[A-Z]{3}")
-            || new java.math.BigDecimal(kv[1].trim()).signum() <= 0) {
-          return "must be a comma-separated list of CUR=rate with positive rates";
+            || new java.math.BigDecimal(kv[1].trim()).signum() <= 0
+            || new java.math.BigDecimal(kv[1].trim())
+                    .compareTo(java.math.BigDecimal.valueOf(10_000))
+                >= 0) {
+          return "must be a comma-separated list of CUR=rate with rates above 0 and below 10000";
         }
       } catch (NumberFormatException e) {
         return "must be a comma-separated list of CUR=rate with positive rates";

@@ -20,6 +20,9 @@ public final class Settings {
   public static final String BRONZE_MAX_EVENTS_PER_BATCH = "bronze.max-events-per-batch";
   public static final String BRONZE_MAX_MESSAGE_KB = "bronze.max-message-kb";
   public static final String BRONZE_FAIL_ON_DATA_LOSS = "bronze.fail-on-data-loss";
+  public static final String CONTRACT_EARLIEST_TIMESTAMP = "contract.earliest-timestamp";
+  public static final String CONTRACT_LATEST_TIMESTAMP = "contract.latest-timestamp";
+  public static final String CONTRACT_MAX_AMOUNT = "contract.max-amount";
   public static final String BRONZE_CHECKPOINT_DIR = "bronze.checkpoint-dir";
   public static final String GEN_LATE_RATE = "generate.late-settlement-rate";
   public static final String GEN_VERY_LATE_RATE = "generate.very-late-settlement-rate";
@@ -117,6 +120,24 @@ public final class Settings {
               "64",
               Setting.integer(1, 100_000),
               "Messages larger than this many KiB are dead letters (reason OVERSIZED)."),
+          Setting.of(
+              CONTRACT_EARLIEST_TIMESTAMP,
+              "1970-01-01T00:00:00Z",
+              Setting::instant,
+              "Timestamps in messages before this instant are dead letters (OUT_OF_RANGE)."),
+          Setting.of(
+              CONTRACT_LATEST_TIMESTAMP,
+              "2100-01-01T00:00:00Z",
+              Setting::instant,
+              "Timestamps and dates in messages from this instant on are dead letters"
+                  + " (OUT_OF_RANGE)."),
+          Setting.of(
+              CONTRACT_MAX_AMOUNT,
+              "1000000000",
+              Setting::businessMaximum,
+              "Money values in messages beyond this absolute value (INR or the message's"
+                  + " currency) are dead letters (OUT_OF_RANGE); at most 10^11, so that with FX"
+                  + " rates below 10,000 every INR amount fits DECIMAL(18,2)."),
           Setting.of(
               BRONZE_FAIL_ON_DATA_LOSS,
               "true",

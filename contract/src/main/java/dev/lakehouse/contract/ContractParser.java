@@ -15,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -39,12 +40,19 @@ public final class ContractParser {
           .map(Currency::getCurrencyCode)
           .collect(Collectors.toSet());
 
+  private final ContractLimits limits;
   private final int maxMessageBytes;
   private final ObjectMapper json;
   private final CharsetDecoder utf8;
 
+  /** A parser with the default timestamp and amount bounds. */
   public ContractParser(int maxMessageBytes) {
-    this.maxMessageBytes = maxMessageBytes;
+    this(ContractLimits.defaults(maxMessageBytes));
+  }
+
+  public ContractParser(ContractLimits limits) {
+    this.limits = limits;
+    this.maxMessageBytes = limits.maxMessageBytes();
     this.json =
         new ObjectMapper()
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
@@ -58,7 +66,33 @@ public final class ContractParser {
             .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
+  /**
+   * The message typed, or a dead letter with its reason. Never throws for any bytes: a failure no
+   * check foresaw becomes a {@code PARSER_ERROR} dead letter, so one message cannot stop bronze.
+   */
   public ParsedMessage parse(String topic, byte[] value) {
+    try {
+      return check(topic, value);
+    } catch (RuntimeException | StackOverflowError e) {
+      return ParsedMessage.dead(
+          DeadLetterReason.PARSER_ERROR,
+          "the parser failed: "
+              + e.getClass().getName()
+              + ": "
+              + abbreviate(String.valueOf(e.getMessage())),
+          value == null ? null : textOrNull(value));
+    }
+  }
+
+  private String textOrNull(byte[] value) {
+    try {
+      return utf8.reset().decode(ByteBuffer.wrap(value)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private ParsedMessage check(String topic, byte[] value) {
     if (value == null) {
       return ParsedMessage.dead(
           DeadLetterReason.NULL_OR_EMPTY, "the message has no value (tombstone)", null);
@@ -87,6 +121,15 @@ public final class ContractParser {
       return ParsedMessage.dead(
           DeadLetterReason.MALFORMED_JSON,
           "the message is not valid JSON: " + firstLine(e.getOriginalMessage()),
+          text);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A number Jackson cannot represent (an exponent beyond int range), or nesting too deep.
+      return ParsedMessage.dead(
+          DeadLetterReason.MALFORMED_JSON,
+          "the message is not JSON this parser can represent: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + abbreviate(firstLine(String.valueOf(e.getMessage()))),
           text);
     }
     if (root == null || !root.isObject()) {
@@ -147,7 +190,7 @@ public final class ContractParser {
     }
   }
 
-  private static Object typed(FieldSpec spec, JsonNode node) throws Rejection {
+  private Object typed(FieldSpec spec, JsonNode node) throws Rejection {
     String name = spec.name();
     if (node == null) {
       if (spec.required()) {
@@ -165,7 +208,7 @@ public final class ContractParser {
     }
     switch (spec.type()) {
       case STRING -> {
-        return text(spec, node);
+        return freeText(spec, text(spec, node));
       }
       case ENUM -> {
         String v = text(spec, node);
@@ -199,7 +242,7 @@ public final class ContractParser {
           throw wrongType(name, "a number", node);
         }
         double v = node.doubleValue();
-        if (v < spec.min() || v > spec.max()) {
+        if (!Double.isFinite(v) || v < spec.min() || v > spec.max()) {
           throw outOfRange(spec, node);
         }
         return v;
@@ -212,15 +255,10 @@ public final class ContractParser {
         if (spec.type() == FieldType.POSITIVE_MONEY && v.signum() <= 0) {
           throw new Rejection(
               DeadLetterReason.NON_POSITIVE_AMOUNT,
-              "field '" + name + "' must be greater than 0, got " + v.toPlainString());
+              "field '" + name + "' must be greater than 0, got " + abbreviate(node.toString()));
         }
-        BigDecimal stripped = v.stripTrailingZeros();
-        if (stripped.scale() > 2) {
-          throw new Rejection(
-              DeadLetterReason.BAD_AMOUNT_PRECISION,
-              "field '" + name + "' has more than 2 decimals: " + v.toPlainString());
-        }
-        if (stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS) {
+        // Exponents can be near the int range: every digit count below is computed in long.
+        if ((long) v.precision() - v.scale() > MAX_INTEGER_DIGITS) {
           throw new Rejection(
               DeadLetterReason.BAD_AMOUNT_PRECISION,
               "field '"
@@ -228,33 +266,82 @@ public final class ContractParser {
                   + "' has more than "
                   + MAX_INTEGER_DIGITS
                   + " integer digits: "
-                  + v.toPlainString());
+                  + abbreviate(node.toString()));
+        }
+        BigDecimal stripped = v.stripTrailingZeros();
+        if (stripped.scale() > 2) {
+          throw new Rejection(
+              DeadLetterReason.BAD_AMOUNT_PRECISION,
+              "field '" + name + "' has more than 2 decimals: " + abbreviate(node.toString()));
         }
         if (v.doubleValue() < spec.min()) {
           throw outOfRange(spec, node);
+        }
+        if (v.abs().compareTo(limits.maxAmount()) > 0) {
+          throw new Rejection(
+              DeadLetterReason.OUT_OF_RANGE,
+              "field '"
+                  + name
+                  + "' is "
+                  + v.toPlainString()
+                  + ", beyond the business maximum of "
+                  + limits.maxAmount().toPlainString()
+                  + " (contract.max-amount)");
         }
         return v.setScale(2);
       }
       case TIMESTAMP -> {
         String v = text(spec, node);
+        Instant instant;
         try {
-          return Timestamp.from(
-              OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+          instant = OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
           throw new Rejection(
               DeadLetterReason.BAD_TIMESTAMP,
-              "field '" + name + "' value '" + v + "' is not an ISO-8601 timestamp with offset");
+              "field '"
+                  + name
+                  + "' value '"
+                  + abbreviate(v)
+                  + "' is not an ISO-8601 timestamp with offset");
         }
+        if (instant.isBefore(limits.earliest()) || !instant.isBefore(limits.latest())) {
+          throw new Rejection(
+              DeadLetterReason.OUT_OF_RANGE,
+              "field '"
+                  + name
+                  + "' value '"
+                  + abbreviate(v)
+                  + "' is outside the plausible range "
+                  + limits.earliest()
+                  + " .. "
+                  + limits.latest()
+                  + " (contract.earliest-timestamp, contract.latest-timestamp)");
+        }
+        return Timestamp.from(instant);
       }
       case DATE -> {
         String v = text(spec, node);
+        LocalDate date;
         try {
-          return Date.valueOf(LocalDate.parse(v));
+          date = LocalDate.parse(v);
         } catch (DateTimeParseException e) {
           throw new Rejection(
               DeadLetterReason.BAD_TIMESTAMP,
-              "field '" + name + "' value '" + v + "' is not an ISO-8601 date");
+              "field '" + name + "' value '" + abbreviate(v) + "' is not an ISO-8601 date");
         }
+        if (date.isBefore(ContractLimits.EARLIEST_DATE) || !date.isBefore(limits.latestDate())) {
+          throw new Rejection(
+              DeadLetterReason.OUT_OF_RANGE,
+              "field '"
+                  + name
+                  + "' value '"
+                  + v
+                  + "' is outside the plausible range "
+                  + ContractLimits.EARLIEST_DATE
+                  + " .. "
+                  + limits.latestDate());
+        }
+        return Date.valueOf(date);
       }
       case OBJECT -> {
         if (!node.isObject()) {
@@ -274,6 +361,38 @@ public final class ContractParser {
     if (v.isBlank()) {
       throw new Rejection(
           DeadLetterReason.NULL_OR_EMPTY, "required field '" + spec.name() + "' is empty");
+    }
+    return v;
+  }
+
+  /**
+   * Free text with no control character (a NUL passes every step up to a PostgreSQL export, which
+   * it then fails) and no unpaired surrogate (which UTF-8 cannot encode).
+   */
+  private static String freeText(FieldSpec spec, String v) throws Rejection {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new Rejection(
+            DeadLetterReason.INVALID_TEXT,
+            String.format(
+                "field '%s' holds the control character U+%04X at position %d",
+                spec.name(), (int) c, i));
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < v.length()
+                && Character.isLowSurrogate(v.charAt(i + 1));
+        if (!paired) {
+          throw new Rejection(
+              DeadLetterReason.INVALID_TEXT,
+              String.format(
+                  "field '%s' holds an unpaired surrogate U+%04X at position %d",
+                  spec.name(), (int) c, i));
+        }
+        i++;
+      }
     }
     return v;
   }

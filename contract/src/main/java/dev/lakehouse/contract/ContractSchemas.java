@@ -41,6 +41,9 @@ public final class ContractSchemas {
       "[^\\t\\n\\u000B\\f\\r\\u001C-\\u001F \\u1680\\u2000-\\u2006\\u2008-\\u200A"
           + "\\u2028\\u2029\\u205F\\u3000]";
 
+  /** A control character anywhere: free text may not hold one (INVALID_TEXT). */
+  static final String CONTROL = "[\\u0000-\\u001F\\u007F-\\u009F]";
+
   static final String CURRENCY_PATTERN = "^[A-Z]{3}$";
 
   /** yyyy-MM-dd with a plausible month and day; format "date" rejects days a month lacks. */
@@ -54,8 +57,8 @@ public final class ContractSchemas {
       "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]"
           + ":[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-]((0[0-9]|1[0-7]):[0-5][0-9]|18:00))$";
 
-  /** Money has at most 16 integer digits (DECIMAL(18,2)). */
-  static final BigDecimal MONEY_LIMIT = BigDecimal.TEN.pow(16);
+  /** Money is at most contract.max-amount in absolute value, as configured by default. */
+  static final BigDecimal MONEY_LIMIT = ContractLimits.DEFAULT_MAX_AMOUNT;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -70,6 +73,14 @@ public final class ContractSchemas {
     NO_DUPLICATE_KEYS(
         "No key appears twice in the object (many JSON parsers keep the last one; bronze rejects"
             + " the message as MALFORMED_JSON)."),
+    PLAUSIBLE_TIME(
+        "Timestamps lie from contract.earliest-timestamp up to, not including,"
+            + " contract.latest-timestamp (1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z unless"
+            + " configured otherwise), and dates from 1900-01-01 up to that latest date; otherwise"
+            + " OUT_OF_RANGE."),
+    PAIRED_SURROGATES(
+        "Text holds no unpaired UTF-16 surrogate escape (such as \\ud800 alone), which UTF-8"
+            + " cannot encode; otherwise INVALID_TEXT."),
     ISO_4217(
         "A currency code is an ISO 4217 code (the schema only checks for three capital letters);"
             + " otherwise UNKNOWN_ENUM."),
@@ -183,7 +194,8 @@ public final class ContractSchemas {
         + topic.deadLetterReasons().stream()
             .map(DeadLetterReason::name)
             .collect(Collectors.joining(", "))
-        + ".";
+        + ". A message on which the parser fails in a way none of these describes becomes a"
+        + " PARSER_ERROR dead letter instead of stopping the stream.";
   }
 
   private static ObjectNode property(FieldSpec field) {
@@ -194,6 +206,8 @@ public final class ContractSchemas {
         type(p, field, "string");
         p.put("minLength", 1);
         p.put("pattern", NOT_BLANK);
+        // "type" too: a null (optional fields) would match a bare pattern, which ignores non-text.
+        p.putObject("not").put("type", "string").put("pattern", CONTROL);
       }
       case ENUM -> {
         type(p, field, "string");
@@ -225,10 +239,10 @@ public final class ContractSchemas {
         if (field.type() == FieldType.POSITIVE_MONEY) {
           p.put("exclusiveMinimum", 0);
         } else if (field.min() == Double.NEGATIVE_INFINITY) {
-          p.put("exclusiveMinimum", MONEY_LIMIT.negate());
+          p.put("minimum", MONEY_LIMIT.negate());
         }
         bounds(p, field);
-        p.put("exclusiveMaximum", MONEY_LIMIT);
+        p.put("maximum", MONEY_LIMIT);
       }
       case TIMESTAMP -> {
         type(p, field, "string");
@@ -273,15 +287,18 @@ public final class ContractSchemas {
   private static String fieldDescription(FieldSpec field) {
     String rule =
         switch (field.type()) {
-          case STRING -> "Text with at least one character that is not white space.";
+          case STRING ->
+              "Text with at least one character that is not white space, and no control"
+                  + " character (U+0000-U+001F, U+007F-U+009F).";
           case ENUM -> "One of the listed values.";
           case CURRENCY ->
               "Three capital letters; bronze also checks that they are an ISO 4217 code.";
           case INT -> "A whole number, written without a fraction or an exponent.";
           case DOUBLE -> "A number.";
           case MONEY, POSITIVE_MONEY ->
-              "A JSON number (not text) with at most 2 decimals and at most 16 integer digits;"
-                  + " stored as DECIMAL(18,2).";
+              "A JSON number (not text) with at most 2 decimals, at most 16 integer digits and"
+                  + " at most contract.max-amount (1000000000 unless configured otherwise) in"
+                  + " absolute value; stored as DECIMAL(18,2).";
           case TIMESTAMP ->
               "An RFC 3339 timestamp with seconds and an offset (Z or +hh:mm), for example"
                   + " 2026-11-01T10:00:00+05:30; stored in UTC.";

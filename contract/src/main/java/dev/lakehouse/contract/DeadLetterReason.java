@@ -25,7 +25,18 @@ public enum DeadLetterReason {
   BAD_AMOUNT_PRECISION(
       "validate", "a money value with more than 2 decimals or more than 16 integer digits"),
   OUT_OF_RANGE(
-      "validate", "a number outside its range (sequence < 1, city_tier not 1-3, latitude, ...)");
+      "validate",
+      "a value outside its range: a number (sequence < 1, city_tier not 1-3, latitude, ...), an"
+          + " amount above contract.max-amount, or a timestamp outside contract.earliest-timestamp"
+          + " .. contract.latest-timestamp"),
+  INVALID_TEXT(
+      "validate",
+      "a text field holds a control character (NUL, tab, line break, ...) or an unpaired UTF-16"
+          + " surrogate"),
+  PARSER_ERROR(
+      "parse",
+      "the parser failed on the message in a way no other code describes (the exception is in"
+          + " the message column); never stops the stream");
 
   private final String stage;
   private final String description;

@@ -254,7 +254,10 @@ public enum Topic {
     return "silver." + topicName;
   }
 
-  /** The dead-letter reasons a message of this topic can get, in the order the checks run. */
+  /**
+   * The dead-letter reasons a message of this topic can get, in the order the checks run; and
+   * PARSER_ERROR, for a failure none of them describes, which no known message causes.
+   */
   public Set<DeadLetterReason> deadLetterReasons() {
     EnumSet<DeadLetterReason> reasons =
         EnumSet.of(
@@ -267,13 +270,21 @@ public enum Topic {
             DeadLetterReason.WRONG_TYPE);
     for (FieldSpec f : fields) {
       switch (f.type()) {
+        case STRING -> reasons.add(DeadLetterReason.INVALID_TEXT);
         case ENUM, CURRENCY -> reasons.add(DeadLetterReason.UNKNOWN_ENUM);
-        case TIMESTAMP, DATE -> reasons.add(DeadLetterReason.BAD_TIMESTAMP);
+        case TIMESTAMP, DATE -> {
+          reasons.add(DeadLetterReason.BAD_TIMESTAMP);
+          reasons.add(DeadLetterReason.OUT_OF_RANGE); // outside the plausible range
+        }
         case POSITIVE_MONEY -> {
           reasons.add(DeadLetterReason.NON_POSITIVE_AMOUNT);
           reasons.add(DeadLetterReason.BAD_AMOUNT_PRECISION);
+          reasons.add(DeadLetterReason.OUT_OF_RANGE); // beyond contract.max-amount
         }
-        case MONEY -> reasons.add(DeadLetterReason.BAD_AMOUNT_PRECISION);
+        case MONEY -> {
+          reasons.add(DeadLetterReason.BAD_AMOUNT_PRECISION);
+          reasons.add(DeadLetterReason.OUT_OF_RANGE);
+        }
         default -> {}
       }
       if (f.min() != Double.NEGATIVE_INFINITY || f.max() != Double.POSITIVE_INFINITY) {

@@ -222,4 +222,107 @@ class ContractParserTest {
     assertThat(m.isDeadLetter()).isFalse();
     assertThat(m.values()[5]).isEqualTo("{\"mcc\":5812}");
   }
+
+  // Hostile messages: each one used to stop bronze (an exception, or a value that overflows later).
+
+  @Test
+  void aNumberWithAHugeExponentIsADeadLetterWhereverItIs() {
+    assertDead(
+        txn("\"amount\":1250.50", "\"amount\":1e2147483648"),
+        DeadLetterReason.MALFORMED_JSON,
+        "not JSON this parser can represent");
+    assertDead(
+        txn("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M1\",\"extra\":1e2147483648"),
+        DeadLetterReason.MALFORMED_JSON,
+        "not JSON this parser can represent");
+    // Within int range the exponent parses; the amount then has far too many digits.
+    assertDead(
+        txn("\"amount\":1250.50", "\"amount\":1e2147483647"),
+        DeadLetterReason.BAD_AMOUNT_PRECISION,
+        "more than 16 integer digits: 1E+2147483647");
+    assertDead(
+        txn("\"amount\":1250.50", "\"amount\":1e-2147483647"),
+        DeadLetterReason.BAD_AMOUNT_PRECISION,
+        "more than 2 decimals: 1E-2147483647");
+  }
+
+  @Test
+  void timestampsOutsideThePlausibleRangeAreOutOfRange() {
+    assertDead(
+        txn("2026-11-01T10:00:00+05:30", "+300000-01-01T00:00:00Z"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "'event_ts' value '+300000-01-01T00:00:00Z' is outside the plausible range"
+            + " 1970-01-01T00:00:00Z .. 2100-01-01T00:00:00Z");
+    assertDead(
+        txn("2026-11-01T10:00:00+05:30", "1969-12-31T23:59:59Z"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "outside the plausible range");
+    ContractParser narrow =
+        new ContractParser(
+            new ContractLimits(
+                1024,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2027-01-01T00:00:00Z"),
+                new BigDecimal("1000")));
+    assertThat(
+            narrow
+                .parse(
+                    Topic.TRANSACTIONS.topicName(),
+                    TXN.replace("1250.50", "999.99").getBytes(StandardCharsets.UTF_8))
+                .isDeadLetter())
+        .isFalse();
+    ParsedMessage late =
+        narrow.parse(
+            Topic.TRANSACTIONS.topicName(),
+            TXN.replace("1250.50", "999.99")
+                .replace("2026-11-01T10:00:00+05:30", "2027-01-01T05:30:00+05:30")
+                .getBytes(StandardCharsets.UTF_8));
+    assertDead(late, DeadLetterReason.OUT_OF_RANGE, "2026-01-01T00:00:00Z .. 2027-01-01T00:00:00Z");
+  }
+
+  @Test
+  void anAmountAboveTheBusinessMaximumIsOutOfRange() {
+    // 16 integer digits fit DECIMAL(18,2) but not one INR conversion or sum downstream.
+    assertDead(
+        txn("\"amount\":1250.50", "\"amount\":9999999999999999.99"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "'amount' is 9999999999999999.99, beyond the business maximum of 1000000000"
+            + " (contract.max-amount)");
+    assertThat(txn("\"amount\":1250.50", "\"amount\":1000000000.00").isDeadLetter()).isFalse();
+    assertDead(
+        txn("\"amount\":1250.50", "\"amount\":1000000000.01"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "business maximum");
+  }
+
+  @Test
+  void controlCharactersAndUnpairedSurrogatesInTextAreInvalidText() {
+    assertDead(
+        txn("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M\\u00001\""),
+        DeadLetterReason.INVALID_TEXT,
+        "field 'merchant_id' holds the control character U+0000 at position 1");
+    assertDead(
+        txn("\"account_id\":\"A1\"", "\"account_id\":\"A\\n1\""),
+        DeadLetterReason.INVALID_TEXT,
+        "U+000A");
+    assertDead(
+        txn("\"account_id\":\"A1\"", "\"account_id\":\"A\\ud8001\""),
+        DeadLetterReason.INVALID_TEXT,
+        "unpaired surrogate U+D800");
+    // A character outside the BMP is a valid pair.
+    assertThat(txn("\"account_id\":\"A1\"", "\"account_id\":\"A\\ud83d\\ude001\"").isDeadLetter())
+        .isFalse();
+  }
+
+  @Test
+  void deepNestingIsADeadLetterNotAStackOverflow() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    ParsedMessage m =
+        new ContractParser(1 << 20)
+            .parse(
+                Topic.TRANSACTIONS.topicName(),
+                TXN.replace("\"merchant_id\":\"M1\"", "\"merchant_id\":\"M1\",\"x\":" + deep)
+                    .getBytes(StandardCharsets.UTF_8));
+    assertThat(m.reason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
+  }
 }

@@ -4,6 +4,8 @@ import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /** The gold star schema and marts; each table's grain is in its comment and in the README. */
 public final class GoldTables {
@@ -66,15 +68,15 @@ public final class GoldTables {
           new Spec(
               Tables.GOLD_FCT_DAILY_ACCOUNT_BALANCE,
               "account_key STRING, customer_id STRING, balance_date DATE, date_key INT, credits_inr"
-                  + " DECIMAL(18,2), debits_inr DECIMAL(18,2), closing_balance_inr DECIMAL(18,2)",
+                  + " DECIMAL(38,2), debits_inr DECIMAL(38,2), closing_balance_inr DECIMAL(38,2)",
               "balance_date",
               "One row per account and day from the day the account opened: the balance at the end"
                   + " of the day."),
           new Spec(
               Tables.GOLD_CUSTOMER_MONTHLY,
-              "customer_id STRING, month_start DATE, month_end_balance_inr DECIMAL(18,2),"
-                  + " avg_balance_3m_inr DECIMAL(18,2), tier STRING, withdrawals_inr DECIMAL(18,2),"
-                  + " loans_inr DECIMAL(18,2), investments_inr DECIMAL(18,2), is_in_red BOOLEAN,"
+              "customer_id STRING, month_start DATE, month_end_balance_inr DECIMAL(38,2),"
+                  + " avg_balance_3m_inr DECIMAL(38,2), tier STRING, withdrawals_inr DECIMAL(38,2),"
+                  + " loans_inr DECIMAL(38,2), investments_inr DECIMAL(38,2), is_in_red BOOLEAN,"
                   + " is_high_activity BOOLEAN",
               "month_start",
               "One row per customer and month: month-end balance over all accounts, tier,"
@@ -82,38 +84,38 @@ public final class GoldTables {
           new Spec(
               Tables.GOLD_DAILY_REVENUE_SUMMARY,
               "summary_date DATE, merchant_category STRING, city_tier INT, all_status_count BIGINT,"
-                  + " txn_count BIGINT, volume_inr DECIMAL(18,2), revenue_inr DECIMAL(18,2),"
-                  + " avg_ticket_inr DECIMAL(18,2), failure_rate DECIMAL(9,4)",
+                  + " txn_count BIGINT, volume_inr DECIMAL(38,2), revenue_inr DECIMAL(38,2),"
+                  + " avg_ticket_inr DECIMAL(38,2), failure_rate DECIMAL(9,4)",
               "summary_date",
               "One row per day, merchant category (NONE without a merchant) and city tier."),
           new Spec(
               Tables.GOLD_MONTHLY_STATEMENT,
               "account_id STRING, customer_id STRING, month_start DATE, opening_balance_inr"
-                  + " DECIMAL(18,2), credits_inr DECIMAL(18,2), debits_inr DECIMAL(18,2), fees_inr"
-                  + " DECIMAL(18,2), closing_balance_inr DECIMAL(18,2), txn_count BIGINT,"
+                  + " DECIMAL(38,2), credits_inr DECIMAL(38,2), debits_inr DECIMAL(38,2), fees_inr"
+                  + " DECIMAL(38,2), closing_balance_inr DECIMAL(38,2), txn_count BIGINT,"
                   + " all_status_count BIGINT",
               "month_start",
               "One row per account and month."),
           new Spec(
               Tables.GOLD_CUSTOMERS_IN_RED,
               "as_of_month DATE, customer_id STRING, streak_months INT, month_end_balance_inr"
-                  + " DECIMAL(18,2)",
+                  + " DECIMAL(38,2)",
               "as_of_month",
               "One row per customer and month for customers in the red for 3 or more consecutive"
                   + " months."),
           new Spec(
               Tables.GOLD_HIGH_ACTIVITY_CUSTOMERS,
               "as_of_month DATE, customer_id STRING, streak_months INT, withdrawals_inr"
-                  + " DECIMAL(18,2), loans_inr DECIMAL(18,2), investments_inr DECIMAL(18,2)",
+                  + " DECIMAL(38,2), loans_inr DECIMAL(38,2), investments_inr DECIMAL(38,2)",
               "as_of_month",
               "One row per customer and month for customers with high activity for 3 or more"
                   + " consecutive months."),
           new Spec(
               Tables.GOLD_MONTHLY_KPIS,
-              "month_start DATE, revenue_inr DECIMAL(18,2), volume_inr DECIMAL(18,2), txn_count"
+              "month_start DATE, revenue_inr DECIMAL(38,2), volume_inr DECIMAL(38,2), txn_count"
                   + " BIGINT, new_customers BIGINT, active_customers BIGINT, revenue_growth"
-                  + " DECIMAL(12,4), volume_growth DECIMAL(12,4), txn_count_growth DECIMAL(12,4),"
-                  + " new_customers_growth DECIMAL(12,4), active_customers_growth DECIMAL(12,4),"
+                  + " DECIMAL(38,4), volume_growth DECIMAL(38,4), txn_count_growth DECIMAL(38,4),"
+                  + " new_customers_growth DECIMAL(38,4), active_customers_growth DECIMAL(38,4),"
                   + " is_partial_month BOOLEAN",
               "month_start",
               "One row per month; growth is against the previous month and null when that month is"
@@ -126,7 +128,7 @@ public final class GoldTables {
           new Spec(
               Tables.GOLD_MONTHLY_TRANSACTION_TREND,
               "month_start DATE, txn_type STRING, all_status_count BIGINT, txn_count BIGINT,"
-                  + " volume_inr DECIMAL(18,2)",
+                  + " volume_inr DECIMAL(38,2)",
               "month_start",
               "One row per month and txn_type."));
 
@@ -161,10 +163,9 @@ public final class GoldTables {
    * and the transaction facts, which hold history, get the columns they lack, at the end.
    */
   private static void upgrade(SparkSession spark, Spec spec) {
-    List<String> existing = List.of(spark.table(Tables.qualified(spec.table())).columns());
-    List<String> wanted =
-        List.of(org.apache.spark.sql.types.StructType.fromDDL(spec.columns()).fieldNames());
-    if (existing.equals(wanted)) {
+    StructType existing = spark.table(Tables.qualified(spec.table())).schema();
+    StructType wanted = StructType.fromDDL(spec.columns());
+    if (sameColumns(existing, wanted)) {
       return;
     }
     if (spec.partition() != null && !spec.table().equals(Tables.GOLD_FCT_TRANSACTIONS)) {
@@ -172,13 +173,27 @@ public final class GoldTables {
       spark.sql(create(spec, false));
       return;
     }
-    addMissingColumns(spark, spec, java.util.Set.copyOf(existing));
+    addMissingColumns(spark, spec, java.util.Set.of(existing.fieldNames()));
+  }
+
+  /** Same names, in the same order, with the same types. */
+  private static boolean sameColumns(StructType existing, StructType wanted) {
+    if (existing.fields().length != wanted.fields().length) {
+      return false;
+    }
+    for (int i = 0; i < wanted.fields().length; i++) {
+      StructField e = existing.fields()[i];
+      StructField w = wanted.fields()[i];
+      if (!e.name().equals(w.name()) || !e.dataType().equals(w.dataType())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void addMissingColumns(
       SparkSession spark, Spec spec, java.util.Set<String> existing) {
-    for (org.apache.spark.sql.types.StructField f :
-        org.apache.spark.sql.types.StructType.fromDDL(spec.columns()).fields()) {
+    for (StructField f : StructType.fromDDL(spec.columns()).fields()) {
       if (!existing.contains(f.name())) {
         spark.sql(
             "ALTER TABLE "

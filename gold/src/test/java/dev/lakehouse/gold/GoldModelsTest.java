@@ -98,6 +98,54 @@ class GoldModelsTest {
     }
   }
 
+  /**
+   * Two transactions at the largest INR amount a DECIMAL(18,2) holds: their sum no longer fits that
+   * type, and the mart's columns are wide enough for it (no sum of valid amounts overflows).
+   */
+  @Test
+  void martSumsOfTheLargestAmountsFitTheirColumns() throws Exception {
+    GoldTables.createIfMissing(spark);
+    try {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put(
+          "fct_transactions",
+          view(
+              "fct_transactions",
+              Tables.GOLD_FCT_TRANSACTIONS,
+              "event_date, merchant_category, city_tier, status, amount_inr, fee_inr",
+              row(
+                  "2026-01-10",
+                  "TRAVEL",
+                  1,
+                  "SUCCESS",
+                  "9999999999999999.99",
+                  "9999999999999999.99"),
+              row(
+                  "2026-01-10",
+                  "TRAVEL",
+                  1,
+                  "SUCCESS",
+                  "9999999999999999.99",
+                  "9999999999999999.99")));
+      p.put("window_start", LocalDate.of(2026, 1, 10));
+      p.put("window_end", LocalDate.of(2026, 1, 10));
+      Dataset<Row> mart = run("daily_revenue_summary", p);
+      mart.selectExpr(spark.table(Tables.GOLD_DAILY_REVENUE_SUMMARY).columns())
+          .writeTo(Tables.GOLD_DAILY_REVENUE_SUMMARY)
+          .append();
+      Row written =
+          spark
+              .sql("SELECT volume_inr, revenue_inr FROM " + Tables.GOLD_DAILY_REVENUE_SUMMARY)
+              .first();
+      assertThat(written.getDecimal(0)).isEqualByComparingTo("19999999999999999.98");
+      assertThat(written.getDecimal(1)).isEqualByComparingTo("19999999999999999.98");
+    } finally {
+      for (GoldTables.Spec spec : GoldTables.SPECS) {
+        spark.sql("DROP TABLE IF EXISTS " + spec.table() + " PURGE");
+      }
+    }
+  }
+
   /** A lake gold created before a release that renamed mart columns and added inferred flags. */
   @Test
   void olderGoldTablesAreBroughtToTheirSpec() {
@@ -134,9 +182,15 @@ class GoldModelsTest {
           .containsExactly("[A1,A1,C1,SAVINGS,1000.00,0.00,null]");
       // Every table now matches its spec, and a second call changes nothing.
       for (GoldTables.Spec spec : GoldTables.SPECS) {
-        assertThat(spark.table(spec.table()).columns())
+        assertThat(
+                java.util.Arrays.stream(spark.table(spec.table()).schema().fields())
+                    .map(f -> f.name() + " " + f.dataType().sql())
+                    .toList())
             .as(spec.table())
-            .containsExactly(StructType.fromDDL(spec.columns()).fieldNames());
+            .containsExactlyElementsOf(
+                java.util.Arrays.stream(StructType.fromDDL(spec.columns()).fields())
+                    .map(f -> f.name() + " " + f.dataType().sql())
+                    .toList());
       }
       long dimSnapshots =
           spark

@@ -17,8 +17,12 @@ import java.util.Random;
  * of them.
  */
 final class MessageDefects {
+  /** Every reason but the parser's catch-all, which no known defect should reach. */
   private static final List<DeadLetterReason> TRANSACTION_DEFECTS =
-      List.of(DeadLetterReason.values());
+      java.util.Arrays.stream(DeadLetterReason.values())
+          .filter(r -> r != DeadLetterReason.PARSER_ERROR)
+          .toList();
+
   private static final List<DeadLetterReason> CUSTOMER_DEFECTS =
       List.of(
           DeadLetterReason.OVERSIZED,
@@ -49,7 +53,8 @@ final class MessageDefects {
           DeadLetterReason.WRONG_TYPE,
           DeadLetterReason.UNKNOWN_ENUM,
           DeadLetterReason.BAD_TIMESTAMP,
-          DeadLetterReason.OVERSIZED);
+          DeadLetterReason.OVERSIZED,
+          DeadLetterReason.INVALID_TEXT);
 
   private final Random random;
   private final int maxMessageBytes;
@@ -164,6 +169,11 @@ final class MessageDefects {
         } else {
           m.put("overdraft_limit", new BigDecimal("-100.00"));
         }
+      }
+      case INVALID_TEXT -> {
+        // A NUL: it would pass every later step and then fail the PostgreSQL export.
+        String field = txn ? "device_id" : "name";
+        m.put(field, m.get(field) + "\u0000");
       }
       default -> throw new IllegalStateException("No defect for " + defect);
     }

@@ -70,7 +70,8 @@ public final class LakeMaintenance {
             Tables.SILVER_CUSTOMERS,
             Tables.SILVER_ACCOUNTS,
             Tables.SILVER_MERCHANTS,
-            Tables.SILVER_QUARANTINE)) {
+            Tables.SILVER_QUARANTINE,
+            Tables.SILVER_FX_RATES)) {
       tables.add(new MaintainedTable(table, null));
     }
     tables.add(

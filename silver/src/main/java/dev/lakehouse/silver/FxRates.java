@@ -60,6 +60,12 @@ public final class FxRates {
     }
   }
 
+  /**
+   * Rates are below this: with amounts within contract.max-amount (at most 10^11), every INR amount
+   * then fits DECIMAL(18,2).
+   */
+  public static final BigDecimal MAX_RATE = BigDecimal.valueOf(10_000);
+
   private static final StructType INTERVALS =
       new StructType()
           .add("_fx_currency", DataTypes.StringType)
@@ -102,7 +108,7 @@ public final class FxRates {
       }
       try {
         BigDecimal rate = new BigDecimal(kv[1].trim());
-        if (rate.signum() <= 0 || rate.scale() > 6) {
+        if (rate.signum() <= 0 || rate.scale() > 6 || rate.compareTo(MAX_RATE) >= 0) {
           throw new NumberFormatException();
         }
         rates.put(kv[0].trim(), rate.setScale(6));
@@ -112,7 +118,7 @@ public final class FxRates {
                 + kv[0].trim()
                 + " ('"
                 + kv[1].trim()
-                + "') is not a positive number with at most 6 decimals.");
+                + "') is not a number above 0 and below 10000 with at most 6 decimals.");
       }
     }
     return rates;

@@ -129,10 +129,10 @@ public final class FxRatesLoader {
     } catch (NumberFormatException e) {
       return "inr_per_unit '" + cells[2] + "' is not a number";
     }
-    if (rate.signum() <= 0 || rate.scale() > 6 || rate.precision() - rate.scale() > 12) {
+    if (rate.signum() <= 0 || rate.scale() > 6 || rate.compareTo(FxRates.MAX_RATE) >= 0) {
       return "inr_per_unit "
           + rate.toPlainString()
-          + " must be positive, below 10^12, with at most 6 decimals";
+          + " must be above 0 and below 10000, with at most 6 decimals";
     }
     if (currency.equals("INR") && rate.compareTo(BigDecimal.ONE) != 0) {
       return "INR is worth 1 INR, not " + rate.toPlainString();

@@ -127,7 +127,7 @@ class FxRatesTest {
         .hasMessageContaining("line 3: currency 'usd' is not a three-letter upper-case ISO code")
         .hasMessageContaining("line 4: effective_date '2026-13-01' is not a date")
         .hasMessageContaining("line 5: inr_per_unit 'abc' is not a number")
-        .hasMessageContaining("line 6: inr_per_unit -1 must be positive")
+        .hasMessageContaining("line 6: inr_per_unit -1 must be above 0 and below 10000")
         .hasMessageContaining("line 7: USD on 2026-11-05 appears twice with different rates")
         .hasMessageContaining("line 8: expected 3 fields");
     Files.writeString(file, "ccy,date,rate\nUSD,2026-11-05,84.10\n");
