@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         "Dated FX rates. A transaction is valued in INR at the rate of its event date: the latest"
             + " row of silver.fx_rates on or before that date, else the fixed rate of fx.inr-rates."
             + " load FILE: add or correct rates from a CSV file with the header"
-            + " currency,effective_date,inr_per_unit (all lines or none), and print the dates"
+            + " currency,effective_date,inr_per_unit (all lines or none; --check only reports),"
+            + " and print the dates"
             + " whose transactions the next silver run revalues (gold then rebuilds them). list:"
             + " the dated rates.")
 final class FxCommand extends LakehouseCommand {
@@ -44,9 +45,9 @@ final class FxCommand extends LakehouseCommand {
   String currency;
 
   @Option(
-      names = "--dry-run",
+      names = "--check",
       description = "load: check the file and print what it would change, without writing.")
-  boolean dryRun;
+  boolean checkOnly;
 
   @Override
   protected void validate(LakehouseConfig config) {
@@ -83,10 +84,10 @@ final class FxCommand extends LakehouseCommand {
 
   private Map<String, Object> load(
       SparkSession spark, Map<String, BigDecimal> fixed, PrintWriter out) {
-    FxRatesLoader.Result r = FxRatesLoader.load(spark, fixed, file, dryRun);
+    FxRatesLoader.Result r = FxRatesLoader.load(spark, fixed, file, checkOnly);
     out.printf(
         "%s %d rate(s) from %s: %d new, %d corrected, %d unchanged.%n",
-        dryRun ? "Checked" : "Loaded", r.rows(), file, r.added(), r.replaced(), r.unchanged());
+        checkOnly ? "Checked" : "Loaded", r.rows(), file, r.added(), r.replaced(), r.unchanged());
     List<Object> changes = new ArrayList<>();
     if (r.changes().isEmpty()) {
       out.println("No date is valued differently; silver needs no revaluation.");
@@ -109,12 +110,12 @@ final class FxCommand extends LakehouseCommand {
     }
     if (!r.changes().isEmpty()) {
       out.println(
-          dryRun
-              ? "Nothing was written (--dry-run)."
+          checkOnly
+              ? "Nothing was written (--check)."
               : "The next silver run revalues these transactions; gold then rebuilds their dates.");
     }
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("dry_run", dryRun);
+    summary.put("check_only", checkOnly);
     summary.put("rows", r.rows());
     summary.put("added", r.added());
     summary.put("corrected", r.replaced());

@@ -58,6 +58,21 @@ class BronzeKillTest extends CliTestBase {
           .pollInterval(Duration.ofMillis(200))
           .until(() -> !child.isAlive() || committedBatches(commits) >= 2);
       assertThat(child.isAlive()).as("the bronze process died on its own; see %s", log).isTrue();
+      // A second bronze process on the same lake refuses to start while the first one runs.
+      CliRun second =
+          CliRun.of(
+              "bronze",
+              "--available-now",
+              "--data-dir",
+              dataDir.toString(),
+              "--conf",
+              Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
+              "--conf",
+              "spark.master=local[2]");
+      assertThat(second.exitCode()).as(second.err()).isEqualTo(2);
+      assertThat(second.err())
+          .contains("Another bronze stream is already writing to this lake (process ")
+          .contains("stop the other one first");
     } finally {
       child.destroyForcibly(); // SIGKILL on Linux
       child.waitFor();

@@ -14,8 +14,6 @@ import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,6 +64,66 @@ public final class BronzeStream {
               DataTypes.createStructField("lost_to_offset", DataTypes.LongType, true),
               DataTypes.createStructField("committed_at", DataTypes.TimestampType, false)));
 
+  static final StructType SKIPPED_SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField("query_id", DataTypes.StringType, false),
+              DataTypes.createStructField("batch_id", DataTypes.LongType, false),
+              DataTypes.createStructField("kafka_topic", DataTypes.StringType, false),
+              DataTypes.createStructField("kafka_partition", DataTypes.IntegerType, false),
+              DataTypes.createStructField("from_offset", DataTypes.LongType, false),
+              DataTypes.createStructField("to_offset", DataTypes.LongType, false),
+              DataTypes.createStructField("kind", DataTypes.StringType, false),
+              DataTypes.createStructField("recorded_at", DataTypes.TimestampType, false)));
+
+  /**
+   * The offsets missing inside the range each topic-partition of the batch read (a range whose
+   * count is below its span): transaction markers, compaction, or records deleted while the batch
+   * read them. Each becomes a row of ops.skipped_offsets, so that every offset is accounted for.
+   */
+  private static List<Row> holes(
+      Dataset<Row> parsed, List<Row> ranges, String qid, long batchId, Timestamp at) {
+    List<Row> holes = new ArrayList<>();
+    boolean any = false;
+    for (Row r : ranges) {
+      any |= r.getLong(4) < r.getLong(3) - r.getLong(2) + 1;
+    }
+    if (!any) {
+      return holes;
+    }
+    for (Row h :
+        parsed
+            .select("kafka_topic", "kafka_partition", "kafka_offset")
+            .withColumn(
+                "previous",
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .lag("kafka_offset", 1)
+                    .over(
+                        org.apache.spark.sql.expressions.Window.partitionBy(
+                                "kafka_topic", "kafka_partition")
+                            .orderBy("kafka_offset")))
+            .filter(col("kafka_offset").gt(col("previous").plus(1)))
+            .orderBy("kafka_topic", "kafka_partition", "kafka_offset")
+            .collectAsList()) {
+      long from = h.getLong(3) + 1;
+      long to = h.getLong(2) - 1;
+      LOG.warn(
+          "Offsets {} to {} of {}-{} were not in the range batch {} read (transaction markers,"
+              + " compaction or deletion); recorded in {}.",
+          from,
+          to,
+          h.getString(0),
+          h.getInt(1),
+          batchId,
+          Tables.OPS_SKIPPED_OFFSETS);
+      holes.add(RowFactory.create(qid, batchId, h.getString(0), h.getInt(1), from, to, "hole", at));
+    }
+    return holes;
+  }
+
   /** How to run: drain and stop, or run until stopped; whether lost offsets may be skipped. */
   public record Options(boolean availableNow, boolean allowDataLoss) {}
 
@@ -80,7 +139,7 @@ public final class BronzeStream {
   private final SparkSession spark;
   private final LakehouseConfig config;
   private final Options options;
-  private final Path checkpoint;
+  private final String checkpoint;
   private final Map<String, Long> lastOffsets = new HashMap<>();
   private final Map<String, Long> bronzeRows = new TreeMap<>();
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
@@ -94,7 +153,7 @@ public final class BronzeStream {
     this.spark = spark;
     this.config = config;
     this.options = options;
-    this.checkpoint = config.path(Settings.BRONZE_CHECKPOINT_DIR);
+    this.checkpoint = config.location(Settings.BRONZE_CHECKPOINT_DIR);
     for (String topic : Topic.names()) {
       bronzeRows.put(topic, 0L);
     }
@@ -102,7 +161,9 @@ public final class BronzeStream {
 
   /** Runs the stream until Kafka is drained (available-now) or until the thread is interrupted. */
   public static BronzeResult run(SparkSession spark, LakehouseConfig config, Options options) {
-    return new BronzeStream(spark, config, options).run();
+    try (StreamLock lock = StreamLock.acquire(config)) {
+      return new BronzeStream(spark, config, options).run();
+    }
   }
 
   private BronzeResult run() {
@@ -111,6 +172,7 @@ public final class BronzeStream {
     KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
     BronzeTables.createIfMissing(spark);
     loadLastOffsets();
+    String startingOffsets = startingOffsets(bootstrap);
     boolean failOnDataLoss =
         config.boolValue(Settings.BRONZE_FAIL_ON_DATA_LOSS) && !options.allowDataLoss();
     Dataset<Row> kafka =
@@ -119,7 +181,7 @@ public final class BronzeStream {
             .format("kafka")
             .option("kafka.bootstrap.servers", bootstrap)
             .option("subscribe", String.join(",", Topic.names()))
-            .option("startingOffsets", "earliest")
+            .option("startingOffsets", startingOffsets)
             .option("failOnDataLoss", Boolean.toString(failOnDataLoss))
             .option("maxOffsetsPerTrigger", config.get(Settings.BRONZE_MAX_EVENTS_PER_BATCH))
             .load();
@@ -134,7 +196,7 @@ public final class BronzeStream {
           kafka
               .writeStream()
               .queryName("bronze")
-              .option("checkpointLocation", checkpoint.toString())
+              .option("checkpointLocation", checkpoint)
               .trigger(trigger)
               .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::writeBatch)
               .start();
@@ -211,13 +273,22 @@ public final class BronzeStream {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
+  private FileSystem checkpointFileSystem() throws IOException {
+    return new org.apache.hadoop.fs.Path(checkpoint)
+        .getFileSystem(spark.sparkContext().hadoopConfiguration());
+  }
+
   private void prepareCheckpoint() {
     try {
-      Files.createDirectories(checkpoint);
-      if (!Files.isWritable(checkpoint)) {
-        throw new IOException("not writable");
+      FileSystem fs = checkpointFileSystem();
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(checkpoint);
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("cannot create it");
       }
-    } catch (IOException e) {
+      org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(dir, ".write-probe");
+      fs.create(probe, true).close();
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           "Cannot start bronze stream: checkpoint location "
               + checkpoint
@@ -225,6 +296,50 @@ public final class BronzeStream {
               + e.getMessage()
               + ").",
           e);
+    }
+  }
+
+  /** True when the checkpoint has never recorded a batch (new, or deleted). */
+  private boolean checkpointIsNew() {
+    try {
+      FileSystem fs = checkpointFileSystem();
+      org.apache.hadoop.fs.Path offsets = new org.apache.hadoop.fs.Path(checkpoint, "offsets");
+      return !fs.exists(offsets) || fs.listStatus(offsets).length == 0;
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read checkpoint " + checkpoint, e);
+    }
+  }
+
+  /**
+   * Where a new query starts: after the last offset the ledger records per topic-partition, so that
+   * a lost or deleted checkpoint re-reads nothing bronze holds; from the earliest offset where the
+   * ledger has none. A query with a checkpoint resumes from it instead (Spark ignores this option
+   * then).
+   */
+  private String startingOffsets(String bootstrap) {
+    if (lastOffsets.isEmpty() || !checkpointIsNew()) {
+      return "earliest";
+    }
+    Map<String, Map<String, Long>> json = new TreeMap<>();
+    KafkaTopics.partitions(bootstrap)
+        .forEach(
+            (topic, count) -> {
+              Map<String, Long> byPartition = new TreeMap<>();
+              for (int p = 0; p < count; p++) {
+                Long last = lastOffsets.get(topic + "-" + p);
+                byPartition.put(Integer.toString(p), last == null ? -2L : last + 1);
+              }
+              json.put(topic, byPartition);
+            });
+    try {
+      String offsets = new ObjectMapper().writeValueAsString(json);
+      LOG.info(
+          "Checkpoint {} is new; starting after what ops.stream_batches records: {}",
+          checkpoint,
+          offsets);
+      return offsets;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -247,10 +362,10 @@ public final class BronzeStream {
     }
     try {
       // The checkpoint's metadata file holds the query id, which survives restarts.
-      return new ObjectMapper()
-          .readTree(checkpoint.resolve("metadata").toFile())
-          .get("id")
-          .asText();
+      try (java.io.InputStream in =
+          checkpointFileSystem().open(new org.apache.hadoop.fs.Path(checkpoint, "metadata"))) {
+        return new ObjectMapper().readTree(in).get("id").asText();
+      }
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read the stream's query id from " + checkpoint, e);
     }
@@ -279,6 +394,14 @@ public final class BronzeStream {
       if (ranges.isEmpty()) {
         return;
       }
+      Map<String, Map<String, long[]>> rangesByTopic = new TreeMap<>();
+      Map<String, long[]> allRanges = new TreeMap<>();
+      for (Row r : ranges) {
+        long[] range = {r.getLong(2), r.getLong(3)};
+        String key = CommitGuard.key(r.getString(0), r.getInt(1));
+        allRanges.put(key, range);
+        rangesByTopic.computeIfAbsent(r.getString(0), t -> new TreeMap<>()).put(key, range);
+      }
       Map<String, Long> validPerTopic = new TreeMap<>();
       long batchConsumed = 0;
       long batchDead = 0;
@@ -291,23 +414,29 @@ public final class BronzeStream {
       for (String topic : Topic.names()) {
         if (validPerTopic.getOrDefault(topic, 0L) > 0) {
           replay |=
-              !CommitGuard.appendOnce(
-                  session,
-                  Topic.of(topic).bronzeTable(),
-                  MessageParsing.valid(parsed, topic, ingestedAt),
-                  qid,
-                  batchId);
+              CommitGuard.appendOnce(
+                      session,
+                      Topic.of(topic).bronzeTable(),
+                      MessageParsing.valid(parsed, topic, ingestedAt),
+                      qid,
+                      batchId,
+                      rangesByTopic.get(topic),
+                      "kafka_offset")
+                  != CommitGuard.Outcome.WROTE;
         }
       }
       Map<String, Long> reasons = new TreeMap<>();
       if (batchDead > 0) {
         replay |=
-            !CommitGuard.appendOnce(
-                session,
-                Tables.BRONZE_DEAD_LETTERS,
-                MessageParsing.deadLetters(parsed, ingestedAt),
-                qid,
-                batchId);
+            CommitGuard.appendOnce(
+                    session,
+                    Tables.BRONZE_DEAD_LETTERS,
+                    MessageParsing.deadLetters(parsed, ingestedAt),
+                    qid,
+                    batchId,
+                    allRanges,
+                    "kafka_offset")
+                != CommitGuard.Outcome.WROTE;
         for (Row r :
             parsed
                 .filter(col("reason_code").isNotNull())
@@ -318,6 +447,7 @@ public final class BronzeStream {
         }
       }
       List<Row> ledger = new ArrayList<>();
+      List<Row> skipped = holes(parsed, ranges, qid, batchId, ingestedAt);
       long batchLost = 0;
       for (Row r : ranges) {
         String tp = r.getString(0) + "-" + r.getInt(1);
@@ -337,6 +467,16 @@ public final class BronzeStream {
               lostFrom,
               lostTo,
               tp);
+          skipped.add(
+              RowFactory.create(
+                  qid,
+                  batchId,
+                  r.getString(0),
+                  r.getInt(1),
+                  lostFrom,
+                  lostTo,
+                  "deleted",
+                  ingestedAt));
         }
         ledger.add(
             RowFactory.create(
@@ -353,13 +493,28 @@ public final class BronzeStream {
                 lostTo,
                 ingestedAt));
       }
+      if (!skipped.isEmpty()) {
+        replay |=
+            CommitGuard.appendOnce(
+                    session,
+                    Tables.OPS_SKIPPED_OFFSETS,
+                    session.createDataFrame(skipped, SKIPPED_SCHEMA),
+                    qid,
+                    batchId,
+                    allRanges,
+                    "to_offset")
+                != CommitGuard.Outcome.WROTE;
+      }
       replay |=
-          !CommitGuard.appendOnce(
-              session,
-              Tables.OPS_STREAM_BATCHES,
-              session.createDataFrame(ledger, LEDGER_SCHEMA),
-              qid,
-              batchId);
+          CommitGuard.appendOnce(
+                  session,
+                  Tables.OPS_STREAM_BATCHES,
+                  session.createDataFrame(ledger, LEDGER_SCHEMA),
+                  qid,
+                  batchId,
+                  allRanges,
+                  "end_offset")
+              != CommitGuard.Outcome.WROTE;
       for (Row r : ranges) {
         lastOffsets.merge(r.getString(0) + "-" + r.getInt(1), r.getLong(3), Math::max);
       }

@@ -3,6 +3,7 @@ package dev.lakehouse.bronze;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
@@ -89,7 +90,10 @@ class BronzeRestartTest extends BronzeTestBase {
       }
       Files.delete(last);
       Files.deleteIfExists(commits.resolve("." + last.getFileName() + ".crc"));
-      long parent = CommitGuard.load(spark, Tables.OPS_STREAM_BATCHES).currentSnapshot().parentId();
+      long parent =
+          LakehouseSpark.icebergTable(spark, Tables.OPS_STREAM_BATCHES)
+              .currentSnapshot()
+              .parentId();
       spark.sql(
           "CALL lakehouse.system.rollback_to_snapshot('"
               + Tables.OPS_STREAM_BATCHES
@@ -104,6 +108,75 @@ class BronzeRestartTest extends BronzeTestBase {
       assertThat(second.replayedBatches()).isEqualTo(1);
       assertThat(tableCounts(spark)).isEqualTo(before);
       assertThat(spark.table(Tables.OPS_STREAM_BATCHES).count()).isEqualTo(ledgerRowsBefore);
+      LedgerChecks.assertNoDuplicates(spark);
+      LedgerChecks.assertLedgerMatchesTables(spark);
+    }
+  }
+
+  /**
+   * The checkpoint is lost together with the ledger row of the last batch (a crash, then an
+   * operator deleting the checkpoint), and the new query reads with a smaller batch size: it starts
+   * after what the ledger records, so it re-reads only the last batch, in other ranges than before,
+   * and the tables keep each message once.
+   */
+  @Test
+  void aDeletedCheckpointAndAReplayWithOtherRangesDuplicateNothing(@TempDir Path dir)
+      throws IOException {
+    try (Lake lake = Lake.start(dir, Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=1500")) {
+      SparkSession spark = lake.spark();
+      int half = messages.size() / 2;
+      lake.send(messages.subList(0, half));
+      BronzeResult first = lake.drain(false);
+      assertThat(first.batches()).isGreaterThanOrEqualTo(2);
+      long lastBatchRows =
+          spark
+              .sql(
+                  "SELECT sum(consumed) FROM "
+                      + Tables.OPS_STREAM_BATCHES
+                      + " WHERE batch_id = (SELECT max(batch_id) FROM "
+                      + Tables.OPS_STREAM_BATCHES
+                      + ")")
+              .first()
+              .getLong(0);
+      long parent =
+          LakehouseSpark.icebergTable(spark, Tables.OPS_STREAM_BATCHES)
+              .currentSnapshot()
+              .parentId();
+      spark.sql(
+          "CALL lakehouse.system.rollback_to_snapshot('"
+              + Tables.OPS_STREAM_BATCHES
+              + "', "
+              + parent
+              + ")");
+      Path checkpoint = lake.config().path(Settings.BRONZE_CHECKPOINT_DIR);
+      try (Stream<Path> files = Files.walk(checkpoint)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      assertThat(checkpoint).doesNotExist();
+      lake.send(messages.subList(half, messages.size()));
+
+      BronzeResult second =
+          BronzeStream.run(
+              spark,
+              TestLake.config(
+                  dir,
+                  Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=700",
+                  Settings.KAFKA_BOOTSTRAP + "=" + lake.kafka().bootstrapServers()),
+              new BronzeStream.Options(true, false));
+
+      // The re-read is the last batch of the first query, nothing before it.
+      assertThat(second.consumed()).isEqualTo(lastBatchRows + messages.size() - half);
+      assertThat(second.replayedBatches()).isPositive();
+      Row landed =
+          spark
+              .sql(
+                  "SELECT count(*), count(DISTINCT kafka_topic, kafka_partition, kafka_offset) FROM"
+                      + " ("
+                      + LedgerChecks.landedUnion()
+                      + ")")
+              .first();
+      assertThat(landed.getLong(0)).isEqualTo(messages.size());
+      assertThat(landed.getLong(1)).isEqualTo(messages.size());
       LedgerChecks.assertNoDuplicates(spark);
       LedgerChecks.assertLedgerMatchesTables(spark);
     }
@@ -125,21 +198,26 @@ class BronzeRestartTest extends BronzeTestBase {
                       + " WHERE kafka_topic = 'transactions' AND kafka_partition = 0")
               .first()
               .getLong(0);
-      // 30 new messages on partition 0; then retention deletes the first 10 before bronze reads
-      // them.
+      // 30 new messages on partition 0, in three transactions of 10: each commit marker takes
+      // an offset that no consumer ever sees (readUpTo + 11, + 22, + 33). Then retention deletes
+      // the first 10 messages before bronze reads them.
       Properties props = new Properties();
       props.put("bootstrap.servers", lake.kafka().bootstrapServers());
+      props.put("transactional.id", "restart-test");
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-        for (int i = 0; i < 30; i++) {
-          producer
-              .send(
-                  new ProducerRecord<>(
-                      tp.topic(),
-                      tp.partition(),
-                      null,
-                      ("not json " + i).getBytes(StandardCharsets.UTF_8)))
-              .get();
+        producer.initTransactions();
+        for (int t = 0; t < 3; t++) {
+          producer.beginTransaction();
+          for (int i = 0; i < 10; i++) {
+            producer.send(
+                new ProducerRecord<>(
+                    tp.topic(),
+                    tp.partition(),
+                    null,
+                    ("not json " + (10 * t + i)).getBytes(StandardCharsets.UTF_8)));
+          }
+          producer.commitTransaction();
         }
       }
       try (Admin admin =
@@ -153,8 +231,25 @@ class BronzeRestartTest extends BronzeTestBase {
 
       BronzeResult allowed = lake.drain(true);
 
-      assertThat(allowed.lostOffsets()).isEqualTo(10);
+      // Skipped before the batch: the 10 deleted messages and the first marker; inside it: the
+      // second marker, between the two transactions the batch read. The third marker ends the log.
+      assertThat(allowed.lostOffsets()).isEqualTo(11);
       assertThat(allowed.consumed()).isEqualTo(20);
+      List<String> skipped =
+          spark
+              .sql(
+                  "SELECT kind, from_offset - "
+                      + readUpTo
+                      + ", to_offset - "
+                      + readUpTo
+                      + " FROM "
+                      + Tables.OPS_SKIPPED_OFFSETS
+                      + " ORDER BY from_offset")
+              .collectAsList()
+              .stream()
+              .map(Row::toString)
+              .toList();
+      assertThat(skipped).containsExactly("[deleted,1,11]", "[hole,22,22]");
       List<Row> lost =
           spark
               .sql(
@@ -164,7 +259,7 @@ class BronzeRestartTest extends BronzeTestBase {
               .collectAsList();
       assertThat(lost).hasSize(1);
       assertThat(lost.get(0).getLong(0)).isEqualTo(readUpTo + 1);
-      assertThat(lost.get(0).getLong(1)).isEqualTo(readUpTo + 10);
+      assertThat(lost.get(0).getLong(1)).isEqualTo(readUpTo + 11);
       LedgerChecks.assertNoDuplicates(spark);
       LedgerChecks.assertLedgerMatchesTables(spark);
     }

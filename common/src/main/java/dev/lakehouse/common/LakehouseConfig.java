@@ -231,6 +231,17 @@ public final class LakehouseConfig implements Serializable {
     return Paths.get(get(key));
   }
 
+  /**
+   * A location for Hadoop's file systems: a URI with a scheme ({@code s3a://}, {@code hdfs://},
+   * {@code file:/}) as given, a plain path made absolute.
+   */
+  public String location(String key) {
+    String v = get(key).trim();
+    return v.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !v.matches("^[a-zA-Z]:[\\\\/].*")
+        ? v
+        : Paths.get(v).toAbsolutePath().toString();
+  }
+
   /** Where each value came from, secrets left out, for {@code lakehouse config}. */
   public Map<String, String> describe() {
     Map<String, String> out = new TreeMap<>();

@@ -97,6 +97,11 @@ public final class LakehouseSpark {
     } else {
       p.put(prefix + ".type", type);
     }
+    if ("hadoop".equals(type)) {
+      // Commits atomic across processes of this machine (the stream, maintenance, silver).
+      p.put(prefix + ".lock-impl", LocalFileLockManager.class.getName());
+      p.put(prefix + "." + LocalFileLockManager.LOCK_DIR, lockDir(config));
+    }
     p.put(prefix + ".warehouse", warehouse(config));
     // One process may stream and query; a cached table would hide the stream's commits.
     p.put(prefix + ".cache-enabled", "false");
@@ -114,9 +119,28 @@ public final class LakehouseSpark {
     return p;
   }
 
-  private static String warehouse(LakehouseConfig config) {
+  /**
+   * The lock files of a local warehouse live next to it ({@code <data-dir>/locks/warehouse} by
+   * default), so that every process using that warehouse finds the same ones.
+   */
+  public static String lockDir(LakehouseConfig config) {
     String w = config.get(Settings.CATALOG_WAREHOUSE);
-    return w.contains("://") ? w : java.nio.file.Paths.get(w).toUri().toString();
+    java.nio.file.Path local =
+        w.startsWith("file:")
+            ? java.nio.file.Paths.get(java.net.URI.create(w))
+            : w.contains("://") ? null : java.nio.file.Paths.get(w).toAbsolutePath().normalize();
+    if (local == null || local.getParent() == null) {
+      return java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"), "lakehouse-locks")
+          .toString();
+    }
+    return local.getParent().resolve("locks").resolve(local.getFileName().toString()).toString();
+  }
+
+  private static String warehouse(LakehouseConfig config) {
+    String w = config.location(Settings.CATALOG_WAREHOUSE);
+    return w.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")
+        ? w
+        : java.nio.file.Paths.get(w).toUri().toString();
   }
 
   /** The Iceberg table behind a lakehouse table name, freshly loaded. */

@@ -61,6 +61,11 @@ public final class Tables {
   /** One row per stream micro-batch and Kafka topic-partition it read. */
   public static final String OPS_STREAM_BATCHES = "ops.stream_batches";
 
+  /**
+   * One row per range of Kafka offsets the stream skipped: deleted before it read them, or holes.
+   */
+  public static final String OPS_SKIPPED_OFFSETS = "ops.skipped_offsets";
+
   private Tables() {}
 
   /** The name with the catalog in front, which spares Spark a failed catalog lookup. */

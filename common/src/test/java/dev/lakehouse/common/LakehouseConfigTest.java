@@ -13,6 +13,28 @@ class LakehouseConfigTest {
   @TempDir Path dir;
 
   @Test
+  void locationsWithASchemeStayAsGivenAndPlainPathsBecomeAbsolute() {
+    for (String given :
+        java.util.List.of("s3a://bucket/checkpoints/bronze", "hdfs://nn:8020/cp", "file:/tmp/cp")) {
+      LakehouseConfig config =
+          LakehouseConfig.load("local", Map.of(Settings.BRONZE_CHECKPOINT_DIR, given), Map.of());
+      assertThat(config.location(Settings.BRONZE_CHECKPOINT_DIR)).isEqualTo(given);
+    }
+    LakehouseConfig relative =
+        LakehouseConfig.load("local", Map.of(Settings.BRONZE_CHECKPOINT_DIR, "data/cp"), Map.of());
+    assertThat(relative.location(Settings.BRONZE_CHECKPOINT_DIR))
+        .isEqualTo(Path.of("data/cp").toAbsolutePath().toString());
+    // The local catalog's commit locks sit next to its warehouse.
+    LakehouseConfig local =
+        LakehouseConfig.load("local", Map.of(Settings.DATA_DIR, "/srv/lake"), Map.of());
+    assertThat(LakehouseSpark.catalogProperties(local))
+        .containsEntry(
+            "spark.sql.catalog.lakehouse.lock-impl", LocalFileLockManager.class.getName())
+        .containsEntry(
+            "spark.sql.catalog.lakehouse.lakehouse.lock-dir", "/srv/lake/locks/warehouse");
+  }
+
+  @Test
   void eachCatalogTypeGetsTheIcebergPropertiesItNeeds() {
     String p = "spark.sql.catalog.lakehouse";
     Map<String, String> hadoop =

@@ -81,4 +81,29 @@ public final class KafkaTopics {
           "Cannot create the Kafka topics on " + bootstrap + ": " + e.getMessage(), e);
     }
   }
+
+  /** The number of partitions of each contract topic. */
+  public static Map<String, Integer> partitions(String bootstrap) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30000))) {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      admin
+          .describeTopics(Topic.names())
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((name, d) -> counts.put(name, d.partitions().size()));
+      return counts;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while describing Kafka topics.", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot describe the Kafka topics on " + bootstrap + ": " + e.getMessage(), e);
+    }
+  }
 }

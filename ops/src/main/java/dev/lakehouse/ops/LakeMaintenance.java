@@ -94,7 +94,8 @@ public final class LakeMaintenance {
             Tables.OPS_RUNS,
             Tables.OPS_DQ_RESULTS,
             Tables.OPS_LATE_ARRIVALS,
-            Tables.OPS_STREAM_BATCHES)) {
+            Tables.OPS_STREAM_BATCHES,
+            Tables.OPS_SKIPPED_OFFSETS)) {
       tables.add(new MaintainedTable(table, null));
     }
     return List.copyOf(tables);

@@ -70,5 +70,15 @@ public final class OpsTables {
             + " Kafka before it was read', committed_at TIMESTAMP) USING iceberg COMMENT 'One row"
             + " per bronze stream micro-batch and Kafka topic-partition it read.'"
             + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_SKIPPED_OFFSETS
+            + " (query_id STRING, batch_id BIGINT, kafka_topic STRING, kafka_partition INT,"
+            + " from_offset BIGINT, to_offset BIGINT COMMENT 'inclusive', kind STRING COMMENT"
+            + " 'deleted: gone from Kafka before the stream read it (only with --allow-data-loss);"
+            + " hole: absent inside the range a batch read (transaction markers, compaction,"
+            + " deletion during the read)', recorded_at TIMESTAMP) USING iceberg COMMENT 'One row"
+            + " per range of Kafka offsets the bronze stream skipped.'"
+            + PROPERTIES);
   }
 }

@@ -2,8 +2,8 @@ package dev.lakehouse.ops;
 
 /**
  * The snapshot-summary properties with which the bronze stream stamps each Iceberg commit: the
- * streaming query id and the micro-batch id. The stream's exactly-once guard looks for them, and
- * maintenance never expires the newest stamped snapshot.
+ * streaming query id, the micro-batch id and the table's high-water offsets. The stream's
+ * exactly-once guard reads them, and maintenance never expires the newest stamped snapshot.
  */
 public final class SnapshotStamp {
   /** The streaming query that wrote the snapshot. */
@@ -11,6 +11,12 @@ public final class SnapshotStamp {
 
   /** The micro-batch of that query that wrote the snapshot. */
   public static final String BATCH_ID = "lakehouse.stream-batch-id";
+
+  /**
+   * JSON map of Kafka "topic:partition" to the last offset of the stream the table holds after this
+   * commit (its high-water marks), which the exactly-once guard reads.
+   */
+  public static final String OFFSETS = "lakehouse.stream-offsets";
 
   /** The write option that puts a property into the snapshot summary. */
   public static String writeOption(String property) {

@@ -359,8 +359,7 @@ public final class SilverJob {
     }
     branch.publish();
     verdict = "published";
-    SilverMerges.markLateApplied(
-        spark, runId, request.windowStart(), request.windowEnd(), watermarks);
+    SilverMerges.markLateApplied(spark, runId, request.windowStart(), request.windowEnd());
 
     boolean suspicious = rowsRead == 0 && bronzeHasDataNow();
     List<String> notes = new ArrayList<>();

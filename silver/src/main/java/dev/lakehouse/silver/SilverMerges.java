@@ -5,9 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.Topic;
-import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -181,43 +179,33 @@ final class SilverMerges {
     }
   }
 
-  /** Late arrivals of the window that this run read are now applied. */
-  static void markLateApplied(
-      SparkSession spark,
-      String runId,
-      LocalDate start,
-      LocalDate end,
-      Map<String, Timestamp> watermarks) {
-    for (Map.Entry<String, Timestamp> e : watermarks.entrySet()) {
-      if (e.getValue() == null) {
-        continue;
-      }
-      String condition =
-          "applied_run_id IS NULL AND source_table = '"
-              + e.getKey()
-              + "'"
-              + " AND event_date BETWEEN DATE '"
-              + start
-              + "' AND DATE '"
-              + end
-              + "'"
-              + " AND ingested_at <= TIMESTAMP '"
-              + e.getValue()
-              + "'";
-      if (spark
-              .table(Tables.qualified(Tables.OPS_LATE_ARRIVALS))
-              .filter(expr(condition))
-              .limit(1)
-              .count()
-          > 0) {
-        spark.sql(
-            "UPDATE lakehouse."
-                + Tables.OPS_LATE_ARRIVALS
-                + " SET applied_run_id = '"
-                + runId
-                + "' WHERE "
-                + condition);
-      }
+  /**
+   * Stamps the outstanding late arrivals of the window's dates as applied by this run: it read a
+   * bronze snapshot that holds them (they were detected by an earlier run, from an earlier snapshot
+   * of append-only bronze), so they are in silver now.
+   */
+  static void markLateApplied(SparkSession spark, String runId, LocalDate start, LocalDate end) {
+    String condition =
+        "applied_run_id IS NULL AND detected_run_id <> '"
+            + runId
+            + "' AND event_date BETWEEN DATE '"
+            + start
+            + "' AND DATE '"
+            + end
+            + "'";
+    if (spark
+            .table(Tables.qualified(Tables.OPS_LATE_ARRIVALS))
+            .filter(expr(condition))
+            .limit(1)
+            .count()
+        > 0) {
+      spark.sql(
+          "UPDATE lakehouse."
+              + Tables.OPS_LATE_ARRIVALS
+              + " SET applied_run_id = '"
+              + runId
+              + "' WHERE "
+              + condition);
     }
   }
 }

@@ -475,6 +475,53 @@ class SilverJobTest {
         .isZero();
   }
 
+  /**
+   * A dead-letter replay that started (and stamped ingested_at) before a stream batch but committed
+   * after it: its row's arrival time lies under the watermark of the run that covered its date, so
+   * a clock comparison would never call it late. Lineage does: no run has read the snapshot that
+   * appended it.
+   */
+  @Test
+  void aRowCommittedAfterALaterRunIsLateWhateverItsArrivalTime() {
+    customerC1WithAccountA1("2026-11-01T01:00:00Z");
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "r0", "R0", 1, "SUCCESS", "5.00", "2026-11-06T08:00:00Z", "2026-11-06T09:00:00Z"));
+    runDaily(LocalDate.of(2026, 11, 6)); // window 11-03..11-06, watermark 11-06 09:00
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "r1", "R1", 1, "SUCCESS", "10.00", "2026-11-10T08:00:00Z", "2026-11-10T09:00:00Z"));
+    runDaily(D); // window 11-07..11-10
+    // The replay's row: a payment of 11-05, stamped 11-06 08:00, committed only now.
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "r2", "R2", 1, "SUCCESS", "20.00", "2026-11-05T10:00:00Z", "2026-11-06T08:00:00Z"));
+
+    SilverResult next = runDaily(LocalDate.of(2026, 11, 11)); // window 11-08..11-11
+
+    assertThat(next.lateDetected()).isEqualTo(1);
+    Row late =
+        spark.sql("SELECT business_key, event_date, applied_run_id FROM ops.late_arrivals").first();
+    assertThat(late.getString(0)).isEqualTo("R2");
+    assertThat(late.getDate(1).toString()).isEqualTo("2026-11-05");
+    assertThat(late.isNullAt(2)).isTrue();
+    assertThat(statuses()).doesNotContainKey("R2");
+    // Judged once: the next run has nothing new to report, and a backfill applies it.
+    assertThat(runDaily(LocalDate.of(2026, 11, 12)).lateDetected()).isZero();
+    SilverResult backfill =
+        SilverJob.run(
+            spark,
+            config,
+            SilverJob.Request.backfill(
+                LocalDate.of(2026, 11, 5), LocalDate.of(2026, 11, 5), false));
+    assertThat(statuses()).containsEntry("R2", "SUCCESS");
+    assertThat(spark.sql("SELECT applied_run_id FROM ops.late_arrivals").first().getString(0))
+        .isEqualTo(backfill.runId());
+  }
+
   @Test
   void mergeRewritesOnlyTheWindowsPartitions() {
     customerC1WithAccountA1("2026-11-07T01:00:00Z");

@@ -1,0 +1,85 @@
+package dev.lakehouse.bronze;
+
+import dev.lakehouse.common.ConfigException;
+import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * One bronze stream per warehouse: an operating-system lock on {@code bronze-stream.lock} in the
+ * warehouse's lock directory, held while the stream runs and released by the operating system if
+ * the process dies. A second stream refuses to start and names the holder, instead of racing the
+ * first one on the same offsets.
+ */
+final class StreamLock implements AutoCloseable {
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private StreamLock(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  static StreamLock acquire(LakehouseConfig config) {
+    Path file = Path.of(LakehouseSpark.lockDir(config), "bronze-stream.lock");
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(file.getParent());
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // this JVM already runs a stream
+      }
+      if (lock == null) {
+        String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
+        channel.close();
+        throw new ConfigException(
+            "Another bronze stream is already writing to this lake ("
+                + (holder.isEmpty() ? "holder unknown" : holder)
+                + "; lock "
+                + file
+                + "). Two streams would read the same Kafka offsets; stop the other one first."
+                + " The lock is released when its process ends, however it ends.");
+      }
+      String holder =
+          "process " + ManagementFactory.getRuntimeMXBean().getName() + ", since " + Instant.now();
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+      channel.force(false);
+      return new StreamLock(channel, lock);
+    } catch (IOException e) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // nothing more to do
+        }
+      }
+      throw new IllegalStateException("Cannot take the bronze stream lock " + file + ": " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException e) {
+      // The operating system releases it with the process anyway.
+    }
+  }
+}
