@@ -31,6 +31,19 @@ import org.junit.jupiter.api.Test;
  */
 class BronzeKillTest extends CliTestBase {
 
+  /** {@code bronze --available-now} on this test's lake, in this JVM. */
+  private CliRun drain(String bootstrap) {
+    return CliRun.of(
+        "bronze",
+        "--available-now",
+        "--data-dir",
+        dataDir.toString(),
+        "--conf",
+        Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
+        "--conf",
+        "spark.master=local[2]");
+  }
+
   @Test
   void sigkillMidStreamThenRestartLeavesNoDuplicateAndNoGap() throws Exception {
     String bootstrap = startBroker().bootstrapServers();
@@ -59,16 +72,7 @@ class BronzeKillTest extends CliTestBase {
           .until(() -> !child.isAlive() || committedBatches(commits) >= 2);
       assertThat(child.isAlive()).as("the bronze process died on its own; see %s", log).isTrue();
       // A second bronze process on the same lake refuses to start while the first one runs.
-      CliRun second =
-          CliRun.of(
-              "bronze",
-              "--available-now",
-              "--data-dir",
-              dataDir.toString(),
-              "--conf",
-              Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
-              "--conf",
-              "spark.master=local[2]");
+      CliRun second = drain(bootstrap);
       assertThat(second.exitCode()).as(second.err()).isEqualTo(2);
       assertThat(second.err())
           .contains("Another bronze stream is already writing to this lake (process ")
@@ -81,16 +85,7 @@ class BronzeKillTest extends CliTestBase {
     // The kill came before the stream drained Kafka (12,000 events in batches of 1,000).
     assertThat(committedBeforeKill).isLessThan(12);
 
-    CliRun restart =
-        CliRun.of(
-            "bronze",
-            "--available-now",
-            "--data-dir",
-            dataDir.toString(),
-            "--conf",
-            Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
-            "--conf",
-            "spark.master=local[2]");
+    CliRun restart = drain(bootstrap);
     // The restart replays the interrupted batch with the offsets its checkpoint planned, then
     // drains
     // the rest in default-size batches (small batches only matter while the process is killed).

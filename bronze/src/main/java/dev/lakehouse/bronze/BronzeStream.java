@@ -172,6 +172,7 @@ public final class BronzeStream {
     KafkaTopics.ensureTopics(bootstrap, config.intValue(Settings.KAFKA_PARTITIONS));
     BronzeTables.createIfMissing(spark);
     loadLastOffsets();
+    refuseOffsetsGoneBackwards(bootstrap);
     String startingOffsets = startingOffsets(bootstrap);
     boolean failOnDataLoss =
         config.boolValue(Settings.BRONZE_FAIL_ON_DATA_LOSS) && !options.allowDataLoss();
@@ -183,6 +184,8 @@ public final class BronzeStream {
             .option("subscribe", String.join(",", Topic.names()))
             .option("startingOffsets", startingOffsets)
             .option("failOnDataLoss", Boolean.toString(failOnDataLoss))
+            // Records of aborted transactions are not messages; they become recorded holes.
+            .option("kafka.isolation.level", "read_committed")
             .option("maxOffsetsPerTrigger", config.get(Settings.BRONZE_MAX_EVENTS_PER_BATCH))
             .load();
     Trigger trigger =
@@ -253,9 +256,9 @@ public final class BronzeStream {
           || m.contains("Some data may have been lost")) {
         return new DataLossException(
             "Cannot continue the bronze stream: Kafka no longer holds offsets it has not read yet"
-                + " (deleted by retention, or the topic was recreated). Nothing was written for"
-                + " them. Rerun with --allow-data-loss to skip them; the lost offset ranges are"
-                + " then recorded in ops.stream_batches. Kafka said: "
+                + " (deleted by retention). Nothing was written for them. Rerun with"
+                + " --allow-data-loss to skip them; the skipped ranges are then recorded in"
+                + " ops.skipped_offsets and ops.stream_batches. Kafka said: "
                 + firstLine(m),
             e);
       }
@@ -296,6 +299,36 @@ public final class BronzeStream {
               + e.getMessage()
               + ").",
           e);
+    }
+  }
+
+  /**
+   * Refuses to read a partition whose offsets went backwards (the topic was recreated, or the
+   * broker's data replaced): its new messages reuse offsets bronze already holds, and the
+   * exactly-once guard would take them for messages it has.
+   */
+  private void refuseOffsetsGoneBackwards(String bootstrap) {
+    if (lastOffsets.isEmpty()) {
+      return;
+    }
+    Map<String, Long> ends = KafkaTopics.endOffsets(bootstrap);
+    List<String> backwards = new ArrayList<>();
+    lastOffsets.forEach(
+        (tp, last) -> {
+          Long end = ends.get(tp);
+          if (end != null && last >= end) {
+            backwards.add(
+                tp + " (bronze holds up to offset " + last + ", Kafka ends at " + end + ")");
+          }
+        });
+    if (!backwards.isEmpty()) {
+      throw new IllegalStateException(
+          "Kafka's offsets went backwards for "
+              + String.join(", ", backwards)
+              + ": the topic was recreated or the broker's data replaced, so offsets start over"
+              + " and bronze cannot tell new messages from the ones it holds. Nothing was read."
+              + " To ingest the new topic from its start, give bronze a new lake (data directory"
+              + " or warehouse), or move its bronze tables and ops.stream_batches aside.");
     }
   }
 
@@ -448,35 +481,85 @@ public final class BronzeStream {
       }
       List<Row> ledger = new ArrayList<>();
       List<Row> skipped = holes(parsed, ranges, qid, batchId, ingestedAt);
+      Map<String, Long> earliest = null;
+      Map<String, Long> recorded =
+          CommitGuard.marks(
+              session,
+              dev.lakehouse.common.LakehouseSpark.icebergTable(session, Tables.OPS_STREAM_BATCHES),
+              Tables.OPS_STREAM_BATCHES);
       long batchLost = 0;
       for (Row r : ranges) {
         String tp = r.getString(0) + "-" + r.getInt(1);
         long start = r.getLong(2);
         long end = r.getLong(3);
+        long[] counts = {r.getLong(4), r.getLong(5), r.getLong(6)};
         Long lostFrom = null;
         Long lostTo = null;
         Long previous = lastOffsets.get(tp);
         long expectedStart = previous == null ? 0 : previous + 1;
-        if (options.allowDataLoss() && start > expectedStart) {
-          lostFrom = expectedStart;
-          lostTo = start - 1;
-          batchLost += start - expectedStart;
-          LOG.warn(
-              "Offsets {} to {} of {} were deleted from Kafka before bronze read them; recorded as"
-                  + " lost.",
-              lostFrom,
-              lostTo,
-              tp);
-          skipped.add(
-              RowFactory.create(
-                  qid,
-                  batchId,
-                  r.getString(0),
-                  r.getInt(1),
-                  lostFrom,
-                  lostTo,
-                  "deleted",
-                  ingestedAt));
+        Long mark = recorded.get(CommitGuard.key(r.getString(0), r.getInt(1)));
+        if (mark != null && mark >= start) {
+          if (mark >= end) {
+            continue; // a replay of a range the ledger already holds
+          }
+          // A replay with another range than the first attempt: the ledger gets only the rest.
+          Row rest =
+              parsed
+                  .filter(
+                      col("kafka_topic")
+                          .equalTo(r.getString(0))
+                          .and(col("kafka_partition").equalTo(r.getInt(1)))
+                          .and(col("kafka_offset").gt(mark)))
+                  .agg(
+                      min("kafka_offset"),
+                      count("*"),
+                      sum(when(col("reason_code").isNull(), 1).otherwise(0)).cast("long"),
+                      sum(when(col("reason_code").isNotNull(), 1).otherwise(0)).cast("long"))
+                  .first();
+          start = rest.getLong(0);
+          counts = new long[] {rest.getLong(1), rest.getLong(2), rest.getLong(3)};
+          expectedStart = mark + 1;
+        }
+        if (start > expectedStart) {
+          // Below Kafka's earliest offset the gap was deleted; above it, it holds offsets no
+          // consumer sees (transaction markers, aborted or compacted records): a hole.
+          if (earliest == null) {
+            earliest = KafkaTopics.earliestOffsets(config.get(Settings.KAFKA_BOOTSTRAP));
+          }
+          long firstKept = Math.min(start, Math.max(expectedStart, earliest.getOrDefault(tp, 0L)));
+          if (firstKept > expectedStart) {
+            lostFrom = expectedStart;
+            lostTo = firstKept - 1;
+            batchLost += firstKept - expectedStart;
+            LOG.warn(
+                "Offsets {} to {} of {} were deleted from Kafka before bronze read them; recorded"
+                    + " as lost.",
+                lostFrom,
+                lostTo,
+                tp);
+            skipped.add(
+                RowFactory.create(
+                    qid,
+                    batchId,
+                    r.getString(0),
+                    r.getInt(1),
+                    lostFrom,
+                    lostTo,
+                    "deleted",
+                    ingestedAt));
+          }
+          if (start > firstKept) {
+            skipped.add(
+                RowFactory.create(
+                    qid,
+                    batchId,
+                    r.getString(0),
+                    r.getInt(1),
+                    firstKept,
+                    start - 1,
+                    "hole",
+                    ingestedAt));
+          }
         }
         ledger.add(
             RowFactory.create(
@@ -486,9 +569,9 @@ public final class BronzeStream {
                 r.getInt(1),
                 start,
                 end,
-                r.getLong(4),
-                r.getLong(5),
-                r.getLong(6),
+                counts[0],
+                counts[1],
+                counts[2],
                 lostFrom,
                 lostTo,
                 ingestedAt));

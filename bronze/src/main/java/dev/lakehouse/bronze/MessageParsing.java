@@ -37,20 +37,25 @@ final class MessageParsing {
 
   /** The contract's bounds from the configuration. */
   static ContractLimits limits(LakehouseConfig config) {
-    try {
-      return new ContractLimits(
-          config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024,
-          Instant.parse(config.get(Settings.CONTRACT_EARLIEST_TIMESTAMP).trim()),
-          Instant.parse(config.get(Settings.CONTRACT_LATEST_TIMESTAMP).trim()),
-          new BigDecimal(config.get(Settings.CONTRACT_MAX_AMOUNT).trim()));
-    } catch (IllegalArgumentException e) {
+    // Each value was checked on its own when the configuration loaded; only their order is left.
+    Instant earliest = Instant.parse(config.get(Settings.CONTRACT_EARLIEST_TIMESTAMP).trim());
+    Instant latest = Instant.parse(config.get(Settings.CONTRACT_LATEST_TIMESTAMP).trim());
+    if (!earliest.isBefore(latest)) {
       throw new ConfigException(
           Settings.CONTRACT_EARLIEST_TIMESTAMP
-              + " must be before "
+              + " ("
+              + earliest
+              + ") must be before "
               + Settings.CONTRACT_LATEST_TIMESTAMP
-              + ": "
-              + e.getMessage());
+              + " ("
+              + latest
+              + ").");
     }
+    return new ContractLimits(
+        config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024,
+        earliest,
+        latest,
+        new BigDecimal(config.get(Settings.CONTRACT_MAX_AMOUNT).trim()));
   }
 
   /** The rows of one topic that passed the contract, in the column order of its bronze table. */

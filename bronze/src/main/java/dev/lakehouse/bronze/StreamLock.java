@@ -8,7 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,31 +21,42 @@ import java.time.Instant;
  * first one on the same offsets.
  */
 final class StreamLock implements AutoCloseable {
+  /**
+   * Lock files this JVM holds. Checked before any channel is opened: closing any channel on a file
+   * releases every lock the process holds on it.
+   */
+  private static final java.util.Set<Path> HELD =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final Path file;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private StreamLock(FileChannel channel, FileLock lock) {
+  private StreamLock(Path file, FileChannel channel, FileLock lock) {
+    this.file = file;
     this.channel = channel;
     this.lock = lock;
   }
 
   static StreamLock acquire(LakehouseConfig config) {
-    Path file = Path.of(LakehouseSpark.lockDir(config), "bronze-stream.lock");
+    Path file = Path.of(LakehouseSpark.lockDir(config), "bronze-stream.lock").toAbsolutePath();
+    if (!HELD.add(file)) {
+      throw new ConfigException(
+          "Another bronze stream is already writing to this lake from this process (lock "
+              + file
+              + "); stop the other one first.");
+    }
     FileChannel channel = null;
     try {
       Files.createDirectories(file.getParent());
       channel =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null; // this JVM already runs a stream
-      }
+      FileLock lock = channel.tryLock();
       if (lock == null) {
-        String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
         channel.close();
+        HELD.remove(file);
+        String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
         throw new ConfigException(
             "Another bronze stream is already writing to this lake ("
                 + (holder.isEmpty() ? "holder unknown" : holder)
@@ -60,14 +70,18 @@ final class StreamLock implements AutoCloseable {
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
       channel.force(false);
-      return new StreamLock(channel, lock);
-    } catch (IOException e) {
+      return new StreamLock(file, channel, lock);
+    } catch (IOException | RuntimeException e) {
+      HELD.remove(file);
       if (channel != null) {
         try {
           channel.close();
         } catch (IOException ignored) {
           // nothing more to do
         }
+      }
+      if (e instanceof ConfigException refused) {
+        throw refused;
       }
       throw new IllegalStateException("Cannot take the bronze stream lock " + file + ": " + e, e);
     }
@@ -80,6 +94,8 @@ final class StreamLock implements AutoCloseable {
       channel.close();
     } catch (IOException e) {
       // The operating system releases it with the process anyway.
+    } finally {
+      HELD.remove(file);
     }
   }
 }

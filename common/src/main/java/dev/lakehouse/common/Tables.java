@@ -7,6 +7,16 @@ import dev.lakehouse.contract.Topic;
  * and grain; each table's grain is written in its table comment and in the README.
  */
 public final class Tables {
+  /**
+   * A Spark SQL timestamp literal's text for an instant, in UTC (the session time zone), whatever
+   * the JVM's own time zone: {@code Timestamp.toString()} would print local time.
+   */
+  public static String utcLiteral(java.time.Instant instant) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
+        .withZone(java.time.ZoneOffset.UTC)
+        .format(instant);
+  }
+
   /** The Iceberg catalog, registered as Spark's default catalog. */
   public static final String CATALOG = "lakehouse";
 

@@ -141,7 +141,9 @@ public final class ContractParser {
       return ParsedMessage.dead(
           DeadLetterReason.MISSING_FIELD, "required field 'schema_version' is missing", text);
     }
-    if (!version.isIntegralNumber() || version.asLong() != Topic.SCHEMA_VERSION) {
+    if (!version.isIntegralNumber()
+        || !version.canConvertToLong()
+        || version.asLong() != Topic.SCHEMA_VERSION) {
       return ParsedMessage.dead(
           DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION,
           "schema_version " + version + " is not supported (expected " + Topic.SCHEMA_VERSION + ")",
@@ -214,7 +216,8 @@ public final class ContractParser {
         String v = text(spec, node);
         if (!spec.values().contains(v)) {
           throw new Rejection(
-              DeadLetterReason.UNKNOWN_ENUM, "field '" + name + "' has unknown value '" + v + "'");
+              DeadLetterReason.UNKNOWN_ENUM,
+              "field '" + name + "' has unknown value '" + abbreviate(v) + "'");
         }
         return v;
       }
@@ -223,7 +226,11 @@ public final class ContractParser {
         if (!CURRENCIES.contains(v)) {
           throw new Rejection(
               DeadLetterReason.UNKNOWN_ENUM,
-              "field '" + name + "' value '" + v + "' is not an ISO 4217 currency code");
+              "field '"
+                  + name
+                  + "' value '"
+                  + abbreviate(v)
+                  + "' is not an ISO 4217 currency code");
         }
         return v;
       }

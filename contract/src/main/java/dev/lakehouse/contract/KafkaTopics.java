@@ -42,15 +42,18 @@ public final class KafkaTopics {
     return false;
   }
 
+  private static Admin admin(String bootstrap) {
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            30000));
+  }
+
   /** Creates the contract's topics when missing, keeping messages forever (retention.ms=-1). */
   public static void ensureTopics(String bootstrap, int partitions) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30000))) {
+    try (Admin admin = admin(bootstrap)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String topic : Topic.names()) {
@@ -84,13 +87,7 @@ public final class KafkaTopics {
 
   /** The number of partitions of each contract topic. */
   public static Map<String, Integer> partitions(String bootstrap) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30000))) {
+    try (Admin admin = admin(bootstrap)) {
       Map<String, Integer> counts = new java.util.TreeMap<>();
       admin
           .describeTopics(Topic.names())
@@ -104,6 +101,49 @@ public final class KafkaTopics {
     } catch (Exception e) {
       throw new IllegalStateException(
           "Cannot describe the Kafka topics on " + bootstrap + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Each contract topic-partition's earliest offset still in Kafka, keyed "topic-partition". */
+  public static Map<String, Long> earliestOffsets(String bootstrap) {
+    return offsets(bootstrap, org.apache.kafka.clients.admin.OffsetSpec.earliest());
+  }
+
+  /** Each contract topic-partition's next offset to be written, keyed "topic-partition". */
+  public static Map<String, Long> endOffsets(String bootstrap) {
+    return offsets(bootstrap, org.apache.kafka.clients.admin.OffsetSpec.latest());
+  }
+
+  private static Map<String, Long> offsets(
+      String bootstrap, org.apache.kafka.clients.admin.OffsetSpec spec) {
+    try (Admin admin = admin(bootstrap)) {
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+          request = new java.util.HashMap<>();
+      admin
+          .describeTopics(Topic.names())
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              request.put(
+                                  new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                                  spec)));
+      Map<String, Long> offsets = new java.util.TreeMap<>();
+      admin
+          .listOffsets(request)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> offsets.put(tp.topic() + "-" + tp.partition(), info.offset()));
+      return offsets;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading Kafka offsets.", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot read the Kafka offsets on " + bootstrap + ": " + e.getMessage(), e);
     }
   }
 }

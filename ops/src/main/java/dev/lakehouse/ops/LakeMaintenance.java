@@ -199,7 +199,7 @@ public final class LakeMaintenance {
                     "CALL lakehouse.system.remove_orphan_files(table => '"
                         + name
                         + "', older_than => TIMESTAMP '"
-                        + Timestamp.from(orphanAge)
+                        + Tables.utcLiteral(orphanAge)
                         + "')"));
         Row compacted = compaction.get();
         TableCounts counts =
@@ -278,7 +278,7 @@ public final class LakeMaintenance {
                 "CALL lakehouse.system.expire_snapshots(table => '"
                     + name
                     + "', older_than => TIMESTAMP '"
-                    + Timestamp.from(expireBefore)
+                    + Tables.utcLiteral(expireBefore)
                     + "', retain_last => 10)"));
   }
 

@@ -2,6 +2,7 @@ package dev.lakehouse.silver;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
 
 import dev.lakehouse.common.LakehouseSpark;
@@ -84,7 +85,11 @@ final class FxRevaluation {
       long unpriced = priced.filter(col("_new_rate").isNull()).count();
       Dataset<Row> changed =
           priced
-              .filter(col("_new_rate").isNotNull().and(col("_new_rate").notEqual(col("fx_rate"))))
+              // A row without a rate yet (txn_known_currency made a warning) gets one too.
+              .filter(
+                  col("_new_rate")
+                      .isNotNull()
+                      .and(not(col("_new_rate").eqNullSafe(col("fx_rate")))))
               .withColumn("fx_rate", col("_new_rate"))
               .withColumn("amount_inr", expr("CAST(round(amount * fx_rate, 2) AS DECIMAL(18,2))"))
               .drop("_new_rate", "row_hash");

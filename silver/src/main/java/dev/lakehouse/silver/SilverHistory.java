@@ -225,7 +225,7 @@ final class SilverHistory {
                           + SilverMerges.startLiteral(request.windowStart())
                           + "'"
                           + " AND ingested_at > TIMESTAMP '"
-                          + lowest
+                          + Tables.utcLiteral(lowest.toInstant())
                           + "'"));
       Dataset<Row> late =
           bronze

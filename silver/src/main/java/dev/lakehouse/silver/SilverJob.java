@@ -176,6 +176,7 @@ public final class SilverJob {
     }
     Map<String, BigDecimal> defaults = fxDefaults();
     long snapshot = -1;
+    Optional<FxRates> before;
     try {
       JsonNode p = new ObjectMapper().readTree(last.get().parameters());
       if (p.hasNonNull("fx_inr_rates")) {
@@ -184,10 +185,11 @@ public final class SilverJob {
       if (p.hasNonNull("fx_rates_snapshot")) {
         snapshot = p.get("fx_rates_snapshot").asLong();
       }
+      before = FxRates.asOf(spark, defaults, snapshot);
     } catch (JsonProcessingException | RuntimeException e) {
       LOG.warn("Cannot read the rates of run {}: {}", last.get().runId(), e.getMessage());
+      before = Optional.empty();
     }
-    Optional<FxRates> before = FxRates.asOf(spark, defaults, snapshot);
     if (before.isPresent()) {
       return fx.changesSince(before.get());
     }
