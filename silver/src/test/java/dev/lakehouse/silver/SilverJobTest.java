@@ -379,4 +379,102 @@ class SilverJobTest extends SilverJobTestBase {
     assertThat(Integer.parseInt(summary.get("changed-partition-count"))).isBetween(1, 4);
     assertThat(statuses()).containsEntry("T2", "REVERSED").containsEntry("P3", "PENDING");
   }
+
+  @Test
+  void aDateTheAuditRejectsIsNeverPublishedNotEvenByTheNextDaysRun() {
+    LakehouseConfig strict = TestLake.config(dataDir, Settings.DQ_MAX_QUARANTINE_RATIO + "=0.25");
+    customerC1WithAccountA1("2026-11-01T01:00:00Z");
+    // 11-10: two good payments and two with an unknown currency -> 2 of 4 quarantined (0.5).
+    bronze.append(
+        Tables.BRONZE_TRANSACTIONS,
+        bronze.txn(
+            "g1", "G1", 1, "SUCCESS", "10.00", "2026-11-10T10:00:00Z", "2026-11-10T10:00:01Z"),
+        bronze.txn(
+            "g2", "G2", 1, "SUCCESS", "20.00", "2026-11-10T11:00:00Z", "2026-11-10T11:00:01Z"),
+        with(
+            bronze.txn(
+                "b1", "B1", 1, "SUCCESS", "30.00", "2026-11-10T12:00:00Z", "2026-11-10T12:00:01Z"),
+            "currency",
+            "XYZ"),
+        with(
+            bronze.txn(
+                "b2", "B2", 1, "SUCCESS", "40.00", "2026-11-10T13:00:00Z", "2026-11-10T13:00:01Z"),
+            "currency",
+            "XYZ"));
+    Map<String, Long> mainBefore = mainSnapshots();
+
+    assertThatThrownBy(() -> SilverJob.run(spark, strict, SilverJob.Request.daily(D, 3, false)))
+        .isInstanceOf(DataQualityException.class)
+        .hasMessageContaining("2026-11-10: 2 of 4 messages quarantined (0.500000)")
+        .hasMessageContaining("nothing was published");
+    // main did not move: gold and analysts see nothing of the run ...
+    assertThat(mainSnapshots()).isEqualTo(mainBefore);
+    assertThat(statuses()).isEmpty();
+    // ... while its branch holds what it wrote, for inspection, and the ledger names both.
+    Row run =
+        spark
+            .sql(
+                "SELECT status, audit_branch, audit_verdict FROM ops.runs WHERE job = 'silver'"
+                    + " ORDER BY ended_at DESC LIMIT 1")
+            .first();
+    assertThat(run.getString(0)).isEqualTo("FAILED");
+    assertThat(run.getString(2)).startsWith("rejected: 2026-11-10: 2 of 4");
+    String branch = run.getString(1);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT transaction_id FROM silver.transactions.branch_"
+                        + branch
+                        + " ORDER BY 1")
+                .collectAsList()
+                .toString())
+        .isEqualTo("[[G1], [G2]]");
+
+    // The next day brings eight good payments; 11-10 is still in the window and still fails on
+    // its own, however good the window is as a whole (2 of 12).
+    List<Map<String, Object>> nextDay = new java.util.ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      nextDay.add(
+          bronze.txn(
+              "n" + i,
+              "N" + i,
+              1,
+              "SUCCESS",
+              "5.00",
+              "2026-11-11T0" + i + ":00:00Z",
+              "2026-11-11T0" + i + ":00:01Z"));
+    }
+    bronze.append(Tables.BRONZE_TRANSACTIONS, nextDay);
+    assertThatThrownBy(
+            () -> SilverJob.run(spark, strict, SilverJob.Request.daily(D.plusDays(1), 3, false)))
+        .isInstanceOf(DataQualityException.class)
+        .hasMessageContaining("2026-11-10: 2 of 4")
+        .hasMessageNotContaining("2026-11-11");
+    assertThat(mainSnapshots()).isEqualTo(mainBefore);
+
+    // Accepting the date consciously (a higher ratio for this run) publishes it: the good rows
+    // only, the broken ones in quarantine, and the branch is gone.
+    LakehouseConfig accepted = TestLake.config(dataDir, Settings.DQ_MAX_QUARANTINE_RATIO + "=0.5");
+    SilverResult ok =
+        SilverJob.run(spark, accepted, SilverJob.Request.daily(D.plusDays(1), 3, false));
+    assertThat(ok.status()).isEqualTo("SUCCESS");
+    assertThat(statuses()).hasSize(10).containsEntry("G1", "SUCCESS").doesNotContainKey("B1");
+    Row published =
+        spark
+            .sql(
+                "SELECT audit_branch, audit_verdict FROM ops.runs WHERE run_id = '"
+                    + ok.runId()
+                    + "'")
+            .first();
+    assertThat(published.getString(1)).isEqualTo("published");
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM silver.transactions.refs WHERE name = '"
+                        + published.getString(0)
+                        + "'")
+                .first()
+                .getLong(0))
+        .isZero();
+  }
 }
