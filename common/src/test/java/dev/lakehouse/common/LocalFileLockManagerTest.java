@@ -53,8 +53,8 @@ class LocalFileLockManagerTest {
   void theLockExcludesAnotherProcess(@TempDir Path dir) throws Exception {
     assertThat(increments(dir.resolve("with"), dir.resolve("locks").toString()))
         .isEqualTo(2 * INCREMENTS_PER_PROCESS);
-    // The same race without the lock loses increments: the check above can fail.
-    assertThat(increments(dir.resolve("without"), "none")).isLessThan(2 * INCREMENTS_PER_PROCESS);
+    // The same race without the lock loses or tears updates: the check above can fail.
+    assertThat(increments(dir.resolve("without"), "none")).isNotEqualTo(2 * INCREMENTS_PER_PROCESS);
   }
 
   private static long increments(Path dir, String locks) throws Exception {
