@@ -457,11 +457,38 @@ public final class SilverJob {
         SilverMerges.windowPredicate(partitionColumn, request.windowStart(), request.windowEnd()));
   }
 
+  /**
+   * The newest ingested_at in the table as of the run's snapshot, from the upper bounds Iceberg
+   * keeps per data file (its manifests), so no Spark job reads the data; a scan only when a file
+   * lacks that bound.
+   */
   private Timestamp watermark(String table) {
     long snapshot = inputSnapshots.get(table);
     if (snapshot < 0) {
       return null;
     }
+    org.apache.iceberg.Table t = LakehouseSpark.icebergTable(spark, table);
+    int field = t.schema().findField("ingested_at").fieldId();
+    org.apache.iceberg.types.Type type = t.schema().findType(field);
+    Long newest = null;
+    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks =
+        t.newScan().useSnapshot(snapshot).includeColumnStats().planFiles()) {
+      for (org.apache.iceberg.FileScanTask task : tasks) {
+        java.util.Map<Integer, java.nio.ByteBuffer> bounds = task.file().upperBounds();
+        java.nio.ByteBuffer bound = bounds == null ? null : bounds.get(field);
+        if (bound == null) {
+          return watermarkByScan(table, snapshot);
+        }
+        long micros = org.apache.iceberg.types.Conversions.<Long>fromByteBuffer(type, bound);
+        newest = newest == null ? micros : Math.max(newest, micros);
+      }
+    } catch (java.io.IOException e) {
+      return watermarkByScan(table, snapshot);
+    }
+    return newest == null ? null : Timestamp.from(Instant.EPOCH.plus(newest, ChronoUnit.MICROS));
+  }
+
+  private Timestamp watermarkByScan(String table, long snapshot) {
     Row r =
         spark
             .read()

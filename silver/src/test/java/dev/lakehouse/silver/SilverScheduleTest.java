@@ -84,7 +84,18 @@ class SilverScheduleTest extends SilverJobTestBase {
         Tables.BRONZE_TRANSACTIONS,
         bronze.txn(
             "r0", "R0", 1, "SUCCESS", "5.00", "2026-11-06T08:00:00Z", "2026-11-06T09:00:00Z"));
-    runDaily(LocalDate.of(2026, 11, 6)); // window 11-03..11-06, watermark 11-06 09:00
+    SilverResult first = runDaily(LocalDate.of(2026, 11, 6)); // window 11-03..11-06
+    // The watermark it records comes from Iceberg's file statistics: R0's arrival.
+    assertThat(
+            spark
+                .sql(
+                    "SELECT input_watermarks['bronze.transactions'] FROM ops.runs WHERE run_id = '"
+                        + first.runId()
+                        + "'")
+                .first()
+                .getTimestamp(0)
+                .toInstant())
+        .isEqualTo(java.time.Instant.parse("2026-11-06T09:00:00Z"));
     bronze.append(
         Tables.BRONZE_TRANSACTIONS,
         bronze.txn(
