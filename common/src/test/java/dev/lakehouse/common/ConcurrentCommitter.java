@@ -54,6 +54,8 @@ public final class ConcurrentCommitter {
       try {
         String text = Files.readString(file).trim();
         long value = text.isEmpty() ? 0 : Long.parseLong(text);
+        // Not a wait for anything: it widens the read-modify-write so that, without the lock, the
+        // other process's updates interleave and the total comes out wrong.
         Thread.sleep(1);
         Files.writeString(file, Long.toString(value + 1));
       } finally {

@@ -160,7 +160,6 @@ public final class FxRatesLoader {
       SparkSession spark, Map<String, BigDecimal> fixedRates, Path file, boolean dryRun) {
     SilverTables.createIfMissing(spark);
     List<FxRates.Rate> incoming = read(file);
-    FxRates before = FxRates.current(spark, fixedRates);
     Map<String, BigDecimal> stored = new TreeMap<>();
     List<FxRates.Rate> storedRates = new ArrayList<>();
     for (Row r :
@@ -198,6 +197,7 @@ public final class FxRatesLoader {
               file.getFileName().toString(),
               now));
     }
+    FxRates before = FxRates.of(fixedRates, storedRates);
     FxRates after = FxRates.of(fixedRates, List.copyOf(merged.values()));
     List<FxRates.Change> changes = after.changesSince(before);
     if (!dryRun && !changedRows.isEmpty()) {
