@@ -1,11 +1,13 @@
 package dev.lakehouse.silver;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -60,38 +62,90 @@ public final class RuleEvaluator {
    * second one collects duplicated keys only when the MERGE source has any.
    */
   public static List<Result> evaluate(RuleRows table) {
+    return evaluateAll(List.of(table));
+  }
+
+  /**
+   * The results of every table's rules, table by table in the order given and row rules first
+   * within a table. One Spark action for all tables: each table's aggregation yields one row of
+   * scores, and the rows are collected together. A second action per table collects duplicated keys
+   * only when that table's MERGE source has any.
+   */
+  public static List<Result> evaluateAll(List<RuleRows> tables) {
+    Dataset<Row> scores = null;
+    for (int t = 0; t < tables.size(); t++) {
+      Dataset<Row> one = scores(tables.get(t), t);
+      if (one != null) {
+        scores = scores == null ? one : scores.union(one);
+      }
+    }
+    if (scores == null) {
+      return List.of();
+    }
+    Row[] byTable = new Row[tables.size()];
+    for (Row r : scores.collectAsList()) {
+      byTable[r.getInt(0)] = r;
+    }
+    List<Result> results = new ArrayList<>();
+    for (int t = 0; t < tables.size(); t++) {
+      if (byTable[t] != null) {
+        results.addAll(results(tables.get(t), byTable[t].getList(1)));
+      }
+    }
+    return results;
+  }
+
+  /**
+   * One row (table index, array of per-rule scores) for a table, or null when it has no rules. A
+   * score is (checked, failed, samples); a unique-key rule's is (rows, distinct keys, none) until
+   * {@link #results} turns it into (rows, duplicates, samples).
+   */
+  private static Dataset<Row> scores(RuleRows table, int index) {
     Column key = col(table.keyColumn()).cast("string");
-    List<Column> aggregates = new ArrayList<>();
+    List<Column> scores = new ArrayList<>();
     for (Rule rule : table.rowRules()) {
       Column failed = col(rule.name());
-      aggregates.add(count(failed));
-      aggregates.add(count(when(failed, lit(1))));
-      aggregates.add(slice(collect_list(when(failed, key)), 1, SAMPLES));
+      scores.add(
+          score(
+              count(failed),
+              count(when(failed, lit(1))),
+              slice(collect_list(when(failed, key)), 1, SAMPLES)));
     }
     Rule unique = table.uniqueKeys();
     if (unique != null) {
       Column inSource = col(unique.name());
-      aggregates.add(count(when(inSource, lit(1))));
       // A null key is not distinct from anything, so a null key counts as a duplicate.
-      aggregates.add(count_distinct(when(inSource, key)));
+      scores.add(
+          score(
+              count(when(inSource, lit(1))),
+              count_distinct(when(inSource, key)),
+              lit(null).cast("array<string>")));
     }
-    if (aggregates.isEmpty()) {
-      return List.of();
+    if (scores.isEmpty()) {
+      return null;
     }
-    Row r =
-        table
-            .rows()
-            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-            .first();
+    return table
+        .rows()
+        .agg(array(scores.toArray(Column[]::new)).as("scores"))
+        .select(lit(index).as("table"), col("scores"));
+  }
+
+  private static Column score(Column first, Column second, Column samples) {
+    return struct(first.as("first"), second.as("second"), samples.as("samples"));
+  }
+
+  private static List<Result> results(RuleRows table, List<Row> scores) {
     List<Result> results = new ArrayList<>();
     int i = 0;
     for (Rule rule : table.rowRules()) {
-      results.add(new Result(rule, r.getLong(i), r.getLong(i + 1), r.getList(i + 2)));
-      i += 3;
+      Row s = scores.get(i++);
+      results.add(new Result(rule, s.getLong(0), s.getLong(1), s.getList(2)));
     }
+    Rule unique = table.uniqueKeys();
     if (unique != null) {
-      long rows = r.getLong(i);
-      long duplicates = rows - r.getLong(i + 1);
+      Row s = scores.get(i);
+      long rows = s.getLong(0);
+      long duplicates = rows - s.getLong(1);
       List<String> samples =
           duplicates == 0
               ? List.of()

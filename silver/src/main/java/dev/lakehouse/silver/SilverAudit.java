@@ -35,10 +35,44 @@ final class SilverAudit {
       AuditBranch branch,
       SilverPlan.Inputs in,
       Dataset<Row> quarantined,
+      long quarantinedRows,
       BigDecimal maxRatio,
       LocalDate windowStart,
       LocalDate windowEnd) {
     List<String> problems = new ArrayList<>();
+    if (quarantinedRows > 0) {
+      quarantineRatios(in, quarantined, maxRatio, problems);
+    }
+
+    // One row per key on every branch the run wrote (transactions: in the window it rewrote).
+    Dataset<Row> duplicates = null;
+    for (Topic topic : Topic.values()) {
+      String table = topic.silverTable();
+      if (!branch.isOpen(table)) {
+        continue;
+      }
+      Dataset<Row> rows = spark.table(Tables.qualified(branch.read(table)));
+      if (topic == Topic.TRANSACTIONS) {
+        rows =
+            rows.filter(
+                SilverMerges.windowPredicate(topic.eventTimeColumn(), windowStart, windowEnd));
+      }
+      Dataset<Row> d =
+          rows.agg(count(lit(1)).minus(countDistinct(col(topic.keyField()))).as("extra"))
+              .select(lit(table).as("t"), col("extra"));
+      duplicates = duplicates == null ? d : duplicates.unionAll(d);
+    }
+    if (duplicates != null) {
+      for (Row r : duplicates.filter(col("extra").gt(0)).collectAsList()) {
+        problems.add(r.getString(0) + " would hold " + r.getLong(1) + " duplicate key(s)");
+      }
+    }
+    return problems;
+  }
+
+  /** A problem for every date whose quarantined share of the messages read exceeds the limit. */
+  private static void quarantineRatios(
+      SilverPlan.Inputs in, Dataset<Row> quarantined, BigDecimal maxRatio, List<String> problems) {
     Map<LocalDate, long[]> byDate = new TreeMap<>(); // date -> {read, quarantined messages}
     Dataset<Row> read = null;
     for (Topic topic : Topic.values()) {
@@ -84,30 +118,5 @@ final class SilverAudit {
                     maxRatio.toPlainString()));
           }
         });
-
-    // One row per key on every branch the run wrote (transactions: in the window it rewrote).
-    Dataset<Row> duplicates = null;
-    for (Topic topic : Topic.values()) {
-      String table = topic.silverTable();
-      if (!branch.isOpen(table)) {
-        continue;
-      }
-      Dataset<Row> rows = spark.table(Tables.qualified(branch.read(table)));
-      if (topic == Topic.TRANSACTIONS) {
-        rows =
-            rows.filter(
-                SilverMerges.windowPredicate(topic.eventTimeColumn(), windowStart, windowEnd));
-      }
-      Dataset<Row> d =
-          rows.agg(count(lit(1)).minus(countDistinct(col(topic.keyField()))).as("extra"))
-              .select(lit(table).as("t"), col("extra"));
-      duplicates = duplicates == null ? d : duplicates.unionAll(d);
-    }
-    if (duplicates != null) {
-      for (Row r : duplicates.filter(col("extra").gt(0)).collectAsList()) {
-        problems.add(r.getString(0) + " would hold " + r.getLong(1) + " duplicate key(s)");
-      }
-    }
-    return problems;
   }
 }

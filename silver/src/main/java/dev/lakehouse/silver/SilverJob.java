@@ -1,5 +1,7 @@
 package dev.lakehouse.silver;
 
+import static org.apache.spark.sql.functions.lit;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -274,26 +277,46 @@ public final class SilverJob {
     }
   }
 
+  /**
+   * The row count of each dataset, in one Spark job (which also fills the caches of persisted
+   * ones).
+   */
+  @SafeVarargs
+  private static long[] counts(Dataset<Row>... sets) {
+    Dataset<Row> tagged = null;
+    for (int i = 0; i < sets.length; i++) {
+      Dataset<Row> t = sets[i].select(lit(i).as("set"));
+      tagged = tagged == null ? t : tagged.union(t);
+    }
+    long[] out = new long[sets.length];
+    for (Row r : tagged.groupBy("set").count().collectAsList()) {
+      out[r.getInt(0)] = r.getLong(1);
+    }
+    return out;
+  }
+
   private SilverResult process(String key, boolean rerun, List<Dataset<Row>> persisted) {
     UnaryOperator<Dataset<Row>> keep = ds -> persist(persisted, ds);
     SilverPlan.Inputs in = inputs(key, keep);
     long rowsRead =
-        in.bronzeTransactions().count()
-            + in.bronzeCustomers().count()
-            + in.bronzeAccounts().count()
-            + in.bronzeMerchants().count();
+        LongStream.of(
+                counts(
+                    in.bronzeTransactions(),
+                    in.bronzeCustomers(),
+                    in.bronzeAccounts(),
+                    in.bronzeMerchants()))
+            .sum();
     for (Topic topic : Topic.values()) {
       watermarks.put(topic.bronzeTable(), watermark(topic.bronzeTable()));
     }
     SilverPlan plan = SilverPlan.of(in, keep);
-    for (RuleEvaluator.RuleRows table : plan.ruleRows()) {
-      RuleEvaluator.evaluate(table).forEach(this::addDq);
-    }
+    RuleEvaluator.evaluateAll(plan.ruleRows()).forEach(this::addDq);
     Dataset<Row> quarantined = persist(persisted, plan.quarantine());
-    long rowsQuarantined = quarantined.count();
     Dataset<Row> late =
         persist(persisted, SilverHistory.lateArrivals(spark, request, inputSnapshots, runId));
-    long lateDetected = late.count();
+    long[] found = counts(quarantined, late);
+    long rowsQuarantined = found[0];
+    long lateDetected = found[1];
 
     writeDqResults();
     List<String> failing = new ArrayList<>();
@@ -317,13 +340,23 @@ public final class SilverJob {
     // Side effects, in an order that a rerun can always repeat: every write is a MERGE or keyed.
     long inserted = 0;
     long updated = 0;
-    long[][] merged = {
-      SilverMerges.mergeReference(spark, branch, Topic.CUSTOMERS, plan.customers()),
-      SilverMerges.mergeReference(spark, branch, Topic.ACCOUNTS, plan.accounts()),
-      SilverMerges.mergeReference(spark, branch, Topic.MERCHANTS, plan.merchants()),
-      SilverMerges.mergeTransactions(
-          spark, branch, plan.transactions(), request.windowStart(), request.windowEnd())
-    };
+    long[][] merged =
+        SilverMerges.insertedAndUpdated(
+            List.of(
+                SilverMerges.referenceChange(spark, branch, Topic.CUSTOMERS, plan.customers()),
+                SilverMerges.referenceChange(spark, branch, Topic.ACCOUNTS, plan.accounts()),
+                SilverMerges.referenceChange(spark, branch, Topic.MERCHANTS, plan.merchants()),
+                SilverMerges.transactionChange(
+                    spark,
+                    branch,
+                    plan.transactions(),
+                    request.windowStart(),
+                    request.windowEnd())));
+    SilverMerges.mergeReference(spark, branch, Topic.CUSTOMERS, plan.customers(), merged[0]);
+    SilverMerges.mergeReference(spark, branch, Topic.ACCOUNTS, plan.accounts(), merged[1]);
+    SilverMerges.mergeReference(spark, branch, Topic.MERCHANTS, plan.merchants(), merged[2]);
+    SilverMerges.mergeTransactions(
+        spark, branch, plan.transactions(), request.windowStart(), request.windowEnd(), merged[3]);
     for (long[] c : merged) {
       inserted += c[0];
       updated += c[1];
@@ -333,8 +366,12 @@ public final class SilverJob {
     if (revalued.describe() != null) {
       LOG.info("Silver {}: {}", window(), revalued.describe());
     }
-    SilverMerges.mergeQuarantine(spark, branch, quarantined);
-    SilverMerges.mergeLateArrivals(spark, late);
+    if (rowsQuarantined > 0) {
+      SilverMerges.mergeQuarantine(spark, branch, quarantined);
+    }
+    if (lateDetected > 0) {
+      SilverMerges.mergeLateArrivals(spark, late);
+    }
 
     // Audit the branch; only a passing run reaches main, where gold and analysts read.
     List<String> problems =
@@ -343,6 +380,7 @@ public final class SilverJob {
             branch,
             in,
             quarantined,
+            rowsQuarantined,
             new BigDecimal(config.get(Settings.DQ_MAX_QUARANTINE_RATIO)),
             request.windowStart(),
             request.windowEnd());

@@ -2,10 +2,12 @@ package dev.lakehouse.silver;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.Topic;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -78,60 +80,88 @@ final class SilverMerges {
         .replace("${time}", topic.eventTimeColumn());
   }
 
-  /**
-   * MERGEs a reference topic's rows into its silver table on the run's branch; returns {inserted,
-   * updated}.
-   */
-  static long[] mergeReference(
+  /** One table's MERGE: the source, the target rows it can match and what counts as a change. */
+  record Change(Dataset<Row> source, Dataset<Row> target, String changed, String key) {}
+
+  /** A reference topic's MERGE into its silver table on the run's branch. */
+  static Change referenceChange(
       SparkSession spark, AuditBranch branch, Topic topic, Dataset<Row> source) {
-    String table = topic.silverTable();
-    String key = topic.keyField();
-    Dataset<Row> target = spark.table(Tables.qualified(branch.read(table)));
-    long[] counts =
-        insertedAndUpdated(
-            source,
-            target,
-            forTopic(
-                "s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <> t.row_hash)",
-                topic,
-                table),
-            key);
-    if (counts[0] + counts[1] > 0) {
-      spark.sql(
-          forTopic(MERGE_REFERENCE, topic, branch.ref(table))
-              .replace("${source}", view(source, table)));
-    }
-    return counts;
+    return new Change(
+        source,
+        spark.table(Tables.qualified(branch.read(topic.silverTable()))),
+        forTopic(
+            "s.${time} > t.${time} OR (s.${time} = t.${time} AND s.row_hash <> t.row_hash)",
+            topic,
+            topic.silverTable()),
+        topic.keyField());
   }
 
-  /**
-   * {inserted, updated}: source rows without a target row, and with one that {@code changed} (an
-   * expression over s and t), counted in one pass so that a MERGE that would change nothing is not
-   * run.
-   */
-  private static long[] insertedAndUpdated(
-      Dataset<Row> source, Dataset<Row> target, String changed, String key) {
-    Row r =
-        source
-            .as("s")
-            .join(target.as("t"), col("s." + key).equalTo(col("t." + key)), "left")
-            .agg(
-                expr("count_if(t." + key + " IS NULL)"),
-                expr("count_if(t." + key + " IS NOT NULL AND (" + changed + "))"))
-            .first();
-    return new long[] {r.getLong(0), r.getLong(1)};
-  }
-
-  /** MERGEs the window's transactions on the run's branch; returns {inserted, updated}. */
-  static long[] mergeTransactions(
+  /** The window's transactions' MERGE on the run's branch. */
+  static Change transactionChange(
       SparkSession spark, AuditBranch branch, Dataset<Row> source, LocalDate start, LocalDate end) {
     Topic topic = Topic.TRANSACTIONS;
-    String key = topic.keyField();
-    Dataset<Row> target =
+    return new Change(
+        source,
         spark
             .table(Tables.qualified(branch.read(topic.silverTable())))
-            .filter(windowPredicate(topic.eventTimeColumn(), start, end));
-    long[] counts = insertedAndUpdated(source, target, "s.row_hash <> t.row_hash", key);
+            .filter(windowPredicate(topic.eventTimeColumn(), start, end)),
+        "s.row_hash <> t.row_hash",
+        topic.keyField());
+  }
+
+  /**
+   * {inserted, updated} of each MERGE, in the order given: source rows without a target row, and
+   * with one that changed. Counted for all of them in one Spark action, before any is run (their
+   * targets are different tables), so that a MERGE that would change nothing is not run.
+   */
+  static long[][] insertedAndUpdated(List<Change> changes) {
+    Dataset<Row> counts = null;
+    for (int i = 0; i < changes.size(); i++) {
+      Change c = changes.get(i);
+      Dataset<Row> one =
+          c.source()
+              .as("s")
+              .join(c.target().as("t"), col("s." + c.key()).equalTo(col("t." + c.key())), "left")
+              .agg(
+                  expr("count_if(t." + c.key() + " IS NULL)").as("inserted"),
+                  expr("count_if(t." + c.key() + " IS NOT NULL AND (" + c.changed() + "))")
+                      .as("updated"))
+              .select(lit(i).as("change"), col("inserted"), col("updated"));
+      counts = counts == null ? one : counts.union(one);
+    }
+    long[][] out = new long[changes.size()][];
+    if (counts != null) {
+      for (Row r : counts.collectAsList()) {
+        out[r.getInt(0)] = new long[] {r.getLong(1), r.getLong(2)};
+      }
+    }
+    return out;
+  }
+
+  /**
+   * MERGEs a reference topic's rows into its silver table on the run's branch when {@code counts}
+   * ({inserted, updated}, from {@link #insertedAndUpdated}) says anything changes.
+   */
+  static void mergeReference(
+      SparkSession spark, AuditBranch branch, Topic topic, Dataset<Row> source, long[] counts) {
+    if (counts[0] + counts[1] > 0) {
+      spark.sql(
+          forTopic(MERGE_REFERENCE, topic, branch.ref(topic.silverTable()))
+              .replace("${source}", view(source, topic.silverTable())));
+    }
+  }
+
+  /**
+   * MERGEs the window's transactions on the run's branch when {@code counts} says anything does.
+   */
+  static void mergeTransactions(
+      SparkSession spark,
+      AuditBranch branch,
+      Dataset<Row> source,
+      LocalDate start,
+      LocalDate end,
+      long[] counts) {
+    Topic topic = Topic.TRANSACTIONS;
     if (counts[0] + counts[1] > 0) {
       spark.sql(
           forTopic(MERGE_TRANSACTIONS, topic, branch.ref(topic.silverTable()))
@@ -139,7 +169,6 @@ final class SilverMerges {
               .replace("${window_start}", startLiteral(start))
               .replace("${window_end_exclusive}", endExclusiveLiteral(end)));
     }
-    return counts;
   }
 
   static void mergeQuarantine(SparkSession spark, AuditBranch branch, Dataset<Row> source) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The Airflow DAG, read with python3's ast (Airflow is not installed here): its shape, and every
  * task's jar, main class and arguments accepted by the real CLI with --dry-run.
  */
-class AirflowDagIT {
+class AirflowDagTest {
   static final Path APP = Path.of(System.getProperty("user.dir"));
   static final Path DAG = APP.getParent().resolve("airflow/dags/lakehouse_daily.py");
   static final String LOGICAL_DATE = "2026-11-01";
@@ -26,7 +26,7 @@ class AirflowDagIT {
 
   @BeforeAll
   static void parse() throws Exception {
-    Path script = Path.of(AirflowDagIT.class.getResource("/dag_tasks.py").toURI());
+    Path script = Path.of(AirflowDagTest.class.getResource("/dag_tasks.py").toURI());
     Process p =
         new ProcessBuilder("python3", script.toString(), DAG.toString())
             .redirectErrorStream(true)

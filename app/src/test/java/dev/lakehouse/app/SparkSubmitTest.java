@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * separate JVM whose classpath is Spark alone (what a Spark distribution provides), and reads the
  * ledger it wrote.
  */
-class SparkSubmitIT {
+class SparkSubmitTest {
   static final Path TARGET = Path.of(System.getProperty("user.dir"), "target");
   @TempDir static Path dataDir;
   static String[] common;
