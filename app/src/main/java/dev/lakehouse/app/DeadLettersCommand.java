@@ -34,7 +34,7 @@ final class DeadLettersCommand extends LakehouseCommand {
   @Option(
       names = "--reason",
       paramLabel = "R",
-      description = "Only this reason code (see the README's list).")
+      description = "Only this reason code (listed in docs/event-contract.md).")
   String reason;
 
   @Option(
@@ -55,7 +55,9 @@ final class DeadLettersCommand extends LakehouseCommand {
         DeadLetterReason.valueOf(reason);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(
-            "Unknown --reason '" + reason + "'; the reason codes are listed in the README.");
+            "Unknown --reason '"
+                + reason
+                + "'; the reason codes are listed in docs/event-contract.md.");
       }
     }
     sinceTimestamp();

@@ -303,10 +303,11 @@ final class DemoCommand extends LakehouseCommand {
             scalar(c, "SELECT coalesce(sum(revenue_inr), 0) FROM marts.daily_revenue_summary"));
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      out.printf(
-          "%nDemo finished in %.0f s. Explore: bin/lakehouse --data-dir %s sql \"SELECT * FROM"
-              + " gold.monthly_kpis\"%n",
-          seconds, dir);
+      out.printf("%nDemo finished in %.0f s.%n", seconds);
+      List<String> next = followUps(lease.spark(), dir, start, end);
+      out.println("Try next, on the lake the demo built (these dates and ids are its own):");
+      next.forEach(command -> out.println("  " + command));
+      summary.put("next_commands", next);
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       summary.put("data_dir", dir.toString());
       return summary;
@@ -319,6 +320,34 @@ final class DemoCommand extends LakehouseCommand {
       }
       kafka.ifPresent(LocalServices.Started::close);
     }
+  }
+
+  /**
+   * Commands to run next with the months, dates and ids this demo produced: a statement of the last
+   * month with one, a backfill of the last week, a query and the status.
+   */
+  static List<String> followUps(SparkSession spark, Path dir, LocalDate start, LocalDate end) {
+    String lake = "bin/lakehouse --data-dir " + dir;
+    List<String> next = new ArrayList<>();
+    List<Row> statement =
+        spark
+            .sql(
+                "SELECT account_id, date_format(month_start, 'yyyy-MM') FROM gold.monthly_statement"
+                    + " ORDER BY month_start DESC, account_id LIMIT 1")
+            .collectAsList();
+    if (!statement.isEmpty()) {
+      next.add(
+          lake
+              + " statement --account "
+              + statement.get(0).getString(0)
+              + " --month "
+              + statement.get(0).getString(1));
+    }
+    LocalDate weekBefore = end.minusDays(6).isBefore(start) ? start : end.minusDays(6);
+    next.add(lake + " backfill --from " + weekBefore + " --to " + end);
+    next.add(lake + " sql \"SELECT * FROM gold.monthly_kpis ORDER BY month_start\"");
+    next.add(lake + " status");
+    return next;
   }
 
   private static void step(PrintWriter out, int n, String what, long t0) {

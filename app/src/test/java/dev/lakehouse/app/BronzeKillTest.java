@@ -41,7 +41,7 @@ class BronzeKillTest extends CliTestBase {
         "--conf",
         Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
         "--conf",
-        "spark.master=local[2]");
+        "engine.master=local[2]");
   }
 
   @Test
@@ -174,7 +174,7 @@ class BronzeKillTest extends CliTestBase {
             "--conf",
             Settings.KAFKA_BOOTSTRAP + "=" + bootstrap,
             "--conf",
-            "spark.master=local[2]",
+            "engine.master=local[2]",
             "--conf",
             Settings.BRONZE_TRIGGER_SECONDS + "=1",
             "--conf",

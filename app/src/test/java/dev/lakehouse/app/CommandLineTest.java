@@ -237,7 +237,7 @@ class CommandLineTest extends CliTestBase {
       "--conf",
       bootstrapConf(),
       "--conf",
-      "spark.master=local[2]",
+      "engine.master=local[2]",
       "--json"
     };
     CliRun bronze = CliRun.of(concat(new String[] {"bronze", "--available-now"}, common));

@@ -96,6 +96,18 @@ class PipelineInvariantsTest extends CliTestBase {
         .isEqualTo(dev.lakehouse.contract.DeadLetterReason.values().length - 1);
     assertThat(s.get("dead_letters_by_reason").has("PARSER_ERROR")).isFalse();
     // Whatever arrived late was recorded by the daily run and applied by the backfill.
+    // The commands it suggests name its own last month and week, and they run.
+    List<String> next = new java.util.ArrayList<>();
+    s.get("next_commands").forEach(c -> next.add(c.asText()));
+    assertThat(next)
+        .anyMatch(c -> c.matches(".* statement --account A\\d+ --month 2026-10"))
+        .anyMatch(c -> c.endsWith(" backfill --from 2026-10-25 --to 2026-10-31"));
+    String statement =
+        next.stream().filter(c -> c.contains(" statement ")).findFirst().orElseThrow();
+    String[] words = statement.substring("bin/lakehouse ".length()).split(" ");
+    CliRun run = CliRun.of(concat(common, java.util.Arrays.copyOfRange(words, 2, words.length)));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("2026-10");
     assertThat(s.get("late_arrivals_applied").asLong())
         .isEqualTo(s.get("late_arrivals_detected").asLong());
     assertThat(s.get("layers").get("silver.transactions").asLong())

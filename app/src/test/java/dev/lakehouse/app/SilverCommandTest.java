@@ -22,7 +22,7 @@ class SilverCommandTest extends CliTestBase {
       "--conf",
       bootstrapConf(),
       "--conf",
-      "spark.master=local[2]",
+      "engine.master=local[2]",
       "--json"
     };
     Path sample =

@@ -1,11 +1,7 @@
 package dev.lakehouse.app;
 
-import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakehouse.common.TestLake;
 import dev.lakehouse.services.EmbeddedKafka;
 import java.io.File;
 import java.io.IOException;
@@ -13,87 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Submits the built target/lakehouse-jobs.jar through org.apache.spark.deploy.SparkSubmit in a
- * separate JVM whose classpath is Spark alone (what a Spark distribution provides), and reads the
- * ledger it wrote.
+ * The built target/lakehouse-jobs.jar as a Spark distribution receives it: what it carries, and
+ * what it says when submitted through org.apache.spark.deploy.SparkSubmit (in a separate JVM whose
+ * classpath is Spark alone) without a broker. ClusterTest submits it to a standalone cluster.
  */
 class SparkSubmitTest {
   static final Path TARGET = Path.of(System.getProperty("user.dir"), "target");
   @TempDir static Path dataDir;
-  static String[] common;
-
-  @BeforeAll
-  static void landBronze() {
-    int port = EmbeddedKafka.freePort();
-    common =
-        new String[] {
-          "--data-dir",
-          dataDir.toString(),
-          "--conf",
-          "kafka.bootstrap-servers=localhost:" + port,
-          "--conf",
-          "spark.shuffle-partitions=2"
-        };
-    // Bronze is landed in this JVM (each command starts the embedded broker); silver goes through
-    // spark-submit.
-    CliRun generate =
-        CliRun.of(
-            concat(
-                common,
-                "generate",
-                "--events",
-                "1500",
-                "--days",
-                "5",
-                "--seed",
-                "9",
-                "--end-date",
-                "2026-10-20"));
-    assertThat(generate.exitCode()).as(generate.err()).isZero();
-    CliRun bronze = CliRun.of(concat(common, "bronze", "--available-now"));
-    assertThat(bronze.exitCode()).as(bronze.err()).isZero();
-  }
-
-  @Test
-  void theJobsJarRunsThroughSparkSubmitWithTheSameOptionsExitCodesAndLedger() throws Exception {
-    Path jar = TARGET.resolve("lakehouse-jobs.jar");
-    assertThat(jar).exists();
-
-    Submission silver = submit(concat(common, "--json", "silver", "--date", "2026-10-20"));
-    assertThat(silver.exitCode).as(silver.output).isZero();
-    String runId = silver.json().get("runs").get(0).get("run_id").asText();
-
-    Submission bad = submit(concat(common, "silver", "--date", "2026-13-01"));
-    assertThat(bad.exitCode).as(bad.output).isEqualTo(2);
-    assertThat(bad.output).contains("2026-13-01");
-
-    SparkSession spark = TestLake.spark(TestLake.config(dataDir));
-    try {
-      List<Row> runs =
-          spark
-              .sql("SELECT run_id, job, status, rows_read FROM ops.runs ORDER BY ended_at")
-              .collectAsList();
-      // The bad date was refused before anything ran: one run, the silver one.
-      assertThat(runs).hasSize(1);
-      assertThat(runs.get(0).getString(0)).isEqualTo(runId);
-      assertThat(runs.get(0).getString(2)).isEqualTo("SUCCESS");
-      assertThat(runs.get(0).getLong(3)).isPositive();
-      assertThat(spark.sql("SELECT count(*) FROM silver.transactions").first().getLong(0))
-          .isPositive();
-    } finally {
-      spark.stop();
-    }
-  }
 
   @Test
   void theJobsJarCarriesNoEmbeddedServicesAndSaysSoWhenABrokerIsMissing() throws Exception {
@@ -121,23 +49,14 @@ class SparkSubmitTest {
       "--conf",
       "kafka.bootstrap-servers=localhost:" + EmbeddedKafka.freePort()
     };
-    Submission bronze = submit(concat(nowhere, "bronze", "--available-now"));
+    Submission bronze = submit(CliRun.concat(nowhere, "bronze", "--available-now"));
     assertThat(bronze.exitCode).as(bronze.output).isEqualTo(1);
     assertThat(bronze.output)
         .contains("has no embedded services")
         .doesNotContain("NoClassDefFoundError");
   }
 
-  record Submission(int exitCode, String output) {
-    JsonNode json() throws IOException {
-      String line =
-          Arrays.stream(output.split("\n"))
-              .filter(l -> l.startsWith("{\"command\""))
-              .reduce((a, b) -> b)
-              .orElseThrow(() -> new AssertionError("no JSON summary in:\n" + output));
-      return new ObjectMapper().readTree(line);
-    }
-  }
+  record Submission(int exitCode, String output) {}
 
   /**
    * What a Spark 4.0.0 distribution puts on the classpath (written by the common module's build).

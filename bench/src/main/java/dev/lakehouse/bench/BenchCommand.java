@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
             + " silver with 10 and 100 days of history (pruned and unpruned MERGE), export (plain"
             + " COPY limit, Spark JDBC default and tuned, ours) and the demo at 1x and 5x, each"
             + " measured in its own JVM, repeated, with medians, ratios and peak memory. Writes"
-            + " results.json and results.md to --out and the table into README.md. Works in"
+            + " results.json and results.md to --out and the table into docs/benchmark.md. Works in"
             + " <data-dir>/bench, which it empties first.")
 final class BenchCommand extends LakehouseCommand {
   static final Set<String> SECTIONS = Set.of("ingest", "silver", "export", "demo");
@@ -88,7 +88,9 @@ final class BenchCommand extends LakehouseCommand {
       description = "Where results.json and results.md go (default: bench/results).")
   Path outDir;
 
-  @Option(names = "--no-readme", description = "Do not write the results table into README.md.")
+  @Option(
+      names = {"--no-docs", "--no-readme"},
+      description = "Do not write the results table into docs/benchmark.md.")
   boolean noReadme;
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -156,7 +158,7 @@ final class BenchCommand extends LakehouseCommand {
     Files.writeString(results.resolve("results.json"), json.writeValueAsString(report.toMap()));
     String markdown = report.markdown();
     Files.writeString(results.resolve("results.md"), markdown);
-    Path readme = home.resolve("README.md");
+    Path readme = home.resolve("docs").resolve("benchmark.md");
     if (!noReadme && Files.isRegularFile(readme)) {
       report.intoReadme(readme, markdown);
     }

@@ -355,7 +355,9 @@ final class BenchReport {
     return md.toString();
   }
 
-  /** Replaces the text between the bench markers of README.md with the latest table. */
+  /**
+   * Replaces the text between the bench markers of a document (docs/benchmark.md) with the table.
+   */
   void intoReadme(Path readme, String markdown) throws IOException {
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     int start = text.indexOf(README_START);

@@ -30,12 +30,12 @@ public final class BronzeTables {
             + " ( kafka_topic STRING, kafka_partition INT, kafka_offset BIGINT, kafka_ts TIMESTAMP,"
             + " kafka_key STRING, raw_value BINARY COMMENT 'the message bytes exactly as Kafka"
             + " delivered them', raw_text STRING COMMENT 'the message as text when it is valid"
-            + " UTF-8', reason_code STRING COMMENT 'see README: dead-letter reason codes', stage"
-            + " STRING COMMENT 'decode, parse or validate', message STRING, ingested_at TIMESTAMP,"
-            + " replayed_at TIMESTAMP COMMENT 'when lakehouse dead-letters replay moved it into"
-            + " bronze; null while it is a dead letter') USING iceberg PARTITIONED BY"
-            + " (days(ingested_at)) COMMENT 'One row per Kafka message that broke the event"
-            + " contract.' "
+            + " UTF-8', reason_code STRING COMMENT 'see docs/event-contract.md: dead-letter reason"
+            + " codes', stage STRING COMMENT 'decode, parse or validate', message STRING,"
+            + " ingested_at TIMESTAMP, replayed_at TIMESTAMP COMMENT 'when lakehouse dead-letters"
+            + " replay moved it into bronze; null while it is a dead letter') USING iceberg"
+            + " PARTITIONED BY (days(ingested_at)) COMMENT 'One row per Kafka message that broke"
+            + " the event contract.' "
             + PROPERTIES);
     if (!java.util.Arrays.asList(
             spark.table(Tables.qualified(Tables.BRONZE_DEAD_LETTERS)).columns())

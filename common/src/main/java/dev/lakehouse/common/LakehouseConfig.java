@@ -67,6 +67,18 @@ public final class LakehouseConfig implements Serializable {
       if (!name.startsWith("LAKEHOUSE_") || LAUNCHER_VARIABLES.contains(name)) {
         continue;
       }
+      String renamed = Settings.renamedFromVariable(name);
+      if (renamed != null) {
+        throw new ConfigException(
+            "The environment variable "
+                + name
+                + " names a key that was renamed; use "
+                + Settings.find(renamed).environmentVariable()
+                + " ("
+                + renamed
+                + ") instead.");
+      }
+      // The value is never shown: a mistyped secret's name must not put the secret in a log.
       Setting s =
           Settings.all().stream()
               .filter(candidate -> candidate.environmentVariable().equals(name))
@@ -76,9 +88,8 @@ public final class LakehouseConfig implements Serializable {
                       new ConfigException(
                           "Unknown configuration key in environment variable "
                               + name
-                              + "="
-                              + e.getValue()
-                              + "; run 'lakehouse config' to list the known keys."));
+                              + " (its value is not shown); run 'lakehouse config' to list the"
+                              + " known keys and their variables."));
       values.put(s.key(), e.getValue().trim());
       origins.put(s.key(), "environment " + name);
     }
@@ -91,14 +102,13 @@ public final class LakehouseConfig implements Serializable {
       origins.put(e.getKey(), "--conf");
     }
     for (Map.Entry<String, String> e : values.entrySet()) {
-      String problem = Settings.find(e.getKey()).problemWith(e.getValue());
+      Setting setting = Settings.find(e.getKey());
+      String problem = setting.problemWith(e.getValue());
       if (problem != null) {
         throw new ConfigException(
             "Invalid value for "
                 + e.getKey()
-                + ": '"
-                + e.getValue()
-                + "' "
+                + (setting.mayShow(problem) ? ": '" + e.getValue() + "' " : " (not shown): ")
                 + problem
                 + " (set by "
                 + origins.get(e.getKey())
@@ -115,6 +125,18 @@ public final class LakehouseConfig implements Serializable {
 
   private static Setting known(String key, String origin) {
     Setting s = Settings.find(key);
+    String renamed = Settings.renamedTo(key);
+    if (renamed != null) {
+      throw new ConfigException(
+          "The configuration key '"
+              + key
+              + "' (set by "
+              + origin
+              + ") was renamed to '"
+              + renamed
+              + "'; Spark's own settings (spark.*) belong to spark-submit --conf or"
+              + " spark-defaults.conf.");
+    }
     if (s == null) {
       throw new ConfigException(
           "Unknown configuration key '"

@@ -1,5 +1,6 @@
 package dev.lakehouse.common;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -8,36 +9,70 @@ import org.apache.spark.sql.SparkSession;
 public final class LakehouseSpark {
   private LakehouseSpark() {}
 
+  /** The extensions Iceberg's SQL (MERGE, branches, procedures) needs. */
+  static final String ICEBERG_EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+
   public static SparkSession session(LakehouseConfig config, String appName) {
-    SparkSession.Builder builder =
-        SparkSession.builder()
-            .appName(appName)
-            .config(
-                "spark.sql.extensions",
-                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-            .config("spark.sql.defaultCatalog", Tables.CATALOG)
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", config.get(Settings.SPARK_SHUFFLE_PARTITIONS))
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.streaming.stopTimeout", "60s")
-            .config("spark.sql.debug.maxToStringFields", "500")
-            // A local lake's directories get their permissions without forking chmod.
-            .config("spark.hadoop.fs.file.impl", LocalLakeFileSystem.class.getName())
-            .config(
-                "spark.hadoop.fs.AbstractFileSystem.file.impl",
-                LocalLakeFileSystem.Fs.class.getName());
-    catalogProperties(config).forEach(builder::config);
-    // Under spark-submit the master comes from the submission; otherwise from configuration.
-    if (System.getProperty("spark.master") == null) {
-      builder
-          .master(config.get(Settings.SPARK_MASTER))
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.driver.bindAddress", "127.0.0.1");
-    }
+    // Spark's own configuration: spark-submit --conf, spark-defaults.conf, -Dspark.* options.
+    SparkConf user = new SparkConf(true);
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    sessionSettings(config, user).forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    if (!user.contains("spark.log.level")) {
+      spark.sparkContext().setLogLevel("WARN");
+    }
     return spark;
+  }
+
+  /**
+   * What the lakehouse sets on its session given Spark's own configuration: its defaults only for
+   * keys that configuration leaves unset (so spark-submit --conf wins; the UI and event log are
+   * Spark's to decide), Iceberg's SQL extensions added to the user's own, the master from {@code
+   * engine.master} only outside spark-submit. A session time zone other than UTC is refused:
+   * business dates are UTC days.
+   */
+  static java.util.Map<String, String> sessionSettings(LakehouseConfig config, SparkConf user) {
+    String zone = user.get("spark.sql.session.timeZone", "UTC");
+    if (!"UTC".equals(zone)) {
+      throw new ConfigException(
+          "spark.sql.session.timeZone is "
+              + zone
+              + ", but the lakehouse's business dates are UTC days; remove the setting or set it"
+              + " to UTC.");
+    }
+    java.util.Map<String, String> defaults = new java.util.LinkedHashMap<>();
+    defaults.put("spark.sql.defaultCatalog", Tables.CATALOG);
+    defaults.put("spark.sql.session.timeZone", "UTC");
+    defaults.put("spark.sql.shuffle.partitions", config.get(Settings.ENGINE_SHUFFLE_PARTITIONS));
+    defaults.put("spark.ui.showConsoleProgress", "false");
+    defaults.put("spark.sql.streaming.stopTimeout", "60s");
+    defaults.put("spark.sql.debug.maxToStringFields", "500");
+    // A local lake's directories get their permissions without forking chmod.
+    defaults.put("spark.hadoop.fs.file.impl", LocalLakeFileSystem.class.getName());
+    defaults.put(
+        "spark.hadoop.fs.AbstractFileSystem.file.impl", LocalLakeFileSystem.Fs.class.getName());
+    defaults.putAll(catalogProperties(config));
+    // Under spark-submit the master comes from the submission; otherwise from configuration.
+    if (!user.contains("spark.master")) {
+      defaults.put("spark.master", config.get(Settings.ENGINE_MASTER));
+      defaults.put("spark.driver.host", "127.0.0.1");
+      defaults.put("spark.driver.bindAddress", "127.0.0.1");
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    defaults.forEach(
+        (key, value) -> {
+          if (!user.contains(key)) {
+            out.put(key, value);
+          }
+        });
+    String extensions = user.get("spark.sql.extensions", "").trim();
+    if (!java.util.Arrays.asList(extensions.split("\\s*,\\s*")).contains(ICEBERG_EXTENSIONS)) {
+      out.put(
+          "spark.sql.extensions",
+          extensions.isEmpty() ? ICEBERG_EXTENSIONS : extensions + "," + ICEBERG_EXTENSIONS);
+    }
+    return out;
   }
 
   /**

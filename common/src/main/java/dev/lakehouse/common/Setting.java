@@ -57,6 +57,10 @@ public final class Setting {
    * LAKEHOUSE_BRONZE_TRIGGER_SECONDS.
    */
   public String environmentVariable() {
+    return variableOf(key);
+  }
+
+  static String variableOf(String key) {
     return "LAKEHOUSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
@@ -183,9 +187,44 @@ public final class Setting {
   }
 
   static String jdbcUrl(String value) {
-    return value.matches("jdbc:postgresql://[^/:]+(:\\d+)?/[A-Za-z0-9_]+(\\?.*)?")
-        ? null
-        : "must look like jdbc:postgresql://host:port/database";
+    if (value.matches("jdbc:postgresql://[^/?#]*@.*")) {
+      return "must not carry credentials (user:password@host): set postgres.user, and the"
+          + " password in LAKEHOUSE_POSTGRES_PASSWORD";
+    }
+    if (!value.matches("jdbc:postgresql://[^/:@]+(:\\d+)?/[A-Za-z0-9_]+(\\?.*)?")) {
+      return "must look like jdbc:postgresql://host:port/database";
+    }
+    int query = value.indexOf('?');
+    if (query >= 0) {
+      for (String parameter : value.substring(query + 1).split("&")) {
+        String name = parameter.split("=", 2)[0].toLowerCase(Locale.ROOT);
+        if (CREDENTIAL_PARAMETERS.contains(name)) {
+          return "must not carry credentials (parameter '"
+              + name
+              + "'): set postgres.user, and the password in LAKEHOUSE_POSTGRES_PASSWORD";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** URL parameters of the PostgreSQL driver that carry credentials or key material. */
+  private static final java.util.Set<String> CREDENTIAL_PARAMETERS =
+      java.util.Set.of("user", "password", "sslpassword", "sslkey", "sslcert");
+
+  /** A URI without user information ({@code scheme://user:secret@host}). */
+  static String uriWithoutCredentials(String value) {
+    return value.matches("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@.*")
+        ? "must not carry credentials (user:password@host); they come from the environment"
+        : null;
+  }
+
+  /**
+   * Whether a rejected value may be shown in an error: never for secrets, nor for a value refused
+   * because it carries credentials.
+   */
+  boolean mayShow(String problem) {
+    return !secret && (problem == null || !problem.contains("credentials"));
   }
 
   static String hostPorts(String value) {

@@ -14,8 +14,8 @@ public final class Settings {
   public static final String CATALOG_WAREHOUSE = "catalog.warehouse";
   public static final String CATALOG_URI = "catalog.uri";
   public static final String CATALOG_S3_ENDPOINT = "catalog.s3-endpoint";
-  public static final String SPARK_MASTER = "spark.master";
-  public static final String SPARK_SHUFFLE_PARTITIONS = "spark.shuffle-partitions";
+  public static final String ENGINE_MASTER = "engine.master";
+  public static final String ENGINE_SHUFFLE_PARTITIONS = "engine.shuffle-partitions";
   public static final String BRONZE_TRIGGER_SECONDS = "bronze.trigger-seconds";
   public static final String BRONZE_MAX_EVENTS_PER_BATCH = "bronze.max-events-per-batch";
   public static final String BRONZE_MAX_MESSAGE_KB = "bronze.max-message-kb";
@@ -87,7 +87,7 @@ public final class Settings {
           Setting.of(
               CATALOG_URI,
               "http://localhost:8181",
-              Setting::anyText,
+              Setting::uriWithoutCredentials,
               "The catalog's address: http(s)://... for rest, thrift://host:9083 for hive; unused"
                   + " for hadoop and glue."),
           Setting.of(
@@ -96,15 +96,16 @@ public final class Settings {
               value -> null,
               "S3-compatible endpoint for the warehouse (empty: AWS default)."),
           Setting.of(
-              SPARK_MASTER,
+              ENGINE_MASTER,
               "local[*]",
               Setting::anyText,
-              "Spark master when not launched by spark-submit."),
+              "Spark master when not launched by spark-submit (which names its own)."),
           Setting.of(
-              SPARK_SHUFFLE_PARTITIONS,
+              ENGINE_SHUFFLE_PARTITIONS,
               "4",
               Setting.integer(1, 100_000),
-              "spark.sql.shuffle.partitions."),
+              "spark.sql.shuffle.partitions unless Spark's own configuration (spark-submit --conf,"
+                  + " spark-defaults.conf) sets it."),
           Setting.of(
               BRONZE_TRIGGER_SECONDS,
               "60",
@@ -230,7 +231,8 @@ public final class Settings {
               POSTGRES_URL,
               "jdbc:postgresql://localhost:5433/postgres",
               Setting::jdbcUrl,
-              "PostgreSQL that receives the marts (schema marts)."),
+              "PostgreSQL that receives the marts (schema marts). No credentials in the URL: the"
+                  + " user is postgres.user, the password LAKEHOUSE_POSTGRES_PASSWORD."),
           Setting.of(POSTGRES_USER, "postgres", Setting::anyText, "PostgreSQL user of the export."),
           Setting.of(
               POSTGRES_EMBEDDED,
@@ -298,7 +300,26 @@ public final class Settings {
     }
   }
 
+  /** Keys that were renamed: old name -> new name. The old names are refused, naming the new. */
+  private static final Map<String, String> RENAMED =
+      Map.of("spark.master", ENGINE_MASTER, "spark.shuffle-partitions", ENGINE_SHUFFLE_PARTITIONS);
+
   private Settings() {}
+
+  /** The new name of a renamed key, or null. */
+  static String renamedTo(String oldKey) {
+    return RENAMED.get(oldKey);
+  }
+
+  /** The new key of a renamed key's environment variable, or null. */
+  static String renamedFromVariable(String variable) {
+    for (Map.Entry<String, String> e : RENAMED.entrySet()) {
+      if (Setting.variableOf(e.getKey()).equals(variable)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
 
   public static List<Setting> all() {
     return ALL;

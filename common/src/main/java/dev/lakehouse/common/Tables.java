@@ -4,7 +4,7 @@ import dev.lakehouse.contract.Topic;
 
 /**
  * Table names, as seen from Spark SQL through the lakehouse's default catalog. The name says layer
- * and grain; each table's grain is written in its table comment and in the README.
+ * and grain; each table's grain is written in its table comment and in docs/.
  */
 public final class Tables {
   /**

@@ -122,6 +122,103 @@ class LakehouseConfigTest {
   }
 
   @Test
+  void sparksOwnConfigurationWinsOverTheLakehousesDefaults() {
+    LakehouseConfig c = LakehouseConfig.load("local", Map.of(), Map.of());
+    org.apache.spark.SparkConf none = new org.apache.spark.SparkConf(false);
+    Map<String, String> alone = LakehouseSpark.sessionSettings(c, none);
+    assertThat(alone)
+        .containsEntry("spark.sql.shuffle.partitions", "4")
+        .containsEntry("spark.master", "local[*]")
+        .containsEntry("spark.sql.extensions", LakehouseSpark.ICEBERG_EXTENSIONS)
+        .doesNotContainKeys("spark.ui.enabled", "spark.eventLog.enabled");
+
+    org.apache.spark.SparkConf submitted =
+        new org.apache.spark.SparkConf(false)
+            .set("spark.master", "spark://10.0.0.5:7077")
+            .set("spark.sql.shuffle.partitions", "64")
+            .set("spark.sql.catalog.lakehouse.cache-enabled", "true")
+            .set("spark.sql.extensions", "com.example.MyExtensions");
+    Map<String, String> under = LakehouseSpark.sessionSettings(c, submitted);
+    assertThat(under)
+        .doesNotContainKeys(
+            "spark.master",
+            "spark.driver.host",
+            "spark.sql.shuffle.partitions",
+            "spark.sql.catalog.lakehouse.cache-enabled")
+        .containsEntry(
+            "spark.sql.extensions", "com.example.MyExtensions," + LakehouseSpark.ICEBERG_EXTENSIONS)
+        .containsEntry("spark.sql.catalog.lakehouse.type", "hadoop");
+    assertThatThrownBy(
+            () ->
+                LakehouseSpark.sessionSettings(
+                    c,
+                    new org.apache.spark.SparkConf(false)
+                        .set("spark.sql.session.timeZone", "Asia/Kolkata")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("UTC");
+  }
+
+  @Test
+  void anUnknownVariablesValueIsNeverShown() {
+    // A mistyped secret's name must not put the secret into a scheduler's log.
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.load(
+                    "local", Map.of(), Map.of("LAKEHOUSE_POSTGRES_PASSWRD", "hunter2-secret")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LAKEHOUSE_POSTGRES_PASSWRD")
+        .hasMessageNotContaining("hunter2-secret");
+  }
+
+  @Test
+  void renamedKeysAreRefusedNamingTheirNewName() {
+    assertThatThrownBy(
+            () -> LakehouseConfig.load("local", Map.of("spark.master", "local[2]"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'spark.master'")
+        .hasMessageContaining("'engine.master'");
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.load(
+                    "local", Map.of(), Map.of("LAKEHOUSE_SPARK_SHUFFLE_PARTITIONS", "8")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LAKEHOUSE_ENGINE_SHUFFLE_PARTITIONS");
+    assertThat(
+            LakehouseConfig.load("local", Map.of("engine.master", "local[2]"), Map.of())
+                .get(Settings.ENGINE_MASTER))
+        .isEqualTo("local[2]");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "postgres.url=jdbc:postgresql://db:5432/lake?password=hunter2-secret",
+        "postgres.url=jdbc:postgresql://exporter:hunter2-secret@db:5432/lake",
+        "postgres.url=jdbc:postgresql://db:5432/lake?ssl=true&user=x&Password=hunter2-secret",
+        "catalog.uri=https://admin:hunter2-secret@catalog.bank.internal:8181"
+      })
+  void credentialsInUrlsAreRefusedWithoutShowingThem(String setting) {
+    String[] kv = setting.split("=", 2);
+    assertThatThrownBy(() -> LakehouseConfig.load("local", Map.of(kv[0], kv[1]), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(kv[0])
+        .hasMessageContaining("credentials")
+        .hasMessageNotContaining("hunter2-secret");
+  }
+
+  @Test
+  void urlsWithoutCredentialsAreAccepted() {
+    LakehouseConfig c =
+        LakehouseConfig.load(
+            "local",
+            Map.of(
+                "postgres.url", "jdbc:postgresql://db:5432/lake?sslmode=require",
+                "catalog.uri", "https://catalog.bank.internal:8181/api"),
+            Map.of());
+    assertThat(c.get(Settings.POSTGRES_URL)).endsWith("sslmode=require");
+  }
+
+  @Test
   void unknownEnvironmentVariableIsRejectedByName() {
     assertThatThrownBy(
             () ->

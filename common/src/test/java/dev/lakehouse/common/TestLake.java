@@ -18,8 +18,8 @@ public final class TestLake {
   public static LakehouseConfig config(Path dataDir, String... keyValues) {
     Map<String, String> conf = new HashMap<>();
     conf.put(Settings.DATA_DIR, dataDir.toString());
-    conf.put(Settings.SPARK_MASTER, "local[2]");
-    conf.put(Settings.SPARK_SHUFFLE_PARTITIONS, System.getProperty("test.shuffle", "1"));
+    conf.put(Settings.ENGINE_MASTER, "local[2]");
+    conf.put(Settings.ENGINE_SHUFFLE_PARTITIONS, System.getProperty("test.shuffle", "1"));
     for (String kv : keyValues) {
       int eq = kv.indexOf('=');
       conf.put(kv.substring(0, eq), kv.substring(eq + 1));

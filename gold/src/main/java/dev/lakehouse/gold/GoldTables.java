@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The gold star schema and marts; each table's grain is in its comment and in the README. */
+/** The gold star schema and marts; each table's grain is in its comment and in docs/gold.md. */
 public final class GoldTables {
 
   /** The key of the unknown member of every dimension (late reference data never drops a fact). */

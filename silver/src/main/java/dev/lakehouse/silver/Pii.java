@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keyed hashing of PII. The key comes from LAKEHOUSE_PII_HMAC_KEY; only the local profile may fall
- * back to a public development key (its hashes are then not secret, which is fine for synthetic
- * data).
+ * Keyed hashing of PII. The key comes from LAKEHOUSE_PII_HMAC_KEY; only a development lake (the
+ * embedded Kafka on this machine, a local warehouse) may fall back to a public development key (its
+ * hashes are then not secret, which is fine for synthetic data).
  */
 final class Pii {
   private static final Logger LOG = LoggerFactory.getLogger(Pii.class);
@@ -34,20 +34,47 @@ final class Pii {
         .secret(Settings.PII_HMAC_KEY)
         .orElseGet(
             () -> {
-              if (!"local".equals(config.profile())) {
+              String why = notDevelopmentLake(config);
+              if (why != null) {
                 throw new ConfigException(
                     "Cannot run silver: the PII key is missing. Set the environment variable"
-                        + " LAKEHOUSE_PII_HMAC_KEY (a long random secret) for profile "
-                        + config.profile()
+                        + " LAKEHOUSE_PII_HMAC_KEY (a long random secret). The public development"
+                        + " key is only used on a lake of this machine with the embedded Kafka,"
+                        + " and "
+                        + why
                         + ".");
               }
               if (!WARNED.getAndSet(true)) {
                 LOG.warn(
-                    "LAKEHOUSE_PII_HMAC_KEY is not set; the local profile uses a development key,"
-                        + " so PII hashes are not secret.");
+                    "LAKEHOUSE_PII_HMAC_KEY is not set; this local lake with the embedded Kafka"
+                        + " uses the public development key, so PII hashes are not secret.");
               }
               return DEVELOPMENT_KEY;
             });
+  }
+
+  /**
+   * Null when the configuration describes a development lake (the embedded Kafka on this machine
+   * and a local Hadoop-catalog warehouse), otherwise what makes it something else.
+   */
+  static String notDevelopmentLake(LakehouseConfig config) {
+    if (!config.boolValue(Settings.KAFKA_EMBEDDED)) {
+      return Settings.KAFKA_EMBEDDED + " is false";
+    }
+    for (String server : config.get(Settings.KAFKA_BOOTSTRAP).split(",")) {
+      String host = server.trim().replaceAll(":\\d+$", "");
+      if (!host.equals("localhost") && !host.equals("127.0.0.1")) {
+        return Settings.KAFKA_BOOTSTRAP + " names " + server.trim() + ", not this machine";
+      }
+    }
+    if (!"hadoop".equals(config.get(Settings.CATALOG_TYPE))) {
+      return Settings.CATALOG_TYPE + " is " + config.get(Settings.CATALOG_TYPE);
+    }
+    String warehouse = config.location(Settings.CATALOG_WAREHOUSE);
+    if (!warehouse.startsWith("/") && !warehouse.startsWith("file:")) {
+      return Settings.CATALOG_WAREHOUSE + " is not a local directory";
+    }
+    return null;
   }
 
   static String hmac(String key, String value) {

@@ -7,6 +7,8 @@ import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PiiTest {
   @Test
@@ -24,6 +26,24 @@ class PiiTest {
   void theLocalProfileFallsBackToTheDevelopmentKey() {
     assertThat(Pii.key(LakehouseConfig.load("local", Map.of(), Map.of())))
         .isEqualTo(Pii.DEVELOPMENT_KEY);
+  }
+
+  /** The profile's name does not decide: a "local" profile aimed at real services needs a key. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "kafka.embedded=false",
+        "kafka.bootstrap-servers=broker-1.bank.internal:9092",
+        "catalog.type=rest",
+        "catalog.warehouse=s3a://bank-lake/warehouse"
+      })
+  void theLocalProfileAgainstRealServicesNeedsTheKey(String setting) {
+    String[] kv = setting.split("=", 2);
+    LakehouseConfig real = LakehouseConfig.load("local", Map.of(kv[0], kv[1]), Map.of());
+    assertThatThrownBy(() -> Pii.key(real))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LAKEHOUSE_PII_HMAC_KEY")
+        .hasMessageContaining(kv[0]);
   }
 
   @Test

@@ -1,0 +1,128 @@
+package dev.lakehouse.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * A service the cluster test starts in a JVM of its own (a Spark master or worker, the REST
+ * catalog), with its output in a log file, stopped with everything it started.
+ */
+final class ChildJvm implements AutoCloseable {
+  static final Path TARGET = Path.of(System.getProperty("user.dir"), "target");
+
+  private final String name;
+  private final Process process;
+  final Path log;
+
+  private ChildJvm(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** java [the Spark opens] -cp classpath mainClass args, with extra environment variables. */
+  static ChildJvm start(
+      String name,
+      String classpath,
+      String mainClass,
+      List<String> args,
+      Map<String, String> environment,
+      Path logDir)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.addAll(javaOptions());
+    command.addAll(List.of("-cp", classpath, mainClass));
+    command.addAll(args);
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve(name + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return new ChildJvm(name, builder.start(), log);
+  }
+
+  /** The --add-opens Spark needs on Java 17 (the surefire JVM's own set). */
+  static List<String> javaOptions() {
+    List<String> out = new ArrayList<>();
+    for (String opt : System.getProperty("spark.jvm.opens", "").split(" ")) {
+      if (!opt.isBlank()) {
+        out.add(opt);
+      }
+    }
+    return out;
+  }
+
+  /** What a Spark 4.0.0 distribution puts on the classpath (written by the common module). */
+  static String sparkClasspath() throws IOException {
+    return Files.readString(
+            TARGET
+                .getParent()
+                .getParent()
+                .resolve("common/target/spark-distribution-classpath.txt"))
+        .strip();
+  }
+
+  /** Waits until an HTTP GET of the URL answers with a body the predicate accepts. */
+  void awaitHttp(String url, Predicate<String> ready, Duration atMost) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Awaitility.await(name + " at " + url)
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError(name + " exited:\n" + logText());
+              }
+              try {
+                HttpResponse<String> r =
+                    http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 && ready.test(r.body());
+              } catch (IOException e) {
+                return false;
+              }
+            });
+  }
+
+  String logText() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Stops the JVM and whatever it started (a worker's executors). */
+  @Override
+  public void close() {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+}
