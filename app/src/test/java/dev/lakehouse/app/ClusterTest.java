@@ -71,13 +71,11 @@ class ClusterTest {
     restCatalog =
         ChildJvm.start(
             "rest-catalog",
-            Files.readString(
-                    ChildJvm.TARGET
-                        .getParent()
-                        .getParent()
-                        .resolve("rest-catalog/target/rest-catalog-classpath.txt"))
-                .strip(),
-            "org.apache.iceberg.rest.RESTCatalogServer",
+            restCatalogTarget().resolve("classes")
+                + File.pathSeparator
+                + Files.readString(restCatalogTarget().resolve("rest-catalog-classpath.txt"))
+                    .strip(),
+            "org.apache.iceberg.rest.LoopbackCatalogServer",
             List.of(),
             Map.of(
                 "CATALOG_REST_PORT", String.valueOf(restPort),
@@ -144,6 +142,10 @@ class ClusterTest {
                 "--end-date",
                 LAST));
     assertThat(generate.exitCode()).as(generate.err()).isZero();
+  }
+
+  static Path restCatalogTarget() {
+    return ChildJvm.TARGET.getParent().getParent().resolve("rest-catalog/target");
   }
 
   /**
