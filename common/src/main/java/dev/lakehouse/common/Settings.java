@@ -44,6 +44,8 @@ public final class Settings {
   public static final String POSTGRES_PASSWORD = "postgres.password";
   public static final String POSTGRES_EMBEDDED = "postgres.embedded";
   public static final String EXPORT_PARALLELISM = "export.parallelism";
+  public static final String EXPORT_LOCK_TIMEOUT_SECONDS = "export.lock-timeout-seconds";
+  public static final String EXPORT_PUBLISH_ATTEMPTS = "export.publish-attempts";
   public static final String STATUS_MAX_RUN_AGE_HOURS = "status.max-run-age-hours";
   public static final String STATUS_MAX_STREAM_LAG = "status.max-stream-lag";
   public static final String MAINTAIN_SNAPSHOT_RETENTION_DAYS = "maintain.snapshot-retention-days";
@@ -245,6 +247,19 @@ public final class Settings {
               "4",
               Setting.integer(1, 64),
               "Parallel COPY streams of the PostgreSQL export."),
+          Setting.of(
+              EXPORT_LOCK_TIMEOUT_SECONDS,
+              "5",
+              Setting.integer(1, 3600),
+              "PostgreSQL lock_timeout of the export's statements: how long it waits behind a"
+                  + " reader's lock before the attempt fails (readers queued behind it wait at most"
+                  + " as long)."),
+          Setting.of(
+              EXPORT_PUBLISH_ATTEMPTS,
+              "3",
+              Setting.integer(1, 20),
+              "Attempts of the publishing transaction when a lock wait times out (2 s, then twice"
+                  + " as long, between them); then the export fails naming the blocking sessions."),
           Setting.secret(POSTGRES_PASSWORD, "Password of postgres.user. Environment only."),
           Setting.of(
               STATUS_MAX_RUN_AGE_HOURS,

@@ -5,16 +5,19 @@ import java.util.List;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The SQL of the PostgreSQL schema {@code marts}: the manifest, the staging tables with their
- * indexes and comments, and the swap that publishes them. Text only; {@link MartsSchema} runs it.
+ * The SQL of the export's two PostgreSQL schemas: {@code marts} holds what readers query, one view
+ * per mart and the manifest; {@code marts_data} holds the versions behind the views, tables with
+ * their primary key, indexes and comments, one per export run that wrote them. Text only; {@link
+ * MartsSchema} runs it.
  */
 final class MartsSql {
   static final String SCHEMA = "marts";
+  static final String DATA_SCHEMA = "marts_data";
+  static final String MANIFEST = SCHEMA + ".export_manifest";
 
-  /** Creates the schema and the manifest when missing; safe to run before every export. */
-  static final List<String> PREPARE =
+  /** Creates the manifest; safe to run when it exists. */
+  static final List<String> CREATE_MANIFEST =
       List.of(
-          "CREATE SCHEMA IF NOT EXISTS marts",
           "CREATE TABLE IF NOT EXISTS marts.export_manifest (mart text NOT NULL, gold_snapshot_id"
               + " bigint NOT NULL, run_id text NOT NULL, row_count bigint NOT NULL, checksum text"
               + " NOT NULL, exported_at timestamptz NOT NULL DEFAULT now())",
@@ -31,36 +34,166 @@ final class MartsSql {
       "INSERT INTO marts.export_manifest (mart, gold_snapshot_id, run_id, row_count, checksum)"
           + " VALUES (?, ?, ?, ?, ?)";
 
+  /**
+   * Serialises the exports to one database, so that one never drops a version another is still
+   * writing. A session-level advisory lock: PostgreSQL releases it when the session ends, however
+   * the export ends. The key is a number of the project's own (advisory locks need one).
+   */
+  static final long EXPORT_LOCK_KEY = 4_242_001L;
+
+  static final String TRY_LOCK_EXPORTS = "SELECT pg_try_advisory_lock(" + EXPORT_LOCK_KEY + ")";
+
+  /** The sessions holding the export lock: (pid). */
+  static final String EXPORT_LOCK_HOLDERS =
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = "
+          + EXPORT_LOCK_KEY
+          + " AND objsubid = 1 AND granted AND database = (SELECT oid FROM pg_database"
+          + " WHERE datname = current_database())";
+
+  /** Parameter: a schema name. One row when the schema exists. */
+  static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_namespace WHERE nspname = ?";
+
+  /**
+   * Parameter: a qualified relation name. Its pg_class kind ('r' table, 'v' view ...); no row when
+   * it does not exist.
+   */
+  static final String RELATION_KIND = "SELECT relkind FROM pg_class WHERE oid = to_regclass(?)";
+
+  /** Parameter: a qualified relation name. Its columns in order: (name, type with modifiers). */
+  static final String COLUMNS =
+      "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+          + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+
+  /**
+   * Parameter: a qualified relation name. The views (and materialized views) defined on it, by
+   * qualified name.
+   */
+  static final String DEPENDENT_VIEWS =
+      "SELECT DISTINCT dependent.oid::regclass::text FROM pg_depend d"
+          + " JOIN pg_rewrite r ON r.oid = d.objid"
+          + " JOIN pg_class dependent ON dependent.oid = r.ev_class"
+          + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+          + " AND d.refobjid = to_regclass(?) AND dependent.oid <> d.refobjid ORDER BY 1";
+
+  /**
+   * Parameter: a qualified relation name. The privileges its owner granted to others: (privilege,
+   * grantee as an identifier or PUBLIC, with grant option).
+   */
+  static final String GRANTS =
+      "SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+          + " ELSE quote_ident(grantee.rolname) END, a.is_grantable"
+          + " FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a"
+          + " LEFT JOIN pg_roles grantee ON grantee.oid = a.grantee"
+          + " WHERE c.oid = to_regclass(?) AND a.grantee <> c.relowner ORDER BY 2, 1";
+
+  /**
+   * The version each view of {@code marts} shows: (view, version), for the views over a table of
+   * {@code marts_data}.
+   */
+  static final String CURRENT_VERSIONS =
+      "SELECT DISTINCT v.relname, t.relname FROM pg_class v"
+          + " JOIN pg_namespace vn ON vn.oid = v.relnamespace AND vn.nspname = 'marts'"
+          + " JOIN pg_rewrite r ON r.ev_class = v.oid"
+          + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+          + " AND d.refclassid = 'pg_class'::regclass"
+          + " JOIN pg_class t ON t.oid = d.refobjid AND t.relkind = 'r'"
+          + " JOIN pg_namespace tn ON tn.oid = t.relnamespace AND tn.nspname = 'marts_data'"
+          + " WHERE v.relkind = 'v'";
+
+  /** Every table of {@code marts_data}: (name). */
+  static final String DATA_TABLES =
+      "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE n.nspname = 'marts_data' AND c.relkind = 'r' ORDER BY 1";
+
+  /**
+   * Parameter: a qualified relation name. The other sessions holding a lock on it: (pid, user,
+   * application, state, transaction start, lock mode); the details are null where the exporter may
+   * not see them.
+   */
+  static final String LOCK_HOLDERS =
+      "SELECT l.pid, a.usename, a.application_name, a.state, a.xact_start, l.mode"
+          + " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+          + " WHERE l.locktype = 'relation' AND l.relation = to_regclass(?) AND l.granted"
+          + " AND l.pid <> pg_backend_pid() ORDER BY l.pid";
+
+  static final String WHO_AND_WHERE = "SELECT current_user, current_database()";
+
+  /** SQLSTATE of a lock not granted within lock_timeout. */
+  static final String LOCK_NOT_AVAILABLE = "55P03";
+
+  /** SQLSTATE of a DROP that other objects depend on. */
+  static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
+
+  /** SQLSTATE of a missing privilege. */
+  static final String INSUFFICIENT_PRIVILEGE = "42501";
+
   private MartsSql() {}
 
-  static String qualified(String table) {
-    return SCHEMA + "." + table;
+  /** A name in schema {@code marts}: a mart's view, or the manifest. */
+  static String qualified(String name) {
+    return SCHEMA + "." + name;
   }
 
-  /**
-   * An empty staging table with the columns of a gold schema, replacing a leftover of that name.
-   */
-  static List<String> createStaging(String stage, StructType schema) {
+  /** A version's table in schema {@code marts_data}. */
+  static String versioned(String version) {
+    return DATA_SCHEMA + "." + version;
+  }
+
+  static String createSchema(String schema) {
+    return "CREATE SCHEMA IF NOT EXISTS " + schema;
+  }
+
+  /** Bounds every lock wait of the session. */
+  static String sessionLockTimeout(LockWaits waits) {
+    return "SET lock_timeout = '" + waits.setting() + "'";
+  }
+
+  /** Bounds every lock wait of the current transaction. */
+  static String transactionLockTimeout(LockWaits waits) {
+    return "SET LOCAL lock_timeout = '" + waits.setting() + "'";
+  }
+
+  /** An empty version with the columns of a gold schema, replacing a leftover of that name. */
+  static List<String> createVersion(String version, StructType schema) {
     return List.of(
-        dropTable(stage),
-        "CREATE TABLE " + qualified(stage) + " (" + PgTypes.columnDefinitions(schema) + ")");
+        dropVersion(version),
+        "CREATE TABLE " + versioned(version) + " (" + PgTypes.columnDefinitions(schema) + ")");
   }
 
-  static String dropTable(String table) {
-    return "DROP TABLE IF EXISTS " + qualified(table);
+  static String dropVersion(String version) {
+    return "DROP TABLE IF EXISTS " + versioned(version);
   }
 
-  static String countRows(String table) {
-    return "SELECT count(*) FROM " + qualified(table);
+  static String countRows(String qualifiedTable) {
+    return "SELECT count(*) FROM " + qualifiedTable;
   }
 
   /**
-   * The indexes of a table, created on its staging table. The run's suffix keeps their names
-   * unique, since an index keeps its name when its table is renamed.
+   * The primary key of the table's grain on one of its versions, named after the version (a
+   * constraint's name is unique in its schema).
+   */
+  static String addPrimaryKey(ExportedTable table, String suffix) {
+    String version = table.versionName(suffix);
+    return "ALTER TABLE "
+        + versioned(version)
+        + " ADD CONSTRAINT "
+        + version
+        + "_pkey PRIMARY KEY ("
+        + String.join(", ", table.primaryKey())
+        + ")";
+  }
+
+  /**
+   * The indexes of a table on one of its versions, but those its primary key serves. The run's
+   * suffix keeps their names unique in the schema.
    */
   static List<String> createIndexes(ExportedTable table, String suffix) {
     List<String> statements = new ArrayList<>();
     for (int i = 0; i < table.indexes().size(); i++) {
+      List<String> columns = table.indexes().get(i);
+      if (table.servedByPrimaryKey(columns)) {
+        continue;
+      }
       statements.add(
           "CREATE INDEX "
               + table.name()
@@ -69,30 +202,38 @@ final class MartsSql {
               + "_"
               + suffix
               + " ON "
-              + qualified(table.stagingName(suffix))
+              + versioned(table.versionName(suffix))
               + " ("
-              + String.join(", ", table.indexes().get(i))
+              + String.join(", ", columns)
               + ")");
     }
     return statements;
   }
 
+  /** Fresh statistics, so the first dashboard query after the swap gets a good plan. */
+  static String analyze(String version) {
+    return "ANALYZE " + versioned(version);
+  }
+
   /**
-   * The table's comment (its grain as gold states it, and where it came from) and a comment on
-   * every column whose name tells its meaning.
+   * The comment of a version table or a view ({@code kind} TABLE or VIEW): its grain as gold states
+   * it and where it came from, and a comment on every column whose name tells its meaning.
    */
-  static List<String> comments(String stage, String goldTable, String grain, List<String> columns) {
+  static List<String> comments(
+      String kind, String qualifiedName, String goldTable, String grain, List<String> columns) {
     List<String> statements = new ArrayList<>();
     statements.add(
-        "COMMENT ON TABLE "
-            + qualified(stage)
+        "COMMENT ON "
+            + kind
+            + " "
+            + qualifiedName
             + " IS "
             + literal(grain + " Exported from " + goldTable + "."));
     for (String column : columns) {
       String note = columnNote(column);
       if (note != null) {
         statements.add(
-            "COMMENT ON COLUMN " + qualified(stage) + "." + column + " IS " + literal(note));
+            "COMMENT ON COLUMN " + qualifiedName + "." + column + " IS " + literal(note));
       }
     }
     return statements;
@@ -123,13 +264,36 @@ final class MartsSql {
   }
 
   /**
-   * Replaces the live table by its staging table. Run inside the publishing transaction, readers
-   * see the old table or the new one, never neither.
+   * Points the mart's view at a version. PostgreSQL keeps the view itself, so the views defined on
+   * it and the privileges granted on it, as long as the new column list starts with the old one.
    */
-  static List<String> swapIn(StagedTable staged) {
-    String name = staged.table().name();
-    return List.of(
-        dropTable(name), "ALTER TABLE " + qualified(staged.stagingName()) + " RENAME TO " + name);
+  static String pointView(String mart, String version, List<String> columns) {
+    return "CREATE OR REPLACE VIEW "
+        + qualified(mart)
+        + " AS SELECT "
+        + String.join(", ", columns)
+        + " FROM "
+        + versioned(version);
+  }
+
+  static String dropView(String mart) {
+    return "DROP VIEW " + qualified(mart);
+  }
+
+  /** Drops the table a mart was before its view (the layout of earlier versions of the export). */
+  static String dropEarlierTable(String mart) {
+    return "DROP TABLE " + qualified(mart);
+  }
+
+  /** Grants a privilege on a mart's view again, as {@link #GRANTS} lists it. */
+  static String grant(String privilege, String mart, String grantee, boolean grantOption) {
+    return "GRANT "
+        + privilege
+        + " ON "
+        + qualified(mart)
+        + " TO "
+        + grantee
+        + (grantOption ? " WITH GRANT OPTION" : "");
   }
 
   /** A string literal, quotes doubled. */

@@ -29,12 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports the marts and the dimensions they need to PostgreSQL, schema {@code marts}: COPY into
- * staging tables in parallel from the executors, then publish every changed table in one
- * transaction (rename the staging table over the live one) together with its row in {@code
- * marts.export_manifest}. Readers see the old or the new table, never a partial or empty one. A
- * table whose gold snapshot was already published is skipped, so re-exporting the same gold is a
- * no-op.
+ * Exports the marts and the dimensions they need to PostgreSQL. Readers query each mart under a
+ * stable name, the view {@code marts.<mart>}; behind it, each export that changes the mart writes a
+ * new version, a table of schema {@code marts_data} named for the run: COPY from the executors in
+ * parallel, row count checked against gold, then primary key, indexes and comments. One transaction
+ * then points the view of every changed mart at its new version together with its row in {@code
+ * marts.export_manifest}. Readers see the old or the new version, never a partial or empty one;
+ * views and grants defined on {@code marts.<mart>} survive, since the view itself stays. The old
+ * versions are dropped afterwards, when nothing holds them. A table whose gold snapshot was already
+ * published is skipped, so re-exporting the same gold is a no-op. Every lock wait is bounded
+ * ({@link LockWaits}): a publication blocked by a long query fails after a few attempts instead of
+ * waiting, and queueing readers, behind it.
  */
 public final class PostgresExporter {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresExporter.class);
@@ -51,13 +56,23 @@ public final class PostgresExporter {
   private final SparkSession spark;
   private final LakehouseConfig config;
   private final Consumer<String> beforePublish;
+  private final LockWaits lockWaits;
   private final String runId = UUID.randomUUID().toString();
   private final String suffix = runId.substring(0, 8);
 
   PostgresExporter(SparkSession spark, LakehouseConfig config, Consumer<String> beforePublish) {
+    this(spark, config, beforePublish, LockWaits.of(config));
+  }
+
+  PostgresExporter(
+      SparkSession spark,
+      LakehouseConfig config,
+      Consumer<String> beforePublish,
+      LockWaits lockWaits) {
     this.spark = spark;
     this.config = config;
     this.beforePublish = beforePublish;
+    this.lockWaits = lockWaits;
   }
 
   /** The gold tables the export publishes, in order. */
@@ -116,25 +131,29 @@ public final class PostgresExporter {
     long t0 = System.nanoTime();
     List<String> unchanged = new ArrayList<>();
     List<StagedTable> staged = new ArrayList<>();
-    // Named before each table is created, so a COPY or check that fails leaves no staging table
-    // behind.
-    List<String> stagingTables = new ArrayList<>();
+    // Named before each version is created, so a COPY or check that fails leaves no version behind.
+    List<String> newVersions = new ArrayList<>();
+    boolean published = false;
+    int dropped;
     try (Connection c = PostgresConnections.connect(config)) {
-      MartsSchema marts = new MartsSchema(c);
+      MartsSchema marts = MartsSchema.on(c, lockWaits);
+      marts.lockExports();
       marts.prepare();
-      Map<String, Long> published = marts.publishedSnapshots();
+      Map<String, Long> publishedSnapshots = marts.publishedSnapshots();
       for (ExportedTable table : ExportedTable.ALL) {
         long snapshot = LakehouseSpark.currentSnapshotId(spark, table.goldTable());
-        Long publishedSnapshot = published.get(table.name());
+        Long publishedSnapshot = publishedSnapshots.get(table.name());
         if (publishedSnapshot != null && publishedSnapshot == snapshot) {
           unchanged.add(table.name());
         } else {
-          stagingTables.add(table.stagingName(suffix));
+          newVersions.add(table.versionName(suffix));
           staged.add(stage(marts, table, snapshot));
         }
       }
       beforePublish.accept(runId);
       marts.publish(staged, runId);
+      published = true;
+      dropped = marts.dropUnusedVersions(ExportedTable.ALL);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot export to PostgreSQL at "
@@ -144,28 +163,31 @@ public final class PostgresExporter {
               + ". The previous marts are unchanged.",
           e);
     } finally {
-      dropStaging(stagingTables);
+      if (!published) {
+        dropVersions(newVersions);
+      }
     }
-    Map<String, Long> published = new LinkedHashMap<>();
+    Map<String, Long> rowsPublished = new LinkedHashMap<>();
     long rows = 0;
     for (StagedTable t : staged) {
-      published.put(t.table().name(), t.rows());
+      rowsPublished.put(t.table().name(), t.rows());
       rows += t.rows();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(
-        "Export {}: {} tables published ({} rows in {} s), {} unchanged.",
+        "Export {}: {} tables published ({} rows in {} s), {} unchanged, {} old versions dropped.",
         runId,
-        published.size(),
+        rowsPublished.size(),
         rows,
         String.format("%.1f", seconds),
-        unchanged.size());
-    return new Result(runId, published, unchanged, seconds, rows);
+        unchanged.size(),
+        dropped);
+    return new Result(runId, rowsPublished, unchanged, seconds, rows);
   }
 
   /**
-   * Copies the table's gold snapshot into a new staging table, checks it against gold, and adds its
-   * comments and indexes, so publishing it is only a rename.
+   * Copies the table's gold snapshot into a new version, checks it against gold, and adds its
+   * primary key, indexes and comments, so publishing it is only pointing its view at it.
    */
   private StagedTable stage(MartsSchema marts, ExportedTable table, long snapshot)
       throws SQLException {
@@ -176,10 +198,11 @@ public final class PostgresExporter {
                 ? spark.table(gold)
                 : spark.read().option("snapshot-id", snapshot).table(gold))
             .drop(ROW_HASH);
-    String stage = table.stagingName(suffix);
-    marts.execute(MartsSql.createStaging(stage, data.schema()));
-    copy(data, stage);
-    long count = marts.rowCount(stage);
+    String version = table.versionName(suffix);
+    String versioned = MartsSql.versioned(version);
+    marts.execute(MartsSql.createVersion(version, data.schema()));
+    copy(data, versioned);
+    long count = marts.rowCount(versioned);
     Checksum checksum = checksum(data);
     if (count != checksum.count()) {
       throw new IllegalStateException(
@@ -191,23 +214,27 @@ public final class PostgresExporter {
               + checksum.count()
               + ".");
     }
+    // After COPY: building the key's index once is faster than maintaining it row by row.
+    marts.addPrimaryKey(table, suffix);
+    marts.execute(MartsSql.createIndexes(table, suffix));
+    String grain = grain(gold);
     List<String> columns =
         Arrays.stream(spark.table(gold).schema().fieldNames())
             .filter(name -> !name.equals(ROW_HASH))
             .toList();
-    marts.execute(MartsSql.comments(stage, table.goldTable(), grain(gold), columns));
-    marts.execute(MartsSql.createIndexes(table, suffix));
-    return new StagedTable(table, stage, snapshot, count, checksum);
+    marts.execute(MartsSql.comments("TABLE", versioned, table.goldTable(), grain, columns));
+    marts.execute(List.of(MartsSql.analyze(version)));
+    return new StagedTable(table, version, snapshot, count, checksum, grain);
   }
 
   /** COPY from every partition in parallel, each over its own connection. */
-  private void copy(Dataset<Row> data, String stage) {
+  private void copy(Dataset<Row> data, String versioned) {
     String url = config.get(Settings.POSTGRES_URL);
     String user = config.get(Settings.POSTGRES_USER);
     String password = config.secret(Settings.POSTGRES_PASSWORD).orElse(null);
     int parallelism = config.intValue(Settings.EXPORT_PARALLELISM);
     data.repartition(parallelism)
-        .foreachPartition(new CopyPartition(url, user, password, MartsSql.qualified(stage)));
+        .foreachPartition(new CopyPartition(url, user, password, versioned));
   }
 
   private static Checksum checksum(Dataset<Row> data) {
@@ -231,14 +258,18 @@ public final class PostgresExporter {
         .orElse("");
   }
 
-  private void dropStaging(List<String> stagingTables) {
-    if (stagingTables.isEmpty()) {
+  /** Drops the versions a failed export created; none of them is published. */
+  private void dropVersions(List<String> versions) {
+    if (versions.isEmpty()) {
       return;
     }
     try (Connection c = PostgresConnections.connect(config)) {
-      new MartsSchema(c).execute(stagingTables.stream().map(MartsSql::dropTable).toList());
+      MartsSchema.on(c, lockWaits).execute(versions.stream().map(MartsSql::dropVersion).toList());
     } catch (SQLException e) {
-      LOG.warn("Cannot drop the staging tables of export {}: {}", runId, e.getMessage());
+      LOG.warn(
+          "Cannot drop the new versions of the failed export {}: {} The next export drops them.",
+          runId,
+          e.getMessage());
     }
   }
 }

@@ -1,5 +1,13 @@
 package dev.lakehouse.export;
 
-/** A table copied into its staging table and verified against gold, waiting to be published. */
+/**
+ * A table copied into a new version (a table of {@code marts_data}) and verified against gold,
+ * waiting for its view to be pointed at it; {@code grain} is the table's comment in gold.
+ */
 record StagedTable(
-    ExportedTable table, String stagingName, long snapshotId, long rows, Checksum checksum) {}
+    ExportedTable table,
+    String version,
+    long snapshotId,
+    long rows,
+    Checksum checksum,
+    String grain) {}

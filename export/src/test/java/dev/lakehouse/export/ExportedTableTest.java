@@ -50,8 +50,23 @@ class ExportedTableTest {
   }
 
   @Test
-  void theStagingNameCarriesTheRunSuffix() {
-    assertThat(table("dim_date").stagingName("1a2b3c4d")).isEqualTo("dim_date__stage_1a2b3c4d");
+  void aStatementsPrimaryKeyIsItsGrainAccountAndMonthWhoseIndexServesTheFirstIndex() {
+    ExportedTable statement = table("monthly_statement");
+    assertThat(statement.primaryKey()).containsExactly("account_id", "month_start");
+    assertThat(statement.servedByPrimaryKey(List.of("account_id", "month_start"))).isTrue();
+    assertThat(statement.servedByPrimaryKey(List.of("account_id"))).isTrue(); // a leading part
+    assertThat(statement.servedByPrimaryKey(List.of("month_start"))).isFalse();
+    assertThat(statement.servedByPrimaryKey(List.of("customer_id"))).isFalse();
+  }
+
+  @Test
+  void theVersionNameCarriesTheRunSuffix() {
+    ExportedTable date = table("dim_date");
+    assertThat(date.versionName("1a2b3c4d")).isEqualTo("dim_date__1a2b3c4d");
+    assertThat(date.isVersion("dim_date__1a2b3c4d")).isTrue();
+    assertThat(date.isVersion("dim_date__1a2b3c4")).isFalse(); // not a run suffix
+    assertThat(date.isVersion("dim_date_backup")).isFalse(); // someone else's table
+    assertThat(table("dim_customer").isVersion("dim_date__1a2b3c4d")).isFalse();
   }
 
   static ExportedTable table(String name) {

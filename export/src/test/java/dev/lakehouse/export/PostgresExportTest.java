@@ -9,6 +9,7 @@ import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
 import dev.lakehouse.gold.GoldJob;
+import dev.lakehouse.gold.GoldTables;
 import dev.lakehouse.gold.SilverRows;
 import dev.lakehouse.silver.SilverTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -21,13 +22,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +42,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
@@ -90,15 +95,24 @@ class PostgresExportTest {
   static final class Lake {
     final Path dir;
     final SparkSession spark;
+    final String url;
     final LakehouseConfig config;
     private int accounts;
 
-    private Lake(Path dir, SparkSession spark, String url) {
+    private Lake(Path dir, SparkSession spark, String url, String user) {
       this.dir = dir;
       this.spark = spark;
+      this.url = url;
       this.config =
           TestLake.config(
-              dir, Settings.POSTGRES_URL + "=" + url, Settings.EXPORT_PARALLELISM + "=2");
+              dir,
+              Settings.POSTGRES_URL + "=" + url,
+              Settings.POSTGRES_USER + "=" + user,
+              Settings.EXPORT_PARALLELISM + "=2");
+    }
+
+    private Lake(Path dir, SparkSession spark, String url) {
+      this(dir, spark, url, "postgres");
     }
 
     /** A new lake with customer C1 and account A1, gold built, exporting to a new database. */
@@ -114,9 +128,30 @@ class PostgresExportTest {
       return lake;
     }
 
+    /**
+     * A new lake whose gold holds only A1's statement (opening 100.00, one 10.00 deposit), written
+     * straight into gold, exporting to a new database: for the tests of publishing, which need a
+     * gold that changes, not a gold run, which costs seconds.
+     */
+    static Lake withOneStatement(Path dir) throws SQLException {
+      Lake lake = new Lake(dir, PostgresExportTest.spark.newSession(), newDatabase());
+      LakehouseSpark.catalogProperties(lake.config).forEach((k, v) -> lake.spark.conf().set(k, v));
+      SparkSession.setActiveSession(lake.spark);
+      GoldTables.createIfMissing(lake.spark);
+      lake.addStatementToGold(); // A1
+      return lake;
+    }
+
     /** The same gold, exporting to a new database. */
     Lake exportingToNewDatabase() throws SQLException {
       Lake lake = new Lake(dir, spark, newDatabase());
+      lake.accounts = accounts;
+      return lake;
+    }
+
+    /** The same gold and database, exported by another PostgreSQL user. */
+    Lake exportingAs(String user) {
+      Lake lake = new Lake(dir, spark, url, user);
       lake.accounts = accounts;
       return lake;
     }
@@ -152,6 +187,39 @@ class PostgresExportTest {
 
     PostgresExporter.Result export() {
       return PostgresExporter.export(spark, config);
+    }
+
+    /** An export whose lock waits are short, so that a test of them runs in a second or two. */
+    PostgresExporter.Result exportWaiting(LockWaits waits) {
+      return new PostgresExporter(spark, config, run -> {}, waits).run();
+    }
+
+    /** Runs statements as the superuser postgres on the lake's database (what a DBA does). */
+    void asDba(String... statements) throws SQLException {
+      try (Connection c = PostgresConnections.connect(url, "postgres", null);
+          Statement s = c.createStatement()) {
+        for (String sql : statements) {
+          s.execute(sql);
+        }
+      }
+    }
+
+    /** The versions of a mart in schema marts_data, by name. */
+    List<String> versions(String mart) throws SQLException {
+      List<String> names = new ArrayList<>();
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT table_name FROM information_schema.tables WHERE table_schema ="
+                      + " 'marts_data' AND table_name LIKE '"
+                      + mart
+                      + "\\_\\_%' ORDER BY 1")) {
+        while (r.next()) {
+          names.add(r.getString(1));
+        }
+      }
+      return names;
     }
 
     Connection connect() throws SQLException {
@@ -200,7 +268,8 @@ class PostgresExportTest {
   }
 
   @Test
-  void exportPublishesEveryTableWithItsManifestRowCommentAndIndexes() throws Exception {
+  void exportPublishesEveryTableAsAViewWithItsManifestRowCommentIndexesAndPrimaryKey()
+      throws Exception {
     Lake lake = oneAccount.exportingToNewDatabase();
 
     PostgresExporter.Result r = lake.export();
@@ -219,15 +288,75 @@ class PostgresExportTest {
                     + r.runId()
                     + "' AND mart = 'monthly_statement' AND row_count = 1 AND checksum LIKE '1:%'"))
         .isEqualTo(1);
+    // Readers see views only; each shows the one version this run wrote, named for the run.
     assertThat(
             lake.query(
-                "SELECT count(*) FROM pg_indexes"
-                    + " WHERE schemaname = 'marts' AND tablename = 'monthly_statement'"))
-        .isEqualTo(2);
+                "SELECT count(*) FROM information_schema.views WHERE table_schema = 'marts'"))
+        .isEqualTo(tables);
+    String version = "monthly_statement__" + r.runId().substring(0, 8);
+    assertThat(lake.versions("monthly_statement")).containsExactly(version);
+    assertThat(
+            lake.query(
+                "SELECT count(*) FROM information_schema.view_table_usage WHERE view_schema ="
+                    + " 'marts' AND view_name = 'monthly_statement' AND table_schema ="
+                    + " 'marts_data' AND table_name = '"
+                    + version
+                    + "'"))
+        .isEqualTo(1);
+    // The key's index serves (account_id, month_start); the customer_id index is the other.
+    assertThat(
+            lake.text(
+                "SELECT string_agg(indexdef, ' | ' ORDER BY indexname) FROM pg_indexes"
+                    + " WHERE schemaname = 'marts_data' AND tablename = '"
+                    + version
+                    + "'"))
+        .isEqualTo(
+            "CREATE INDEX monthly_statement_1_"
+                + r.runId().substring(0, 8)
+                + " ON marts_data."
+                + version
+                + " USING btree (customer_id) | CREATE UNIQUE INDEX "
+                + version
+                + "_pkey ON marts_data."
+                + version
+                + " USING btree (account_id, month_start)");
+    // Every version has the primary key of its table's grain (DOMAIN.md and gold's comments).
+    Map<String, String> keys = new TreeMap<>();
+    try (Connection c = lake.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT split_part(t.relname, '__', 1), string_agg(a.attname, ', ' ORDER BY"
+                    + " k.ord) FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid"
+                    + " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname ="
+                    + " 'marts_data' CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY"
+                    + " k(attnum, ord) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum ="
+                    + " k.attnum WHERE con.contype = 'p' GROUP BY t.relname")) {
+      while (rs.next()) {
+        keys.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    assertThat(keys)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.ofEntries(
+                Map.entry("daily_revenue_summary", "summary_date, merchant_category, city_tier"),
+                Map.entry("monthly_statement", "account_id, month_start"),
+                Map.entry("customers_in_red", "as_of_month, customer_id"),
+                Map.entry("high_activity_customers", "as_of_month, customer_id"),
+                Map.entry("monthly_kpis", "month_start"),
+                Map.entry("customers_per_tier", "month_start, tier"),
+                Map.entry("monthly_transaction_trend", "month_start, txn_type"),
+                Map.entry("dim_customer", "customer_key"),
+                Map.entry("dim_account", "account_key"),
+                Map.entry("dim_merchant", "merchant_key"),
+                Map.entry("dim_date", "date_key")));
+    // The comments are on the view readers see, and on the version.
     assertThat(lake.text("SELECT obj_description('marts.monthly_statement'::regclass)"))
         .startsWith("One row per account and month.");
     assertThat(lake.text("SELECT col_description('marts.monthly_statement'::regclass, 4)"))
         .startsWith("Indian rupees"); // opening_balance_inr
+    assertThat(lake.text("SELECT obj_description('marts_data." + version + "'::regclass)"))
+        .startsWith("One row per account and month.");
     try (Connection c = lake.connect();
         Statement s = c.createStatement();
         ResultSet rs =
@@ -259,8 +388,9 @@ class PostgresExportTest {
 
   @Test
   void aFailedExportLeavesThePreviousDataInPlace(@TempDir Path dir) throws Exception {
-    Lake lake = Lake.withOneAccount(dir);
+    Lake lake = Lake.withOneStatement(dir);
     lake.export(); // marts hold A1's statement
+    String statementVersion = lake.versions("monthly_statement").get(0);
     lake.addStatementToGold(); // gold now has 2 statements
     long manifest = lake.query("SELECT count(*) FROM marts.export_manifest");
     PostgresExporter failing =
@@ -275,11 +405,12 @@ class PostgresExportTest {
 
     assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
     assertThat(lake.query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
+    // Nothing of the failed run is left: one version per mart, the one its view shows.
+    assertThat(lake.versions("monthly_statement")).containsExactly(statementVersion);
     assertThat(
             lake.query(
-                "SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_schema = 'marts' AND table_name LIKE '%__stage_%'"))
-        .isZero();
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts_data'"))
+        .isEqualTo(ExportedTable.ALL.size());
     List<Row> ledger = lake.ledger();
     assertThat(ledger).extracting(row -> row.getString(0)).containsExactly("SUCCESS", "FAILED");
     assertThat(ledger.get(1).getString(1)).contains("simulated crash");
@@ -329,7 +460,7 @@ class PostgresExportTest {
 
   @Test
   void aConcurrentReaderNeverSeesAnEmptyOrPartialTable(@TempDir Path dir) throws Exception {
-    Lake lake = Lake.withOneAccount(dir);
+    Lake lake = Lake.withOneStatement(dir);
     lake.export(); // the reader needs the table: A1's statement
     StatementReader statements = new StatementReader(lake);
     Thread reader = new Thread(statements);
@@ -350,6 +481,204 @@ class PostgresExportTest {
     assertThat(statements.reads.get()).isGreaterThan(10);
     assertThat(statements.seen).isSubsetOf(1L, 2L, 3L, 4L).contains(4L).doesNotContain(0L);
     assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(4);
+    assertThat(lake.versions("monthly_statement")).hasSize(1); // the three replaced are dropped
+  }
+
+  @Test
+  void anAnalystsViewAndAGrantOnAMartSurviveThePublicationOfNewData(@TempDir Path dir)
+      throws Exception {
+    Lake lake = Lake.withOneStatement(dir);
+    lake.export(); // A1's statement: opening 100.00 + a 10.00 deposit = closing 110.00
+    lake.asDba(
+        "CREATE SCHEMA analyst",
+        "CREATE VIEW analyst.big_balances AS SELECT account_id, closing_balance_inr"
+            + " FROM marts.monthly_statement WHERE closing_balance_inr >= 100",
+        "CREATE ROLE statement_reader LOGIN",
+        "GRANT USAGE ON SCHEMA marts TO statement_reader",
+        "GRANT SELECT ON marts.monthly_statement TO statement_reader");
+    assertThat(lake.text("SELECT sum(closing_balance_inr) FROM analyst.big_balances"))
+        .isEqualTo("110.00");
+    lake.addStatementToGold(); // A2: closing 110.00 as well
+
+    PostgresExporter.Result r = lake.export();
+
+    assertThat(r.published()).containsOnlyKeys("monthly_statement");
+    // The analyst's view reads the new version: 110.00 + 110.00.
+    assertThat(lake.query("SELECT count(*) FROM analyst.big_balances")).isEqualTo(2);
+    assertThat(lake.text("SELECT sum(closing_balance_inr) FROM analyst.big_balances"))
+        .isEqualTo("220.00");
+    try (Connection c = PostgresConnections.connect(lake.url, "statement_reader", null);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM marts.monthly_statement")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(2);
+    }
+    assertThat(lake.versions("monthly_statement"))
+        .containsExactly("monthly_statement__" + r.runId().substring(0, 8));
+  }
+
+  /**
+   * A reader in an open transaction on a mart holds its view; the publication asks to replace the
+   * view, waits one lock timeout per attempt, and gives up after the last attempt.
+   */
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only
+  void aReaderHoldingAMartPastEveryAttemptFailsTheExportNamingItsSession() throws Exception {
+    Lake lake = oneAccount.exportingToNewDatabase();
+    lake.export();
+    String before = lake.versions("monthly_statement").get(0);
+    // Forgets the publication of the statements, so the next export publishes them again (what
+    // a new gold snapshot would do) without a gold run.
+    lake.asDba("DELETE FROM marts.export_manifest WHERE mart = 'monthly_statement'");
+    try (Connection reader = lake.connect();
+        Statement s = reader.createStatement()) {
+      reader.setAutoCommit(false);
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM marts.monthly_statement")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+      }
+      int readerPid = reader.unwrap(PGConnection.class).getBackendPID();
+
+      assertThatThrownBy(
+              () -> lake.exportWaiting(new LockWaits(Duration.ofMillis(200), 3, Duration.ZERO)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Cannot publish the marts: a lock on marts.monthly_statement")
+          .hasMessageContaining("within 200 ms in any of 3 attempts")
+          .hasMessageContaining("pid " + readerPid + " (user postgres")
+          .hasMessageContaining("AccessShareLock")
+          .hasMessageContaining("The previous marts are unchanged.");
+
+      // The reader is undisturbed; the failed run left no version behind.
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM marts.monthly_statement")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+      }
+      reader.commit();
+    }
+    assertThat(lake.versions("monthly_statement")).containsExactly(before);
+    assertThat(lake.ledger()).extracting(row -> row.getString(0)).endsWith("FAILED");
+
+    PostgresExporter.Result r = lake.export(); // the reader has gone
+
+    assertThat(r.published()).containsOnlyKeys("monthly_statement");
+    assertThat(lake.versions("monthly_statement"))
+        .containsExactly("monthly_statement__" + r.runId().substring(0, 8));
+    assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
+  }
+
+  /**
+   * The roles of docs/postgres-access.md, as a DBA creates them: the exporter owns its two schemas
+   * and has no CREATE privilege on the database; a BI login reads the marts through the reader role
+   * and nothing else.
+   */
+  @Test
+  void anExporterOwningItsSchemasWithoutCreateOnTheDatabaseExportsForAReadOnlyBiLogin()
+      throws Exception {
+    Lake lake = oneAccount.exportingToNewDatabase().exportingAs("lakehouse_exporter");
+    String database = lake.url.substring(lake.url.lastIndexOf('/') + 1);
+    lake.asDba(
+        "CREATE ROLE lakehouse_exporter LOGIN",
+        "CREATE ROLE lakehouse_reader NOLOGIN",
+        "CREATE ROLE lakehouse_bi LOGIN",
+        "GRANT lakehouse_reader TO lakehouse_bi",
+        "ALTER ROLE lakehouse_bi SET default_transaction_read_only = on",
+        "GRANT CONNECT ON DATABASE " + database + " TO lakehouse_exporter, lakehouse_reader",
+        "CREATE SCHEMA marts AUTHORIZATION lakehouse_exporter",
+        "CREATE SCHEMA marts_data AUTHORIZATION lakehouse_exporter",
+        "GRANT USAGE ON SCHEMA marts TO lakehouse_reader",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE lakehouse_exporter IN SCHEMA marts"
+            + " GRANT SELECT ON TABLES TO lakehouse_reader");
+    assertThat(
+            lake.text(
+                "SELECT has_database_privilege('lakehouse_exporter', current_database(),"
+                    + " 'CREATE')"))
+        .isEqualTo("f");
+
+    PostgresExporter.Result r = lake.export();
+
+    assertThat(r.published()).hasSize(ExportedTable.ALL.size());
+    try (Connection bi = PostgresConnections.connect(lake.url, "lakehouse_bi", null);
+        Statement s = bi.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT (SELECT count(*) FROM marts.monthly_statement),"
+                  + " (SELECT count(*) FROM marts.export_manifest)")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+        assertThat(rs.getLong(2)).isEqualTo(ExportedTable.ALL.size());
+      }
+      String version = "marts_data.monthly_statement__" + r.runId().substring(0, 8);
+      assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM " + version))
+          .hasMessageContaining("permission denied for schema marts_data");
+      assertThatThrownBy(() -> s.execute("DELETE FROM marts.monthly_statement"))
+          .hasMessageContaining("permission denied for view monthly_statement");
+      try (ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("on");
+      }
+    }
+  }
+
+  /**
+   * A database the export wrote before views: marts.monthly_statement is a table, and the manifest
+   * says the current gold is published. An analyst's view on that table stops the move (PostgreSQL
+   * cannot move it to the view); once its owner drops it, the next export moves every table.
+   */
+  @Test
+  void theFirstExportReplacesATableOfTheEarlierLayoutByAViewUnlessAViewDependsOnIt()
+      throws Exception {
+    Lake lake = oneAccount.exportingToNewDatabase();
+    long statementSnapshot =
+        LakehouseSpark.currentSnapshotId(lake.spark, Tables.GOLD_MONTHLY_STATEMENT);
+    lake.asDba(
+        "CREATE SCHEMA marts",
+        "CREATE TABLE marts.export_manifest (mart text NOT NULL, gold_snapshot_id bigint NOT NULL,"
+            + " run_id text NOT NULL, row_count bigint NOT NULL, checksum text NOT NULL,"
+            + " exported_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO marts.export_manifest (mart, gold_snapshot_id, run_id, row_count, checksum)"
+            + " VALUES ('monthly_statement', "
+            + statementSnapshot
+            + ", 'earlier', 1, '1:0')",
+        // A stale closing balance, to see which data the view shows.
+        "CREATE TABLE marts.monthly_statement AS SELECT 'A1'::text AS account_id, 'C1'::text AS"
+            + " customer_id, DATE '2026-01-01' AS month_start, 100.00::numeric(38,2) AS"
+            + " opening_balance_inr, 10.00::numeric(38,2) AS credits_inr, 0.00::numeric(38,2) AS"
+            + " debits_inr, 0.00::numeric(38,2) AS fees_inr, 999.00::numeric(38,2) AS"
+            + " closing_balance_inr, 1::bigint AS txn_count, 1::bigint AS all_status_count",
+        "CREATE ROLE earlier_reader LOGIN",
+        "GRANT USAGE ON SCHEMA marts TO earlier_reader",
+        "GRANT SELECT ON marts.monthly_statement TO earlier_reader",
+        "CREATE SCHEMA analyst",
+        "CREATE VIEW analyst.statement_total AS"
+            + " SELECT sum(closing_balance_inr) AS total_inr FROM marts.monthly_statement");
+
+    assertThatThrownBy(lake::export)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Cannot replace the table marts.monthly_statement")
+        .hasMessageContaining("depend on it: analyst.statement_total")
+        .hasMessageContaining("pg_get_viewdef")
+        .hasMessageContaining("The previous marts are unchanged.");
+    assertThat(
+            lake.text(
+                "SELECT relkind FROM pg_class WHERE oid = 'marts.monthly_statement'::regclass"))
+        .isEqualTo("r");
+    assertThat(lake.text("SELECT total_inr FROM analyst.statement_total")).isEqualTo("999.00");
+    assertThat(lake.query("SELECT count(*) FROM pg_views WHERE schemaname = 'marts'")).isZero();
+
+    lake.asDba("DROP VIEW analyst.statement_total");
+    PostgresExporter.Result r = lake.export();
+
+    assertThat(r.published()).hasSize(ExportedTable.ALL.size());
+    assertThat(
+            lake.text(
+                "SELECT relkind FROM pg_class WHERE oid = 'marts.monthly_statement'::regclass"))
+        .isEqualTo("v");
+    try (Connection c = PostgresConnections.connect(lake.url, "earlier_reader", null);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT closing_balance_inr FROM marts.monthly_statement")) {
+      rs.next();
+      assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("110.00"); // gold's, not the stale one
+    }
   }
 
   @Test
