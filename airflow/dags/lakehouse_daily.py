@@ -18,17 +18,27 @@ Every task is safe to retry or to submit twice: the ledger (ops.runs) decides, a
 finished for the date with the same inputs records a NOOP instead of writing again. catchup=True with
 max_active_runs=1 processes missed dates oldest first, which is what silver's gap check expects.
 
+A date's gold waits for the previous date's gold and export (wait_for_downstream), and export for the
+previous export (depends_on_past): after a failure the next date stops before gold instead of publishing
+around the gap, and holds the dates after it (max_active_runs=1). Once the cause is fixed, clear the
+failed task with its Downstream and Future tasks; the cleared dates run again, oldest first.
+A failed task logs one line naming the DAG, task, logical date and the task's log (log_failure).
+
 Configuration comes from the `compose` profile baked into the jar plus LAKEHOUSE_* environment variables
 of the Airflow worker (service addresses, LAKEHOUSE_POSTGRES_PASSWORD, LAKEHOUSE_PII_HMAC_KEY, AWS_*).
+The Spark driver inherits that environment and the jobs refuse LAKEHOUSE_* variables that are not
+configuration keys, so nothing else uses the prefix: the jar's path is a constant, where
+docker-compose.yml mounts app/target.
 """
 
+import logging
 import os
 from datetime import datetime, timedelta
 
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-JOBS_JAR = os.environ.get("LAKEHOUSE_JOBS_JAR", "/opt/lakehouse/jars/lakehouse-jobs.jar")
+JOBS_JAR = "/opt/lakehouse/jars/lakehouse-jobs.jar"
 MAIN_CLASS = "dev.lakehouse.app.Lakehouse"
 PROFILE = os.environ.get("LAKEHOUSE_PROFILE", "compose")
 SPARK_CONN = "spark_default"
@@ -57,9 +67,25 @@ SPARK_JOB = {
     "conf": SPARK_CONF,
 }
 
+
+def log_failure(context):
+    """One line for whoever watches the scheduler's or the task's log; no external service is called."""
+    ti = context["task_instance"]
+    logging.getLogger("lakehouse_daily").error(
+        "Lakehouse task %s of DAG %s failed for logical date %s (try %s); log: %s; error: %s",
+        ti.task_id,
+        ti.dag_id,
+        context["ds"],
+        ti.try_number,
+        ti.log_url,
+        context.get("exception"),
+    )
+
+
 default_args = {
     "owner": "data-platform",
     "depends_on_past": False,
+    "on_failure_callback": log_failure,
     "retries": 3,
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
@@ -99,11 +125,16 @@ with DAG(
         retries=1,
     )
 
+    # Gold for a date starts only when the previous date's gold and export succeeded: the marts are built
+    # and published date after date, never around a failed date. depends_on_past rather than an
+    # ExternalTaskSensor: the previous run is of this DAG, and a sensor would hold a worker slot while waiting.
     gold = SparkSubmitOperator(
         task_id="gold",
         name="lakehouse-gold",
         **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "gold", "--date", "{{ ds }}"],
+        depends_on_past=True,
+        wait_for_downstream=True,
     )
 
     export = SparkSubmitOperator(
@@ -111,6 +142,7 @@ with DAG(
         name="lakehouse-export",
         **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "export"],
+        depends_on_past=True,
     )
 
     maintain = SparkSubmitOperator(

@@ -5,39 +5,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lakehouse.common.LakehouseConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Airflow DAG, read with python3's ast (Airflow is not installed here): its shape, and every
- * task's jar, main class and arguments accepted by the real CLI with --dry-run.
+ * The Airflow DAG, read with python3's ast (Airflow is not installed here): its shape, every task's
+ * jar, main class and arguments accepted by the real CLI with --dry-run, the Spark master its
+ * connection resolves to, its waits on the previous date and its failure callback.
  */
 class AirflowDagTest {
   static final Path APP = Path.of(System.getProperty("user.dir"));
   static final Path DAG = APP.getParent().resolve("airflow/dags/lakehouse_daily.py");
   static final String LOGICAL_DATE = "2026-11-01";
   static JsonNode dag;
+  static JsonNode composeServices;
+  static JsonNode airflowService;
 
   @BeforeAll
   static void parse() throws Exception {
-    Path script = Path.of(AirflowDagTest.class.getResource("/dag_tasks.py").toURI());
-    Process p =
-        new ProcessBuilder("python3", script.toString(), DAG.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(output).isZero();
-    dag = new ObjectMapper().readTree(output);
+    dag = new ObjectMapper().readTree(python("/dag_tasks.py", DAG.toString()));
     assertThat(dag.get("problems"))
         .as("parts of the DAG file the checker could not read")
         .isEmpty();
+    composeServices =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(APP.getParent().resolve("docker-compose.yml").toFile())
+            .get("services");
+    airflowService = composeServices.get("airflow");
   }
 
   @Test
@@ -113,6 +119,108 @@ class AirflowDagTest {
   }
 
   @Test
+  void theJarIsWhereTheComposeFileMountsTheBuildAndNoJobsVariableIsInvented() {
+    // docker-compose.yml mounts app/target into the Airflow container; the DAG submits from there.
+    String mount = null;
+    for (JsonNode v : airflowService.get("volumes")) {
+      String[] parts = v.asText().split(":");
+      if (parts[0].equals("./app/target")) {
+        mount = parts[1];
+      }
+    }
+    assertThat(mount).as("the Airflow service mounts ./app/target").isNotNull();
+    for (JsonNode t : dag.get("tasks")) {
+      assertThat(Path.of(t.get("kwargs").get("application").asText()).getParent())
+          .isEqualTo(Path.of(mount));
+    }
+    // The Spark driver inherits Airflow's environment: any LAKEHOUSE_* variable the DAG reads must
+    // be one the jobs' configuration loader accepts.
+    Map<String, String> environment = new HashMap<>();
+    for (JsonNode e : dag.get("environment")) {
+      if (e.get("name").asText().startsWith("LAKEHOUSE_")) {
+        environment.put(e.get("name").asText(), e.get("default").asText());
+      }
+    }
+    LakehouseConfig.load(
+        APP.getParent().resolve("conf/compose.properties").toString(), Map.of(), environment);
+  }
+
+  @Test
+  void theSparkConnectionGivesSparkSubmitTheStandaloneMastersUrl() throws Exception {
+    // The worker registers with this master; Airflow's tasks must submit to the same one.
+    String command = composeServices.get("spark-worker").get("command").asText();
+    String workerMaster = command.substring(command.lastIndexOf(' ') + 1);
+    assertThat(workerMaster).startsWith("spark://");
+    for (JsonNode t : dag.get("tasks")) {
+      String variable =
+          "AIRFLOW_CONN_" + t.get("kwargs").get("conn_id").asText().toUpperCase(Locale.ROOT);
+      JsonNode connection = airflowService.get("environment").get(variable);
+      assertThat(connection).as(variable + " of the Airflow service").isNotNull();
+      JsonNode resolved = sparkConnection(connection.asText()).get("resolved");
+      assertThat(resolved.get("master").asText())
+          .as(t.get("variable").asText() + " --master")
+          .isEqualTo(workerMaster);
+      assertThat(resolved.get("deploy_mode").asText()).isEqualTo("client");
+    }
+  }
+
+  @Test
+  void theMasterCheckReproducesTheProvidersKnownUriBug() throws Exception {
+    // The value the compose file had, and the rows "before" of apache/airflow#61528.
+    assertThat(
+            sparkConnection("spark://spark-master:7077?deploy-mode=client")
+                .get("resolved")
+                .get("master")
+                .asText())
+        .isEqualTo("spark-master:7077");
+    assertThat(sparkConnection("k8s://https://k8s-host:443").get("resolved").get("master").asText())
+        .isEqualTo("https://k8s-host:443");
+  }
+
+  @Test
+  void goldAndExportWaitForThePreviousDate() {
+    JsonNode defaults = dag.get("dag").get("default_args");
+    JsonNode gold = task("gold").get("kwargs");
+    JsonNode export = task("export").get("kwargs");
+    assertThat(flag(gold, defaults, "depends_on_past")).as("gold depends_on_past").isTrue();
+    assertThat(flag(gold, defaults, "wait_for_downstream"))
+        .as("gold also waits for the previous date's export")
+        .isTrue();
+    assertThat(flag(export, defaults, "depends_on_past")).as("export depends_on_past").isTrue();
+    // One date at a time, so a date waiting on its predecessor holds the dates after it.
+    assertThat(dag.get("dag").get("max_active_runs").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedTaskLogsOneLineNamingTheDagTaskDateAndLog() {
+    JsonNode stub = dag.get("stub_context");
+    for (JsonNode t : dag.get("tasks")) {
+      JsonNode callback =
+          t.get("kwargs").has("on_failure_callback")
+              ? t.get("kwargs").get("on_failure_callback")
+              : dag.get("dag").get("default_args").get("on_failure_callback");
+      assertThat(callback).as(t.get("variable").asText() + " on_failure_callback").isNotNull();
+      assertThat(callback.has("function")).as(callback.toString()).isTrue();
+    }
+    assertThat(dag.get("callbacks")).isNotEmpty();
+    dag.get("callbacks")
+        .fields()
+        .forEachRemaining(
+            c -> {
+              assertThat(c.getValue().get("error").isNull())
+                  .as(c.getKey() + " raised " + c.getValue().get("error"))
+                  .isTrue();
+              String output = c.getValue().get("output").asText();
+              assertThat(output.strip()).as(c.getKey()).doesNotContain("\n");
+              assertThat(output)
+                  .contains(stub.get("dag_id").asText())
+                  .contains(stub.get("task_id").asText())
+                  .contains(stub.get("ds").asText())
+                  .contains(stub.get("log_url").asText());
+            });
+  }
+
+  @Test
   void theCheckWouldCatchAMisspelledOption() {
     String[] args = rendered(task("silver"));
     for (int i = 0; i < args.length; i++) {
@@ -121,6 +229,33 @@ class AirflowDagTest {
     CliRun run = CliRun.of(concat(args, "--dry-run"));
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--day");
+  }
+
+  private static boolean flag(JsonNode kwargs, JsonNode defaults, String name) {
+    return (kwargs.has(name) ? kwargs.get(name) : defaults.path(name)).asBoolean(false);
+  }
+
+  /** What Airflow 2.10 with the Spark provider 5.0.0 makes of a connection value (see script). */
+  private static JsonNode sparkConnection(String value) throws Exception {
+    return new ObjectMapper().readTree(python("/spark_connection.py", value));
+  }
+
+  /** Runs a python3 script of the test resources; returns its stdout, failing on an error. */
+  private static String python(String resource, String argument) throws Exception {
+    Path script = Path.of(AirflowDagTest.class.getResource(resource).toURI());
+    Path errors = Files.createTempFile("python", ".err");
+    try {
+      Process p =
+          new ProcessBuilder("python3", script.toString(), argument)
+              .redirectError(errors.toFile())
+              .start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(resource + ": " + Files.readString(errors)).isZero();
+      return output;
+    } finally {
+      Files.delete(errors);
+    }
   }
 
   private static JsonNode task(String id) {

@@ -1,31 +1,49 @@
 package dev.lakehouse.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Setting;
 import dev.lakehouse.common.Settings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker-compose.yml cannot be started here (no Docker engine), so it is checked against the
- * compose profile and the versions the build uses: services, pinned images, ports, environment,
- * health, volumes.
+ * compose profile, the configuration loader and the versions the build uses: services, pinned
+ * images, ports, environment, health, volumes and their owners, and the PostgreSQL roles its init
+ * script creates (run on a real PostgreSQL server).
  */
 class ComposeFileTest {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+
+  /** Images whose entrypoint starts as root and owns its data directory itself. */
+  static final Set<String> ROOT_RUN_IMAGES = Set.of("postgres", "minio/minio");
+
   static JsonNode compose;
   static JsonNode services;
   static LakehouseConfig profile;
@@ -44,6 +62,7 @@ class ComposeFileTest {
     services.fieldNames().forEachRemaining(names::add);
     assertThat(names)
         .contains(
+            "volume-init",
             "kafka",
             "postgres",
             "minio",
@@ -72,6 +91,9 @@ class ComposeFileTest {
     String spark = org.apache.spark.package$.MODULE$.SPARK_VERSION();
     assertThat(image("spark-master")).isEqualTo("apache/spark:" + spark);
     assertThat(image("spark-worker")).isEqualTo("apache/spark:" + spark);
+    // Iceberg's own REST catalog image, released with the Iceberg the jobs are built with.
+    assertThat(image("iceberg-rest"))
+        .isEqualTo("apache/iceberg-rest-fixture:" + org.apache.iceberg.IcebergBuild.version());
     // Airflow is built from airflow/Dockerfile: pinned base, the Spark provider and a matching
     // spark-submit.
     assertThat(services.get("airflow").get("build").get("context").asText()).isEqualTo("./airflow");
@@ -81,6 +103,21 @@ class ComposeFileTest {
         .containsPattern("apache-airflow-providers-apache-spark==\\d")
         .contains("pyspark==" + spark)
         .contains("openjdk-17");
+  }
+
+  @Test
+  void theAirflowImagesJavaHomeIsTheSameOnEveryArchitecture() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("airflow/Dockerfile"));
+    String javaHome = dockerfileEnvironment().get("JAVA_HOME");
+    assertThat(javaHome).as("JAVA_HOME of airflow/Dockerfile").isNotNull();
+    // Debian's JDK directories carry the architecture: java-17-openjdk-amd64, -arm64, ...
+    assertThat(javaHome).doesNotContainPattern("(?i)amd64|arm64|aarch64|x86_64|ppc64|s390x");
+    // The path exists on any architecture: Debian's default-java link, or a link the build makes.
+    if (!javaHome.equals("/usr/lib/jvm/default-java")) {
+      assertThat(dockerfile).containsPattern("ln -s[^\\n]*" + Pattern.quote(javaHome) + "\\s");
+    } else {
+      assertThat(dockerfile).contains("default-jre-headless");
+    }
   }
 
   @Test
@@ -104,46 +141,60 @@ class ComposeFileTest {
   }
 
   @Test
-  void theExporterRoleOfTheProfileIsCreatedByThePostgresInitScript() throws Exception {
-    String script = Files.readString(ROOT.resolve("conf/postgres/init-roles.sh"));
-    assertThat(script).contains("CREATE ROLE " + profile.get(Settings.POSTGRES_USER) + " LOGIN");
-    assertThat(services.get("postgres").get("volumes").toString())
-        .contains("./conf/postgres/init-roles.sh:/docker-entrypoint-initdb.d/");
-  }
+  void airflowsEnvironmentLoadsThroughTheRealLoaderAndEveryAddressIsAService() {
+    Map<String, String> environment = airflowEnvironment();
+    LakehouseConfig config =
+        LakehouseConfig.load(airflowProfile(environment), Map.of(), environment);
 
-  @Test
-  void airflowsLakehouseVariablesAreKnownSettingsThatPointAtTheServices() {
-    JsonNode env = env("airflow");
-    Set<String> known = new TreeSet<>();
+    // Every LAKEHOUSE_* variable took effect.
     for (Setting s : Settings.all()) {
-      known.add(s.environmentVariable());
+      if (environment.containsKey(s.environmentVariable())) {
+        assertThat(config.describe().get(s.key()))
+            .as(s.environmentVariable())
+            .contains("environment " + s.environmentVariable());
+      }
     }
-    env.fieldNames()
-        .forEachRemaining(
-            name -> {
-              if (name.startsWith("LAKEHOUSE_")
-                  && !name.equals("LAKEHOUSE_PROFILE")
-                  && !name.equals("LAKEHOUSE_JOBS_JAR")) {
-                assertThat(known).as(name + " is a configuration key").contains(name);
-              }
-            });
-    assertThat(env.get("LAKEHOUSE_PROFILE").asText()).isEqualTo("compose");
-    assertThat(env.get("LAKEHOUSE_KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:29092");
+    // Every address of the loaded configuration, from the environment or the profile, names a
+    // service of this file and a port it listens on: localhost would be the Airflow container.
+    Set<String> addresses = new TreeSet<>();
+    for (Setting s : Settings.all()) {
+      String value = config.get(s.key());
+      for (URI address : value == null ? List.<URI>of() : addressesIn(value)) {
+        addresses.add(s.key());
+        assertThat(services.has(address.getHost()))
+            .as(s.key() + "=" + value + " names a service")
+            .isTrue();
+        assertThat(containerPorts(address.getHost()))
+            .as(s.key() + "=" + value + ": a port its service listens on")
+            .contains(address.getPort());
+      }
+    }
+    assertThat(addresses)
+        .contains(
+            Settings.KAFKA_BOOTSTRAP,
+            Settings.CATALOG_URI,
+            Settings.CATALOG_S3_ENDPOINT,
+            Settings.POSTGRES_URL);
+    // spark-submit gives the master (Airflow's Spark connection); the environment does not.
+    assertThat(config.describe().get(Settings.ENGINE_MASTER)).doesNotContain("environment");
     assertThat(env("kafka").get("KAFKA_ADVERTISED_LISTENERS").asText())
-        .contains("kafka:29092")
+        .contains(config.get(Settings.KAFKA_BOOTSTRAP))
         .contains(profile.get(Settings.KAFKA_BOOTSTRAP));
-    assertThat(env.get("LAKEHOUSE_CATALOG_URI").asText()).isEqualTo("http://iceberg-rest:8181");
-    assertThat(env.get("LAKEHOUSE_CATALOG_S3_ENDPOINT").asText()).isEqualTo("http://minio:9000");
-    assertThat(env.get("LAKEHOUSE_POSTGRES_URL").asText())
-        .isEqualTo("jdbc:postgresql://postgres:5432/lakehouse");
-    assertThat(env.get("AIRFLOW_CONN_SPARK_DEFAULT").asText())
-        .startsWith("spark://spark-master:7077");
+    assertThat(config.get(Settings.POSTGRES_USER)).isEqualTo("lakehouse_exporter");
     assertThat(services.get("airflow").get("volumes").toString())
         .contains("./airflow/dags:/opt/airflow/dags")
         .contains("./app/target:/opt/lakehouse/jars");
-    assertThat(env.get("LAKEHOUSE_JOBS_JAR").asText())
-        .startsWith("/opt/lakehouse/jars/")
-        .endsWith("/lakehouse-jobs.jar");
+  }
+
+  @Test
+  void theLoaderCheckWouldCatchANonSettingLakehouseVariable() {
+    // The variable the file used to give Airflow for the jar's path: every task exited 2.
+    Map<String, String> environment = new HashMap<>(airflowEnvironment());
+    environment.put("LAKEHOUSE_JOBS_JAR", "/opt/lakehouse/jars/lakehouse-jobs.jar");
+    assertThatThrownBy(
+            () -> LakehouseConfig.load(airflowProfile(environment), Map.of(), environment))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LAKEHOUSE_JOBS_JAR");
   }
 
   @Test
@@ -170,7 +221,7 @@ class ComposeFileTest {
         .fields()
         .forEachRemaining(
             e -> {
-              if (!e.getKey().equals("minio-init")) {
+              if (!isOneShot(e.getKey())) {
                 assertThat(e.getValue().has("healthcheck"))
                     .as(e.getKey() + " healthcheck")
                     .isTrue();
@@ -182,10 +233,33 @@ class ComposeFileTest {
                       d ->
                           assertThat(d.getValue().get("condition").asText())
                               .as(e.getKey() + " -> " + d.getKey())
-                              .isIn("service_healthy", "service_completed_successfully"));
+                              .isEqualTo(
+                                  isOneShot(d.getKey())
+                                      ? "service_completed_successfully"
+                                      : "service_healthy"));
             });
     assertThat(services.get("airflow").get("depends_on").has("kafka")).isTrue();
     assertThat(services.get("airflow").get("depends_on").has("iceberg-rest")).isTrue();
+  }
+
+  @Test
+  void healthchecksProbeTheAddressesTheServicesListenOn() {
+    // The master's RPC port binds the address of SPARK_MASTER_HOST only, not localhost.
+    String masterHost = env("spark-master").path("SPARK_MASTER_HOST").asText();
+    assertThat(masterHost).as("SPARK_MASTER_HOST").isNotBlank();
+    assertThat(masterHost)
+        .isIn("spark-master", services.get("spark-master").path("hostname").asText());
+    String masterCheck = healthcheck("spark-master");
+    assertThat(masterCheck)
+        .contains("/dev/tcp/" + masterHost + "/7077")
+        .doesNotContain("/dev/tcp/localhost/")
+        .doesNotContain("/dev/tcp/127.0.0.1/");
+    assertThat(services.get("spark-worker").get("command").asText())
+        .endsWith(" spark://" + masterHost + ":7077");
+    // The REST catalog's image has curl (its own HEALTHCHECK uses it); the server binds every
+    // address, on the port the compose profile's catalog URI uses.
+    assertThat(healthcheck("iceberg-rest"))
+        .contains("http://localhost:" + containerPortOf("iceberg-rest", 8181) + "/v1/config");
   }
 
   @Test
@@ -193,25 +267,284 @@ class ComposeFileTest {
     Set<String> declared = new TreeSet<>();
     compose.get("volumes").fieldNames().forEachRemaining(declared::add);
     Set<String> used = new TreeSet<>();
+    services.fields().forEachRemaining(e -> used.addAll(namedVolumes(e.getKey()).keySet()));
+    assertThat(used).isEqualTo(declared);
+    for (String stateful : new String[] {"kafka", "postgres", "minio", "iceberg-rest"}) {
+      assertThat(namedVolumes(stateful)).as(stateful).isNotEmpty();
+    }
+  }
+
+  @Test
+  void volumesWrittenByNonRootServicesBelongToTheirUserBeforeTheyStart() {
+    // What volume-init's command does: chown UID:GID PATH... per step.
+    Map<String, String> mountOf = new HashMap<>();
+    namedVolumes("volume-init").forEach((volume, path) -> mountOf.put(path, volume));
+    Map<String, String> ownerOf = new HashMap<>();
+    Matcher chown =
+        Pattern.compile("chown (\\d+:\\d+)((?:\\s+/[\\w/.-]+)+)").matcher(command("volume-init"));
+    while (chown.find()) {
+      for (String path : chown.group(2).trim().split("\\s+")) {
+        assertThat(mountOf).as("volume-init mounts " + path).containsKey(path);
+        ownerOf.put(mountOf.get(path), chown.group(1));
+      }
+    }
     services
         .fields()
         .forEachRemaining(
-            e ->
-                e.getValue()
-                    .path("volumes")
-                    .forEach(
-                        v -> {
-                          String source = v.asText().substring(0, v.asText().indexOf(':'));
-                          if (!source.startsWith(".") && !source.startsWith("/")) {
-                            used.add(source);
-                          }
-                        }));
-    assertThat(used).isEqualTo(declared);
-    for (String stateful : new String[] {"kafka", "postgres", "minio", "iceberg-rest"}) {
-      assertThat(services.get(stateful).get("volumes").toString())
-          .as(stateful)
-          .containsAnyOf(declared.toArray(new String[0]));
+            e -> {
+              String service = e.getKey();
+              Map<String, String> volumes = namedVolumes(service);
+              if (service.equals("volume-init") || volumes.isEmpty()) {
+                return;
+              }
+              String user = e.getValue().path("user").asText(null);
+              if (user == null) {
+                String image = image(service);
+                assertThat(ROOT_RUN_IMAGES)
+                    .as(service + " writes a named volume: state its user, or run as root")
+                    .contains(image.substring(0, image.lastIndexOf(':')));
+                return;
+              }
+              for (String volume : volumes.keySet()) {
+                assertThat(ownerOf.get(volume))
+                    .as(service + " runs as " + user + " and writes " + volume)
+                    .isEqualTo(user);
+              }
+              assertThat(
+                      e.getValue()
+                          .path("depends_on")
+                          .path("volume-init")
+                          .path("condition")
+                          .asText())
+                  .as(service + " starts after volume-init")
+                  .isEqualTo("service_completed_successfully");
+            });
+  }
+
+  @Test
+  void thePostgresInitScriptCreatesTheRolesThePipelineAndReadersUse(@TempDir Path dir)
+      throws Exception {
+    String script = Files.readString(ROOT.resolve("conf/postgres/init-roles.sh"));
+    assertThat(services.get("postgres").get("volumes").toString())
+        .contains("./conf/postgres/init-roles.sh:/docker-entrypoint-initdb.d/");
+    Map<String, String> container = environment(env("postgres"));
+    Matcher required = Pattern.compile("\\$\\{(\\w+):\\?").matcher(script);
+    while (required.find()) {
+      assertThat(container).as("postgres environment").containsKey(required.group(1));
     }
+    String db = container.get("POSTGRES_DB");
+    String exporter = profile.get(Settings.POSTGRES_USER);
+
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).start()) {
+      try (Connection c = pg.getPostgresDatabase().getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + db);
+      }
+      try (Connection c = pg.getDatabase(container.get("POSTGRES_USER"), db).getConnection();
+          Statement st = c.createStatement()) {
+        st.execute(psqlInput(script, container));
+        assertThat(bool(st, "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'lakehouse_reader'"))
+            .isFalse();
+        assertThat(bool(st, "SELECT pg_has_role('lakehouse_bi', 'lakehouse_reader', 'USAGE')"))
+            .isTrue();
+        // Passwords are set, from the container's environment.
+        assertThat(
+                single(
+                    st,
+                    "SELECT count(*) FROM pg_authid WHERE rolpassword IS NOT NULL AND rolname IN ('"
+                        + exporter
+                        + "', 'lakehouse_bi')"))
+            .isEqualTo("2");
+        assertThat(
+                bool(
+                    st,
+                    "SELECT has_database_privilege('"
+                        + exporter
+                        + "', current_database(), 'CREATE')"))
+            .as("the exporter needs no CREATE on the database")
+            .isFalse();
+      }
+      // The exporter publishes a versioned table and the stable view over it, in schemas it owns.
+      try (Connection c = pg.getDatabase(exporter, db).getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE marts_data.dim_merchant_v7 (merchant_id text, is_active boolean)");
+        st.execute("INSERT INTO marts_data.dim_merchant_v7 VALUES ('M001', true)");
+        st.execute("CREATE VIEW marts.dim_merchant AS SELECT * FROM marts_data.dim_merchant_v7");
+        // PostgreSQL checks CREATE on the database before IF NOT EXISTS: the export must skip it.
+        assertThatThrownBy(() -> st.execute("CREATE SCHEMA IF NOT EXISTS marts"))
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("permission denied");
+      }
+      // The BI login reads the views, in read-only sessions, and nothing behind them.
+      try (Connection c = pg.getDatabase("lakehouse_bi", db).getConnection();
+          Statement st = c.createStatement()) {
+        assertThat(single(st, "SHOW default_transaction_read_only")).isEqualTo("on");
+        assertThat(single(st, "SELECT merchant_id FROM marts.dim_merchant")).isEqualTo("M001");
+        assertThatThrownBy(() -> st.executeQuery("SELECT * FROM marts_data.dim_merchant_v7"))
+            .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> st.execute("CREATE TABLE marts.notes (note text)"))
+            .isInstanceOf(SQLException.class);
+      }
+      assertThatThrownBy(() -> pg.getDatabase("lakehouse_reader", db).getConnection().close())
+          .hasMessageContaining("not permitted to log in");
+    }
+  }
+
+  /**
+   * The SQL the script feeds to psql, with psql's variables (set by {@code -v name="$VAR"})
+   * replaced by the container's environment as psql does: {@code :'name'} a quoted literal, {@code
+   * :"name"} a quoted identifier.
+   */
+  private static String psqlInput(String script, Map<String, String> environment) {
+    Matcher heredoc = Pattern.compile("<<'SQL'\\n(.*?)\\nSQL\\n", Pattern.DOTALL).matcher(script);
+    assertThat(heredoc.find()).as("the script's <<'SQL' block").isTrue();
+    String sql = heredoc.group(1);
+    Matcher variable = Pattern.compile("-v (\\w+)=\"\\$(\\w+)\"").matcher(script);
+    while (variable.find()) {
+      String value = environment.get(variable.group(2));
+      assertThat(value).as(variable.group(2)).isNotNull();
+      sql = sql.replace(":'" + variable.group(1) + "'", "'" + value.replace("'", "''") + "'");
+      sql = sql.replace(":\"" + variable.group(1) + "\"", '"' + value.replace("\"", "\"\"") + '"');
+    }
+    assertThat(sql).as("psql variables without a value").doesNotContainPattern(":['\"]\\w+['\"]");
+    return sql;
+  }
+
+  private static boolean bool(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      assertThat(rs.next()).as(sql).isTrue();
+      return rs.getBoolean(1);
+    }
+  }
+
+  private static String single(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      assertThat(rs.next()).as(sql).isTrue();
+      return rs.getString(1);
+    }
+  }
+
+  /**
+   * The environment the Spark driver of a task inherits: the Airflow image's ENV lines and the
+   * service's environment, with ${VAR:?...} secrets given stand-in values.
+   */
+  static Map<String, String> airflowEnvironment() {
+    Map<String, String> out = new TreeMap<>(dockerfileEnvironment());
+    out.putAll(environment(env("airflow")));
+    return out;
+  }
+
+  private static String airflowProfile(Map<String, String> environment) {
+    return ROOT.resolve("conf/" + environment.get("LAKEHOUSE_PROFILE") + ".properties").toString();
+  }
+
+  private static Map<String, String> dockerfileEnvironment() {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      Matcher m =
+          Pattern.compile("(?m)^ENV\\s+(\\w+)=(\\S+)\\s*$")
+              .matcher(Files.readString(ROOT.resolve("airflow/Dockerfile")));
+      while (m.find()) {
+        out.put(m.group(1), m.group(2));
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError("Cannot read airflow/Dockerfile", e);
+    }
+    return out;
+  }
+
+  /** A service's environment as Compose passes it: ${VAR:-default} and ${VAR:?message} resolved. */
+  static Map<String, String> environment(JsonNode environment) {
+    Pattern reference = Pattern.compile("\\$\\{(\\w+)(?::?([-?])([^}]*))?}");
+    Map<String, String> out = new TreeMap<>();
+    environment
+        .fields()
+        .forEachRemaining(
+            e -> {
+              Matcher m = reference.matcher(e.getValue().asText());
+              StringBuilder value = new StringBuilder();
+              while (m.find()) {
+                String replacement =
+                    "-".equals(m.group(2)) ? m.group(3) : "stand-in-" + m.group(1).toLowerCase();
+                m.appendReplacement(value, Matcher.quoteReplacement(replacement));
+              }
+              m.appendTail(value);
+              out.put(e.getKey(), value.toString().replace("$$", "$"));
+            });
+    return out;
+  }
+
+  /**
+   * The network addresses in a setting's value: an HTTP or JDBC URL's host and port, or a host:port
+   * list. Storage locations (s3://bucket/...) are not addresses.
+   */
+  private static List<URI> addressesIn(String value) {
+    String v = value.startsWith("jdbc:") ? value.substring("jdbc:".length()) : value;
+    List<URI> out = new ArrayList<>();
+    if (v.matches("(https?|postgresql)://[^/]+.*")) {
+      out.add(URI.create(v));
+    } else if (v.matches("[\\w.-]+:\\d+(,[\\w.-]+:\\d+)*")) {
+      for (String hostPort : v.split(",")) {
+        out.add(URI.create("tcp://" + hostPort));
+      }
+    }
+    return out;
+  }
+
+  /** Ports a service listens on inside the network: published ports and Kafka's listeners. */
+  private static Set<Integer> containerPorts(String service) {
+    Set<Integer> out = new TreeSet<>();
+    for (String p : ports(service)) {
+      out.add(Integer.parseInt(p.substring(p.lastIndexOf(':') + 1)));
+    }
+    Matcher listener =
+        Pattern.compile("://[^:,]*:(\\d+)").matcher(env(service).path("KAFKA_LISTENERS").asText());
+    while (listener.find()) {
+      out.add(Integer.parseInt(listener.group(1)));
+    }
+    return out;
+  }
+
+  private static int containerPortOf(String service, int port) {
+    assertThat(containerPorts(service)).contains(port);
+    return port;
+  }
+
+  private static boolean isOneShot(String service) {
+    return "no".equals(services.get(service).path("restart").asText());
+  }
+
+  /** Named volumes of a service: volume name -> mount path. */
+  private static Map<String, String> namedVolumes(String service) {
+    Map<String, String> out = new TreeMap<>();
+    services
+        .get(service)
+        .path("volumes")
+        .forEach(
+            v -> {
+              String[] parts = v.asText().split(":");
+              if (!parts[0].startsWith(".") && !parts[0].startsWith("/")) {
+                out.put(parts[0], parts[1]);
+              }
+            });
+    return out;
+  }
+
+  private static String command(String service) {
+    JsonNode command = services.get(service).get("command");
+    if (!command.isArray()) {
+      return command.asText();
+    }
+    List<String> parts = new ArrayList<>();
+    command.forEach(c -> parts.add(c.asText()));
+    return String.join(" ", parts);
+  }
+
+  private static String healthcheck(String service) {
+    JsonNode test = services.get(service).get("healthcheck").get("test");
+    List<String> parts = new ArrayList<>();
+    test.forEach(c -> parts.add(c.asText()));
+    return String.join(" ", parts);
   }
 
   private static String image(String service) {
@@ -224,7 +557,7 @@ class ComposeFileTest {
     return out;
   }
 
-  private static JsonNode env(String service) {
+  static JsonNode env(String service) {
     return services.get(service).path("environment");
   }
 
