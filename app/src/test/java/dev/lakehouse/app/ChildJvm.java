@@ -77,6 +77,47 @@ final class ChildJvm implements AutoCloseable {
         .strip();
   }
 
+  /** What a spark-submit printed and how it exited. */
+  record Submission(int exitCode, String output) {}
+
+  /**
+   * java -cp [Spark's classpath] org.apache.spark.deploy.SparkSubmit [sparkOptions] --class
+   * dev.lakehouse.app.Lakehouse target/lakehouse-jobs.jar [args], in a JVM of its own (at most 5
+   * minutes), with extra environment variables.
+   */
+  static Submission sparkSubmit(
+      List<String> jvmOptions,
+      List<String> sparkOptions,
+      Map<String, String> environment,
+      Path logDir,
+      String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(javaOptions());
+    command.addAll(List.of("-cp", sparkClasspath(), "org.apache.spark.deploy.SparkSubmit"));
+    command.addAll(sparkOptions);
+    command.addAll(
+        List.of(
+            "--class",
+            "dev.lakehouse.app.Lakehouse",
+            TARGET.resolve("lakehouse-jobs.jar").toString()));
+    command.addAll(List.of(args));
+    Files.createDirectories(logDir);
+    Path log = Files.createTempFile(logDir, "spark-submit", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(
+          "spark-submit did not finish in 5 minutes:\n" + Files.readString(log));
+    }
+    return new Submission(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
   /** Waits until an HTTP GET of the URL answers with a body the predicate accepts. */
   void awaitHttp(String url, Predicate<String> ready, Duration atMost) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -3,11 +3,11 @@ package dev.lakehouse.app;
 import static dev.lakehouse.app.CliRun.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.app.ChildJvm.Submission;
 import dev.lakehouse.services.EmbeddedKafka;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -234,7 +234,7 @@ class ClusterTest {
               for (String[] step : steps) {
                 Submission s = submit(concat(cluster(), step));
                 done.add(s);
-                if (s.exitCode != 0) {
+                if (s.exitCode() != 0) {
                   break;
                 }
               }
@@ -248,8 +248,8 @@ class ClusterTest {
       List<Submission> there = onCluster.get(15, TimeUnit.MINUTES);
       for (int i = 0; i < steps.size(); i++) {
         assertThat(there).as("submissions").hasSizeGreaterThan(i);
-        assertThat(there.get(i).exitCode)
-            .as(steps.get(i)[0] + " on the cluster: " + there.get(i).output)
+        assertThat(there.get(i).exitCode())
+            .as(steps.get(i)[0] + " on the cluster: " + there.get(i).output())
             .isZero();
       }
     } finally {
@@ -277,8 +277,8 @@ class ClusterTest {
   @Test
   void aBadArgumentExitsWith2OnTheClusterToo() throws Exception {
     Submission bad = submit(concat(cluster(), "silver", "--date", "2026-13-01"));
-    assertThat(bad.exitCode).as(bad.output).isEqualTo(2);
-    assertThat(bad.output).contains("2026-13-01");
+    assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
+    assertThat(bad.output()).contains("2026-13-01");
   }
 
   /** Every table of schema marts but the manifest (which names its exports), rows sorted. */
@@ -315,22 +315,13 @@ class ClusterTest {
     return out;
   }
 
-  record Submission(int exitCode, String output) {}
-
   /** spark-submit --master spark://127.0.0.1:port of the jobs jar, in a JVM of its own. */
   static Submission submit(String... args) throws Exception {
     // C1 only, as in the test JVMs: these JVMs live for seconds, not long enough for C2 to pay.
-    String jvm = String.join(" ", ChildJvm.javaOptions()) + " -XX:TieredStopAtLevel=1";
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.addAll(ChildJvm.javaOptions());
-    command.addAll(
+    String executorJvm = String.join(" ", ChildJvm.javaOptions()) + " -XX:TieredStopAtLevel=1";
+    return ChildJvm.sparkSubmit(
+        List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"),
         List.of(
-            "-cp",
-            ChildJvm.sparkClasspath(),
-            "org.apache.spark.deploy.SparkSubmit",
             "--master",
             "spark://127.0.0.1:" + masterPort,
             "--deploy-mode",
@@ -348,22 +339,9 @@ class ClusterTest {
             "--conf",
             "spark.ui.enabled=false",
             "--conf",
-            "spark.executor.extraJavaOptions=" + jvm,
-            "--class",
-            "dev.lakehouse.app.Lakehouse",
-            ChildJvm.TARGET.resolve("lakehouse-jobs.jar").toString()));
-    command.addAll(List.of(args));
-    File log = Files.createTempFile(dir, "spark-submit", ".log").toFile();
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
-    builder.environment().put("LAKEHOUSE_PII_HMAC_KEY", PII_KEY);
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = builder.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          "spark-submit did not finish in 5 minutes:\n" + Files.readString(log.toPath()));
-    }
-    return new Submission(p.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
+            "spark.executor.extraJavaOptions=" + executorJvm),
+        Map.of("LAKEHOUSE_PII_HMAC_KEY", PII_KEY, "SPARK_LOCAL_IP", "127.0.0.1"),
+        dir.resolve("logs"),
+        args);
   }
 }

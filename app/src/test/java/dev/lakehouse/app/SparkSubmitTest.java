@@ -3,14 +3,9 @@ package dev.lakehouse.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakehouse.services.EmbeddedKafka;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,63 +44,26 @@ class SparkSubmitTest {
       "--conf",
       "kafka.bootstrap-servers=localhost:" + EmbeddedKafka.freePort()
     };
-    Submission bronze = submit(CliRun.concat(nowhere, "bronze", "--available-now"));
-    assertThat(bronze.exitCode).as(bronze.output).isEqualTo(1);
-    assertThat(bronze.output)
+    ChildJvm.Submission bronze = submit(CliRun.concat(nowhere, "bronze", "--available-now"));
+    assertThat(bronze.exitCode()).as(bronze.output()).isEqualTo(1);
+    assertThat(bronze.output())
         .contains("has no embedded services")
         .doesNotContain("NoClassDefFoundError");
   }
 
-  record Submission(int exitCode, String output) {}
-
-  /**
-   * What a Spark 4.0.0 distribution puts on the classpath (written by the common module's build).
-   */
-  static String sparkClasspath() throws IOException {
-    return Files.readString(
-            TARGET
-                .getParent()
-                .getParent()
-                .resolve("common/target/spark-distribution-classpath.txt"))
-        .strip();
-  }
-
-  /**
-   * java -cp <Spark's classpath> org.apache.spark.deploy.SparkSubmit --class ... lakehouse-jobs.jar
-   * args.
-   */
-  static Submission submit(String... args) throws Exception {
-    String sparkClasspath = sparkClasspath();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1500m");
-    for (String opt : System.getProperty("spark.jvm.opens", "").split(" ")) {
-      if (!opt.isBlank()) {
-        command.add(opt);
-      }
-    }
-    command.addAll(
+  /** spark-submit --master local[2] of the jobs jar, in a JVM of its own. */
+  static ChildJvm.Submission submit(String... args) throws Exception {
+    return ChildJvm.sparkSubmit(
+        List.of("-Xmx1500m"),
         List.of(
-            "-cp",
-            sparkClasspath,
-            "org.apache.spark.deploy.SparkSubmit",
             "--master",
             "local[2]",
             "--conf",
             "spark.driver.host=127.0.0.1",
             "--conf",
-            "spark.driver.bindAddress=127.0.0.1",
-            "--class",
-            "dev.lakehouse.app.Lakehouse",
-            TARGET.resolve("lakehouse-jobs.jar").toString()));
-    command.addAll(List.of(args));
-    File log = Files.createTempFile("spark-submit", ".log").toFile();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          "spark-submit did not finish in 5 minutes:\n" + Files.readString(log.toPath()));
-    }
-    return new Submission(p.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
+            "spark.driver.bindAddress=127.0.0.1"),
+        Map.of(),
+        dataDir.resolve("logs"),
+        args);
   }
 }
