@@ -188,7 +188,8 @@ public final class Setting {
 
   static String jdbcUrl(String value) {
     if (value.matches("jdbc:postgresql://[^/?#]*@.*")) {
-      return "must not carry credentials (user:password@host): set postgres.user, and the"
+      return CARRIES_CREDENTIALS
+          + " (user:password@host): set postgres.user, and the"
           + " password in LAKEHOUSE_POSTGRES_PASSWORD";
     }
     if (!value.matches("jdbc:postgresql://[^/:@]+(:\\d+)?/[A-Za-z0-9_]+(\\?.*)?")) {
@@ -199,7 +200,8 @@ public final class Setting {
       for (String parameter : value.substring(query + 1).split("&")) {
         String name = parameter.split("=", 2)[0].toLowerCase(Locale.ROOT);
         if (CREDENTIAL_PARAMETERS.contains(name)) {
-          return "must not carry credentials (parameter '"
+          return CARRIES_CREDENTIALS
+              + " (parameter '"
               + name
               + "'): set postgres.user, and the password in LAKEHOUSE_POSTGRES_PASSWORD";
         }
@@ -208,6 +210,9 @@ public final class Setting {
     return null;
   }
 
+  /** How every refusal of a value with credentials starts; such a value is never shown. */
+  private static final String CARRIES_CREDENTIALS = "must not carry credentials";
+
   /** URL parameters of the PostgreSQL driver that carry credentials or key material. */
   private static final java.util.Set<String> CREDENTIAL_PARAMETERS =
       java.util.Set.of("user", "password", "sslpassword", "sslkey", "sslcert");
@@ -215,7 +220,7 @@ public final class Setting {
   /** A URI without user information ({@code scheme://user:secret@host}). */
   static String uriWithoutCredentials(String value) {
     return value.matches("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@.*")
-        ? "must not carry credentials (user:password@host); they come from the environment"
+        ? CARRIES_CREDENTIALS + " (user:password@host); they come from the environment"
         : null;
   }
 
@@ -224,7 +229,7 @@ public final class Setting {
    * because it carries credentials.
    */
   boolean mayShow(String problem) {
-    return !secret && (problem == null || !problem.contains("credentials"));
+    return !secret && (problem == null || !problem.startsWith(CARRIES_CREDENTIALS));
   }
 
   static String hostPorts(String value) {
