@@ -156,7 +156,11 @@ class BronzeKillTest extends CliTestBase {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect")) {
+      // Spark's opens and this JVM's test-speed settings (C1 only, no generated code).
+      if (arg.startsWith("--add-opens")
+          || arg.startsWith("-Djdk.reflect")
+          || arg.startsWith("-Dspark.")
+          || arg.startsWith("-XX:TieredStopAtLevel")) {
         cmd.add(arg);
       }
     }

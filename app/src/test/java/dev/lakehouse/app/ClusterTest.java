@@ -338,6 +338,14 @@ class ClusterTest {
             "spark.sql.shuffle.partitions=2",
             "--conf",
             "spark.ui.enabled=false",
+            // As in the test JVMs: at test sizes generated code costs more to compile than it
+            // saves. SparkSubmitTest runs the jar with Spark's defaults.
+            "--conf",
+            "spark.sql.codegen.wholeStage=false",
+            "--conf",
+            "spark.sql.codegen.factoryMode=NO_CODEGEN",
+            "--conf",
+            "spark.sql.adaptive.enabled=false",
             "--conf",
             "spark.executor.extraJavaOptions=" + executorJvm),
         Map.of("LAKEHOUSE_PII_HMAC_KEY", PII_KEY, "SPARK_LOCAL_IP", "127.0.0.1"),
