@@ -2,9 +2,12 @@ package dev.lakehouse.app;
 
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
+import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
+import dev.lakehouse.fraud.FraudTables;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
@@ -27,8 +30,9 @@ import picocli.CommandLine.Option;
         "Produce a seeded, deterministic stream of synthetic fintech events to Kafka: customers,"
             + " accounts and merchants, then transaction lifecycles over the last --days days"
             + " (ending --end-date), with late settlements, out-of-order updates, redeliveries and"
-            + " malformed messages at the configured rates (generate.* keys). The same options"
-            + " produce the same messages.")
+            + " malformed messages at the configured rates (generate.* keys), and fraud patterns"
+            + " (generate.fraud-rate) whose labels go to fraud.labels. The same options produce"
+            + " the same messages.")
 final class GenerateCommand extends LakehouseCommand {
   @Option(
       names = "--events",
@@ -79,6 +83,7 @@ final class GenerateCommand extends LakehouseCommand {
         end,
         seed);
     out.flush();
+    Map<String, Object> summary;
     Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     try {
       String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
@@ -119,12 +124,37 @@ final class GenerateCommand extends LakehouseCommand {
           report.toMap().get("out_of_order_deliveries"),
           report.toMap().get("reversals"),
           report.toMap().get("failures"));
-      Map<String, Object> summary = report.toMap();
+      summary = report.toMap();
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
-      return summary;
     } finally {
       embedded.ifPresent(LocalServices.Started::close);
     }
+    summary.put("labels_recorded", recordLabels(config, report, out));
+    return summary;
+  }
+
+  /** Writes the ground truth of the produced transactions to fraud.labels; returns the count. */
+  private static long recordLabels(
+      LakehouseConfig config, GenerationReport report, PrintWriter out) {
+    LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-generate");
+    long recorded;
+    try {
+      recorded = FraudTables.writeLabels(lease.spark(), report.fraudLabels());
+    } finally {
+      lease.close();
+    }
+    StringBuilder byPattern = new StringBuilder();
+    report
+        .fraudByPattern()
+        .forEach(
+            (pattern, count) ->
+                byPattern
+                    .append(byPattern.length() == 0 ? "" : ", ")
+                    .append(String.format("%,d %s", count, pattern)));
+    out.printf(
+        "Recorded %,d labels (%,d fraud: %s) in %s.%n",
+        recorded, report.fraudTransactions(), byPattern, Tables.FRAUD_LABELS);
+    return recorded;
   }
 
   private static ProgressBar progressBar(long total) {

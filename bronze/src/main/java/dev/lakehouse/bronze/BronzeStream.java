@@ -13,6 +13,8 @@ import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
+import dev.lakehouse.ops.CommitGuard;
+import dev.lakehouse.ops.StreamLock;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -161,7 +163,7 @@ public final class BronzeStream {
 
   /** Runs the stream until Kafka is drained (available-now) or until the thread is interrupted. */
   public static BronzeResult run(SparkSession spark, LakehouseConfig config, Options options) {
-    try (StreamLock lock = StreamLock.acquire(config)) {
+    try (StreamLock lock = StreamLock.acquire(config, "bronze")) {
       return new BronzeStream(spark, config, options).run();
     }
   }
@@ -410,7 +412,7 @@ public final class BronzeStream {
     long startNanos = System.nanoTime();
     Timestamp ingestedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
     Dataset<Row> parsed =
-        MessageParsing.parse(batch, MessageParsing.limits(config))
+        MessageParsing.parse(batch, config.contractLimits())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> ranges =

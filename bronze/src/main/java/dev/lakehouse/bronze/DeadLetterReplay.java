@@ -84,7 +84,7 @@ public final class DeadLetterReplay {
               col("kafka_offset").as("offset"),
               col("kafka_ts").as("timestamp"));
       Dataset<Row> parsed =
-          MessageParsing.parse(asKafka, MessageParsing.limits(config))
+          MessageParsing.parse(asKafka, config.contractLimits())
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Map<String, Long> replayed = new TreeMap<>();

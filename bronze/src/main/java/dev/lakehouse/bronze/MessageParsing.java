@@ -3,16 +3,11 @@ package dev.lakehouse.bronze;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakehouse.common.ConfigException;
-import dev.lakehouse.common.LakehouseConfig;
-import dev.lakehouse.common.Settings;
 import dev.lakehouse.contract.ContractLimits;
 import dev.lakehouse.contract.ContractParser;
 import dev.lakehouse.contract.ParsedMessage;
 import dev.lakehouse.contract.Topic;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -33,29 +28,6 @@ final class MessageParsing {
     return kafka
         .select("key", "value", "topic", "partition", "offset", "timestamp")
         .mapPartitions(new ParseFunction(limits), Encoders.row(BronzeSchemas.PARSED));
-  }
-
-  /** The contract's bounds from the configuration. */
-  static ContractLimits limits(LakehouseConfig config) {
-    // Each value was checked on its own when the configuration loaded; only their order is left.
-    Instant earliest = Instant.parse(config.get(Settings.CONTRACT_EARLIEST_TIMESTAMP).trim());
-    Instant latest = Instant.parse(config.get(Settings.CONTRACT_LATEST_TIMESTAMP).trim());
-    if (!earliest.isBefore(latest)) {
-      throw new ConfigException(
-          Settings.CONTRACT_EARLIEST_TIMESTAMP
-              + " ("
-              + earliest
-              + ") must be before "
-              + Settings.CONTRACT_LATEST_TIMESTAMP
-              + " ("
-              + latest
-              + ").");
-    }
-    return new ContractLimits(
-        config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024,
-        earliest,
-        latest,
-        new BigDecimal(config.get(Settings.CONTRACT_MAX_AMOUNT).trim()));
   }
 
   /** The rows of one topic that passed the contract, in the column order of its bronze table. */

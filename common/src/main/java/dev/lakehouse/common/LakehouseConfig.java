@@ -245,6 +245,31 @@ public final class LakehouseConfig implements Serializable {
     return Boolean.parseBoolean(get(key).toLowerCase(Locale.ROOT));
   }
 
+  /** The contract's bounds (message size, timestamps, amounts) from this configuration. */
+  public dev.lakehouse.contract.ContractLimits contractLimits() {
+    // Each value was checked on its own when the configuration loaded; only their order is left.
+    java.time.Instant earliest =
+        java.time.Instant.parse(get(Settings.CONTRACT_EARLIEST_TIMESTAMP).trim());
+    java.time.Instant latest =
+        java.time.Instant.parse(get(Settings.CONTRACT_LATEST_TIMESTAMP).trim());
+    if (!earliest.isBefore(latest)) {
+      throw new ConfigException(
+          Settings.CONTRACT_EARLIEST_TIMESTAMP
+              + " ("
+              + earliest
+              + ") must be before "
+              + Settings.CONTRACT_LATEST_TIMESTAMP
+              + " ("
+              + latest
+              + ").");
+    }
+    return new dev.lakehouse.contract.ContractLimits(
+        intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024,
+        earliest,
+        latest,
+        new java.math.BigDecimal(get(Settings.CONTRACT_MAX_AMOUNT).trim()));
+  }
+
   public Path dataDir() {
     return Paths.get(get(Settings.DATA_DIR));
   }

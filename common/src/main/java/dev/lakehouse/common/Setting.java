@@ -97,6 +97,44 @@ public final class Setting {
     };
   }
 
+  static Function<String, String> positiveNumber(double max) {
+    String problem =
+        "must be a number above 0 and at most " + new java.math.BigDecimal(max).toPlainString();
+    return value -> {
+      try {
+        double parsed = Double.parseDouble(value.trim());
+        return parsed > 0 && parsed <= max ? null : problem;
+      } catch (NumberFormatException e) {
+        return problem;
+      }
+    };
+  }
+
+  /** A comma-separated list of distinct names from {@code allowed}; empty is allowed. */
+  static Function<String, String> listOf(String... allowed) {
+    java.util.Set<String> known = java.util.Set.of(allowed);
+    return value -> {
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (String part : value.split(",", -1)) {
+        String name = part.trim();
+        if (name.isEmpty() && value.isBlank()) {
+          continue;
+        }
+        if (!known.contains(name)) {
+          return "must list names from "
+              + String.join(", ", allowed)
+              + " ('"
+              + name
+              + "' is not one)";
+        }
+        if (!seen.add(name)) {
+          return "names '" + name + "' twice";
+        }
+      }
+      return null;
+    };
+  }
+
   static String instant(String value) {
     try {
       java.time.Instant.parse(value.trim());

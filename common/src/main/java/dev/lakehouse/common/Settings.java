@@ -32,6 +32,23 @@ public final class Settings {
   public static final String GEN_FAILURE_RATE = "generate.failure-rate";
   public static final String GEN_REVERSAL_RATE = "generate.reversal-rate";
   public static final String GEN_ILLEGAL_UPDATE_RATE = "generate.illegal-update-rate";
+  public static final String GEN_FRAUD_RATE = "generate.fraud-rate";
+  public static final String FRAUD_CHECKPOINT_DIR = "fraud.checkpoint-dir";
+  public static final String FRAUD_TRIGGER_SECONDS = "fraud.trigger-seconds";
+  public static final String FRAUD_MAX_EVENTS_PER_BATCH = "fraud.max-events-per-batch";
+  public static final String FRAUD_STARTING_OFFSETS = "fraud.starting-offsets";
+  public static final String FRAUD_RULES = "fraud.rules";
+  public static final String FRAUD_AMOUNT_THRESHOLD_INR = "fraud.amount.threshold-inr";
+  public static final String FRAUD_VELOCITY_COUNT = "fraud.velocity.count";
+  public static final String FRAUD_VELOCITY_MINUTES = "fraud.velocity.minutes";
+  public static final String FRAUD_SPIKE_MIN_HISTORY = "fraud.spike.min-history";
+  public static final String FRAUD_SPIKE_Z = "fraud.spike.z";
+  public static final String FRAUD_SPIKE_FLOOR_INR = "fraud.spike.floor-inr";
+  public static final String FRAUD_TRAVEL_MAX_KMH = "fraud.travel.max-kmh";
+  public static final String FRAUD_TRAVEL_MIN_KM = "fraud.travel.min-km";
+  public static final String FRAUD_DEVICE_TTL_DAYS = "fraud.device.ttl-days";
+  public static final String FRAUD_STATE_TTL_HOURS = "fraud.state-ttl-hours";
+
   public static final String PII_HMAC_KEY = "pii.hmac-key";
   public static final String SILVER_LOOKBACK_DAYS = "silver.lookback-days";
   public static final String SILVER_FUTURE_TOLERANCE_MINUTES = "silver.future-tolerance-minutes";
@@ -192,6 +209,91 @@ public final class Settings {
               Setting.fraction(),
               "Share of lifecycles followed by an illegal update (SUCCESS after FAILED, PENDING"
                   + " after SUCCESS)."),
+          Setting.of(
+              GEN_FRAUD_RATE,
+              "0.003",
+              Setting.fraction(),
+              "Share of generated transactions that belong to a labelled fraud pattern"
+                  + " (card-testing bursts, spikes, impossible travel, new devices)."),
+          Setting.of(
+              FRAUD_CHECKPOINT_DIR,
+              "${data-dir}/checkpoints/fraud",
+              Setting::anyText,
+              "Checkpoint location of the fraud-alert stream (its offsets and rule state)."),
+          Setting.of(
+              FRAUD_TRIGGER_SECONDS,
+              "1",
+              Setting.integer(0, 3_600),
+              "Processing-time trigger of the continuous fraud stream, in seconds (0: as soon as"
+                  + " the previous batch ends)."),
+          Setting.of(
+              FRAUD_MAX_EVENTS_PER_BATCH,
+              "100000",
+              Setting.integer(1, Integer.MAX_VALUE),
+              "Upper bound of Kafka messages per fraud micro-batch."),
+          Setting.of(
+              FRAUD_STARTING_OFFSETS,
+              "earliest",
+              Setting.oneOf("earliest", "latest"),
+              "Where a fraud stream without a checkpoint starts reading the transactions topic."),
+          Setting.of(
+              FRAUD_RULES,
+              "amount,velocity,spike,travel,new-device",
+              Setting.listOf("amount", "velocity", "spike", "travel", "new-device"),
+              "The fraud rules that raise alerts, comma-separated; the others are still computed"
+                  + " as features."),
+          Setting.of(
+              FRAUD_AMOUNT_THRESHOLD_INR,
+              "200000",
+              Setting.positiveNumber(1e12),
+              "Rule amount: a transaction above this many INR."),
+          Setting.of(
+              FRAUD_VELOCITY_COUNT,
+              "5",
+              Setting.integer(2, 10_000),
+              "Rule velocity: at least this many transactions of a customer ..."),
+          Setting.of(
+              FRAUD_VELOCITY_MINUTES,
+              "10",
+              Setting.integer(1, 10_080),
+              "... within this many minutes of event time."),
+          Setting.of(
+              FRAUD_SPIKE_MIN_HISTORY,
+              "10",
+              Setting.integer(2, 1_000_000),
+              "Rule spike: the customer needs this many earlier transactions first."),
+          Setting.of(
+              FRAUD_SPIKE_Z,
+              "4",
+              Setting.positiveNumber(1_000),
+              "Rule spike: standard deviations above the customer's running mean (the deviation"
+                  + " is taken as at least a tenth of the mean)."),
+          Setting.of(
+              FRAUD_SPIKE_FLOOR_INR,
+              "10000",
+              Setting.positiveNumber(1e12),
+              "Rule spike: amounts below this many INR never count as a spike."),
+          Setting.of(
+              FRAUD_TRAVEL_MAX_KMH,
+              "900",
+              Setting.positiveNumber(1e6),
+              "Rule travel: a speed between consecutive transactions above this (km/h)."),
+          Setting.of(
+              FRAUD_TRAVEL_MIN_KM,
+              "100",
+              Setting.positiveNumber(40_000),
+              "Rule travel: distances below this (km) never count, whatever the time."),
+          Setting.of(
+              FRAUD_DEVICE_TTL_DAYS,
+              "90",
+              Setting.integer(1, 3_650),
+              "Rule new-device: a device unused for this many days (event time) is new again."),
+          Setting.of(
+              FRAUD_STATE_TTL_HOURS,
+              "2160",
+              Setting.integer(1, 87_600),
+              "A customer's rule state unused for this many hours (processing time) is dropped"
+                  + " from the state store."),
           Setting.of(
               SILVER_LOOKBACK_DAYS,
               "3",

@@ -24,6 +24,7 @@ public final class Tables {
   public static final String SILVER = "silver";
   public static final String GOLD = "gold";
   public static final String OPS = "ops";
+  public static final String FRAUD = "fraud";
 
   public static final String BRONZE_TRANSACTIONS = Topic.TRANSACTIONS.bronzeTable();
   public static final String BRONZE_CUSTOMERS = Topic.CUSTOMERS.bronzeTable();
@@ -58,6 +59,18 @@ public final class Tables {
   public static final String GOLD_MONTHLY_KPIS = "gold.monthly_kpis";
   public static final String GOLD_CUSTOMERS_PER_TIER = "gold.customers_per_tier";
   public static final String GOLD_MONTHLY_TRANSACTION_TREND = "gold.monthly_transaction_trend";
+
+  /** One row per (rule, transaction) a fraud rule alerted on. */
+  public static final String FRAUD_ALERTS = "fraud.alerts";
+
+  /**
+   * One row per transaction the fraud stream scored: the features it saw then and the rules that
+   * fired (the feature log that fraud-train learns from and fraud-eval measures).
+   */
+  public static final String FRAUD_DECISIONS = "fraud.decisions";
+
+  /** One row per labelled transaction: generator ground truth or a replayed labelled data set. */
+  public static final String FRAUD_LABELS = "fraud.labels";
 
   /** One row per run of a batch job, failed runs included. */
   public static final String OPS_RUNS = "ops.runs";

@@ -25,6 +25,12 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
+  /**
+   * The topic the fraud stream writes its alerts to (at least once: consumers dedupe on {@code
+   * alert_id}). Not part of the inbound contract, so bronze does not read it.
+   */
+  public static final String FRAUD_ALERTS = "fraud-alerts";
+
   /** True when a TCP connection to one of the bootstrap addresses succeeds within a second. */
   public static boolean reachable(String bootstrap) {
     for (String part : bootstrap.split(",")) {
@@ -53,10 +59,15 @@ public final class KafkaTopics {
 
   /** Creates the contract's topics when missing, keeping messages forever (retention.ms=-1). */
   public static void ensureTopics(String bootstrap, int partitions) {
+    ensureTopics(bootstrap, partitions, Topic.names());
+  }
+
+  /** Creates those of the named topics the cluster lacks, kept forever. */
+  public static void ensureTopics(String bootstrap, int partitions, List<String> names) {
     try (Admin admin = admin(bootstrap)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      for (String topic : Topic.names()) {
+      for (String topic : names) {
         if (!existing.contains(topic)) {
           missing.add(
               new NewTopic(topic, Optional.of(partitions), Optional.empty())

@@ -51,7 +51,12 @@ record ExportedTable(
               List.of("account_id"),
               List.of("customer_id")),
           of(Tables.GOLD_DIM_MERCHANT, List.of("merchant_key"), List.of("merchant_id")),
-          of(Tables.GOLD_DIM_DATE, List.of("date_key"), List.of("date")));
+          of(Tables.GOLD_DIM_DATE, List.of("date_key"), List.of("date")),
+          new ExportedTable(
+              Tables.FRAUD_ALERTS,
+              "fraud_alerts",
+              List.of("alert_id"),
+              List.of(List.of("event_ts"), List.of("customer_id"), List.of("rule"))));
 
   /** The run suffix of a version's name: the first 8 hex digits of the export's run id. */
   private static final Pattern SUFFIX = Pattern.compile("[0-9a-f]{8}");

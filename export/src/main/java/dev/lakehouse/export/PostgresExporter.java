@@ -96,6 +96,8 @@ public final class PostgresExporter {
   Result run() {
     Timestamp started = new Timestamp(System.currentTimeMillis());
     try {
+      // The alerts are published whether or not the fraud stream has run yet (empty until then).
+      dev.lakehouse.fraud.FraudTables.createIfMissing(spark);
       Result r = publishChanged();
       ledger(
           started,

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class ExportedTableTest {
 
   @Test
-  void theExportListsTheMartsThenTheDimensionsTheyNeed() {
+  void theExportListsTheMartsThenTheDimensionsTheyNeedThenTheFraudAlerts() {
     assertThat(PostgresExporter.exportedTables())
         .containsExactly(
             "gold.daily_revenue_summary",
@@ -21,7 +21,8 @@ class ExportedTableTest {
             "gold.dim_customer",
             "gold.dim_account",
             "gold.dim_merchant",
-            "gold.dim_date");
+            "gold.dim_date",
+            "fraud.alerts");
   }
 
   @Test
@@ -39,7 +40,8 @@ class ExportedTableTest {
             "dim_customer",
             "dim_account",
             "dim_merchant",
-            "dim_date");
+            "dim_date",
+            "fraud_alerts");
   }
 
   @Test

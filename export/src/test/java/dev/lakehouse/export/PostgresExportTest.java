@@ -8,6 +8,7 @@ import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.common.TestLake;
+import dev.lakehouse.fraud.FraudTables;
 import dev.lakehouse.gold.GoldJob;
 import dev.lakehouse.gold.GoldTables;
 import dev.lakehouse.gold.SilverRows;
@@ -125,6 +126,14 @@ class PostgresExportTest {
       SilverTables.createIfMissing(lake.spark);
       SilverRows.append(lake.spark, Tables.SILVER_CUSTOMERS, List.of(SilverRows.customer("C1")));
       lake.addAccountAndRebuild(); // A1
+      FraudTables.createIfMissing(lake.spark);
+      lake.spark.sql(
+          "INSERT INTO "
+              + Tables.qualified(Tables.FRAUD_ALERTS)
+              + " VALUES ('amount:T9', 'amount', 1.25, 'T9', 'C1', 'A1', 'CARD_PAYMENT', 3000.05,"
+              + " 'USD', 250006.17, TIMESTAMP '2026-01-05 10:00:00', TIMESTAMP '2026-01-05"
+              + " 10:00:01', 'INR 250006.17 >= 200000', 'transactions', 0, 41, TIMESTAMP"
+              + " '2026-01-05 10:00:00')");
       return lake;
     }
 
@@ -274,6 +283,19 @@ class PostgresExportTest {
 
     PostgresExporter.Result r = lake.export();
 
+    // The fraud stream's alerts are published with the marts, amounts still exact.
+    assertThat(r.published()).containsEntry("fraud_alerts", 1L);
+    try (Connection c = lake.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT alert_id, rule, amount, amount_inr FROM marts.fraud_alerts")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("amount:T9");
+      assertThat(rs.getString(2)).isEqualTo("amount");
+      assertThat(rs.getBigDecimal(3)).isEqualByComparingTo("3000.05");
+      assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("250006.17");
+      assertThat(rs.next()).isFalse();
+    }
     int tables = ExportedTable.ALL.size();
     assertThat(r.published()).hasSize(tables);
     assertThat(r.unchanged()).isEmpty();
@@ -349,7 +371,8 @@ class PostgresExportTest {
                 Map.entry("dim_customer", "customer_key"),
                 Map.entry("dim_account", "account_key"),
                 Map.entry("dim_merchant", "merchant_key"),
-                Map.entry("dim_date", "date_key")));
+                Map.entry("dim_date", "date_key"),
+                Map.entry("fraud_alerts", "alert_id")));
     // The comments are on the view readers see, and on the version.
     assertThat(lake.text("SELECT obj_description('marts.monthly_statement'::regclass)"))
         .startsWith("One row per account and month.");

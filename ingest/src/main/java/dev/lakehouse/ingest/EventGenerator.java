@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.contract.DeadLetterReason;
+import dev.lakehouse.contract.FraudLabel;
 import dev.lakehouse.contract.Topic;
+import dev.lakehouse.contract.Vocabulary.BalanceEffect;
 import dev.lakehouse.contract.Vocabulary.Channel;
 import dev.lakehouse.contract.Vocabulary.KycStatus;
 import dev.lakehouse.contract.Vocabulary.MerchantCategory;
@@ -18,13 +20,17 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import net.datafaker.Faker;
 
 /**
@@ -36,6 +42,10 @@ import net.datafaker.Faker;
  *
  * <p>Malformed messages are corrupted copies of real events, delivered in addition to them, so the
  * valid stream stays complete and the malformed rate does not change any business figure.
+ *
+ * <p>About {@code fraudRate} of the transactions belong to a fraud pattern (card testing, a spike,
+ * impossible travel, a new device), planned after the ordinary ones so that each pattern can be
+ * placed against the victim's whole history; the report labels every transaction.
  */
 public final class EventGenerator {
   private static final ZoneOffset IST = ZoneOffset.ofHoursMinutes(5, 30);
@@ -93,6 +103,24 @@ public final class EventGenerator {
     "INSUFFICIENT_FUNDS", "BANK_DECLINED", "TIMEOUT", "RISK_BLOCKED", "INVALID_PIN"
   };
 
+  /** The debits a customer initiates (the platform's fees aside): what fraud rules score. */
+  private static final Set<String> SCORED_TYPES =
+      Arrays.stream(TxnType.values())
+          .filter(t -> t.effect() == BalanceEffect.DEBIT && t != TxnType.FEE)
+          .map(TxnType::name)
+          .collect(Collectors.toUnmodifiableSet());
+
+  private static final List<String> FRAUD_PATTERNS =
+      List.of(FraudLabel.CARD_TESTING, FraudLabel.SPIKE, FraudLabel.TRAVEL, FraudLabel.NEW_DEVICE);
+
+  /** Customers drawn per pattern before trying the next one. */
+  private static final int VICTIM_ATTEMPTS = 30;
+
+  /** Scored transactions a spike's victim has before it, so the spike stands out. */
+  private static final int SPIKE_MIN_HISTORY = 15;
+
+  private static final double TRAVEL_MIN_KM = 1_000;
+
   private static final class Customer {
     String id;
     String fullName;
@@ -116,6 +144,12 @@ public final class EventGenerator {
     Account loan;
     Account investment;
     String device;
+
+    /** Scored transactions planned so far in event-time order; null when no fraud is injected. */
+    List<Spend> spends;
+
+    /** Already hit by a fraud pattern: one incident per customer keeps the patterns apart. */
+    boolean victim;
   }
 
   private static final class Account {
@@ -147,7 +181,14 @@ public final class EventGenerator {
     double lat;
     double lon;
     long eventMs;
+    String device;
+
+    /** The fraud pattern the transaction belongs to, null when genuine. */
+    String fraudPattern;
   }
+
+  /** A scored transaction (a customer-initiated debit) whose creation event was planned. */
+  private record Spend(long eventMs, double amountInr, double lat, double lon, boolean genuine) {}
 
   /**
    * One message to deliver, already serialised: a few hundred bytes instead of a map per message.
@@ -156,6 +197,11 @@ public final class EventGenerator {
 
   private final GeneratorOptions options;
   private final Random random;
+
+  /** Every fraud decision, so that the main sequence does not depend on the fraud rate. */
+  private final Random fraudRandom;
+
+  private final boolean injectsFraud;
   private final Faker faker;
   private final long startMs;
   private final long cutoffMs;
@@ -170,6 +216,8 @@ public final class EventGenerator {
   public EventGenerator(GeneratorOptions options) {
     this.options = options;
     this.random = new Random(options.seed());
+    this.fraudRandom = new Random(options.seed() * 31 + 7);
+    this.injectsFraud = options.fraudRate() > 0;
     this.defects = new MessageDefects(random, options.maxMessageBytes(), JSON);
     this.faker = new Faker(new Locale("en", "IND"), new Random(options.seed() ^ 0x5DEECE66DL));
     LocalDate first = options.endDate().minusDays(options.days() - 1L);
@@ -187,7 +235,9 @@ public final class EventGenerator {
       merchants.add(newMerchant(i));
     }
     for (int i = 0; i < customerCount; i++) {
-      customers.add(newCustomer(i));
+      Customer c = newCustomer(i);
+      c.spends = injectsFraud ? new ArrayList<>() : null;
+      customers.add(c);
     }
     planReferenceData();
     planTransactions();
@@ -442,6 +492,11 @@ public final class EventGenerator {
 
   private void planTransactions() {
     long target = options.events();
+    // The ordinary transactions leave the fraud patterns their share of the messages. With a fraud
+    // rate of 0 nothing is kept back and the fraud phase never runs: the main Random then draws
+    // exactly what it drew before fraud injection existed, and the messages stay byte for byte
+    // those of earlier versions for the same seed. Fraud decisions draw from fraudRandom only.
+    long ordinaryTarget = target - Math.round(target * options.fraudRate());
     List<Long> monthStarts = new ArrayList<>();
     LocalDate day = Instant.ofEpochMilli(startMs).atZone(ZoneOffset.UTC).toLocalDate();
     monthStarts.add(startMs);
@@ -454,7 +509,7 @@ public final class EventGenerator {
     outer:
     for (long monthStart : monthStarts) {
       for (Customer c : customers) {
-        if (transactionMessages() >= target) {
+        if (transactionMessages() >= ordinaryTarget) {
           break outer;
         }
         if (c.newcomer && monthStart < c.savings.openedMs) {
@@ -467,8 +522,8 @@ public final class EventGenerator {
                 c.salary,
                 Channel.API.name(),
                 monthStart + random.nextInt(6 * 3600) * 1000L);
-        planLifecycle(t, false, target);
-        if (c.loan != null && transactionMessages() < target) {
+        planLifecycle(t, false, ordinaryTarget);
+        if (c.loan != null && transactionMessages() < ordinaryTarget) {
           BigDecimal emi = money(c.salary.doubleValue() * 0.2);
           Txn r =
               newTxn(
@@ -477,128 +532,134 @@ public final class EventGenerator {
                   emi,
                   Channel.API.name(),
                   monthStart + (2 + random.nextInt(5)) * DAY);
-          planLifecycle(r, true, target);
+          planLifecycle(r, true, ordinaryTarget);
         }
       }
     }
+    while (transactionMessages() < ordinaryTarget) {
+      planOrdinary(ordinaryTarget);
+    }
     while (transactionMessages() < target) {
-      Customer c = pickCustomer();
-      long at = randomTime();
-      long opened = accounts(c).stream().mapToLong(a -> a.openedMs).max().orElse(startMs);
-      if (c.newcomer && at < opened) {
-        // A newcomer's day is drawn from the days after its accounts opened.
-        at = opened + (at - startMs) % Math.max(1, cutoffMs - opened);
+      if (!planFraud(target)) {
+        // No victim fits any pattern (a tiny data set): the budget goes to ordinary transactions.
+        planOrdinary(target);
       }
-      double r = random.nextDouble();
-      if (r < 0.30) {
-        Merchant m = merchants.get(random.nextInt(merchants.size()));
-        Account from = c.card != null && random.nextBoolean() ? c.card : c.savings;
-        Txn t =
-            newTxn(
-                TxnType.CARD_PAYMENT.name(),
-                from,
-                spend(c),
-                random.nextBoolean() ? Channel.POS.name() : Channel.WEB.name(),
-                at);
-        t.merchant = m;
-        if (random.nextDouble() < 0.05) {
-          String cur = FOREIGN[random.nextInt(FOREIGN.length)];
-          t.currency = cur;
-          t.amount =
-              t.amount
-                  .divide(INR_PER_UNIT.get(cur), 2, RoundingMode.HALF_UP)
-                  .max(new BigDecimal("1.00"));
-        }
-        planLifecycle(t, true, target);
-      } else if (r < 0.62) {
-        Merchant m = merchants.get(random.nextInt(merchants.size()));
-        Txn t = newTxn(TxnType.UPI_PAYMENT.name(), c.savings, spend(c), Channel.APP.name(), at);
-        t.merchant = m;
-        planLifecycle(t, true, target);
-      } else if (r < 0.72) {
-        Customer other = pickCustomer();
-        if (other == c || other.savings.openedMs > at && other.newcomer) {
-          continue;
-        }
-        BigDecimal amount = money(200 + random.nextDouble() * (c.overspender ? 15_000 : 8_000));
-        Txn out =
-            newTxn(TxnType.P2P_TRANSFER_OUT.name(), c.savings, amount, Channel.APP.name(), at);
-        out.counterparty = other.savings;
-        Txn in =
-            newTxn(
-                TxnType.P2P_TRANSFER_IN.name(),
-                other.savings,
-                amount,
-                Channel.APP.name(),
-                at + 500);
-        in.counterparty = c.savings;
-        planLifecycle(out, true, target);
-        planLifecycle(in, false, target);
-      } else if (r < 0.80) {
-        Txn t =
-            newTxn(
-                TxnType.WITHDRAWAL.name(),
-                c.savings,
-                money(500 + random.nextInt(40) * 500),
-                random.nextDouble() < 0.8 ? Channel.ATM.name() : Channel.BRANCH.name(),
-                at);
-        planLifecycle(t, true, target);
-      } else if (r < 0.84) {
-        Txn t =
-            newTxn(
-                TxnType.DEPOSIT.name(),
-                c.savings,
-                money(1_000 + random.nextDouble() * 30_000),
-                Channel.BRANCH.name(),
-                at);
-        planLifecycle(t, true, target);
-      } else if (r < 0.89) {
-        // Money leaves savings for the customer's investments.
-        Txn t =
-            newTxn(
-                "INVESTMENT",
-                c.savings,
-                money(1_000 + random.nextInt(50) * 1_000),
-                Channel.APP.name(),
-                at);
-        planLifecycle(t, true, target);
-      } else if (r < 0.91) {
-        Txn t =
-            newTxn(
-                TxnType.INVESTMENT_REDEMPTION.name(),
-                c.savings,
-                money(2_000 + random.nextInt(40) * 1_000),
-                Channel.APP.name(),
-                at);
-        planLifecycle(t, true, target);
-      } else if (r < 0.92) {
-        Txn t =
-            newTxn(
-                TxnType.LOAN_DISBURSEMENT.name(),
-                c.savings,
-                money(50_000 + random.nextInt(20) * 25_000),
-                Channel.BRANCH.name(),
-                at);
-        planLifecycle(t, true, target);
-      } else if (r < 0.95) {
-        Txn t =
-            newTxn(
-                TxnType.LOAN_REPAYMENT.name(),
-                c.savings,
-                money(1_000 + random.nextInt(20) * 500),
-                Channel.APP.name(),
-                at);
-        planLifecycle(t, true, target);
-      } else {
-        Txn t =
-            newTxn(
-                TxnType.FEE.name(),
-                c.savings,
-                money(10 + random.nextInt(50) * 10),
-                Channel.API.name(),
-                at);
-        planLifecycle(t, false, target);
+    }
+  }
+
+  /** Plans one transaction of a random customer (two for a transfer between customers). */
+  private void planOrdinary(long target) {
+    Customer c = pickCustomer();
+    long at = randomTime();
+    long opened = accounts(c).stream().mapToLong(a -> a.openedMs).max().orElse(startMs);
+    if (c.newcomer && at < opened) {
+      // A newcomer's day is drawn from the days after its accounts opened.
+      at = opened + (at - startMs) % Math.max(1, cutoffMs - opened);
+    }
+    double r = random.nextDouble();
+    if (r < 0.30) {
+      Merchant m = merchants.get(random.nextInt(merchants.size()));
+      Account from = c.card != null && random.nextBoolean() ? c.card : c.savings;
+      Txn t =
+          newTxn(
+              TxnType.CARD_PAYMENT.name(),
+              from,
+              spend(c),
+              random.nextBoolean() ? Channel.POS.name() : Channel.WEB.name(),
+              at);
+      t.merchant = m;
+      if (random.nextDouble() < 0.05) {
+        String cur = FOREIGN[random.nextInt(FOREIGN.length)];
+        t.currency = cur;
+        t.amount =
+            t.amount
+                .divide(INR_PER_UNIT.get(cur), 2, RoundingMode.HALF_UP)
+                .max(new BigDecimal("1.00"));
       }
+      planLifecycle(t, true, target);
+    } else if (r < 0.62) {
+      Merchant m = merchants.get(random.nextInt(merchants.size()));
+      Txn t = newTxn(TxnType.UPI_PAYMENT.name(), c.savings, spend(c), Channel.APP.name(), at);
+      t.merchant = m;
+      planLifecycle(t, true, target);
+    } else if (r < 0.72) {
+      Customer other = pickCustomer();
+      if (other == c || other.savings.openedMs > at && other.newcomer) {
+        return;
+      }
+      BigDecimal amount = money(200 + random.nextDouble() * (c.overspender ? 15_000 : 8_000));
+      Txn out = newTxn(TxnType.P2P_TRANSFER_OUT.name(), c.savings, amount, Channel.APP.name(), at);
+      out.counterparty = other.savings;
+      Txn in =
+          newTxn(
+              TxnType.P2P_TRANSFER_IN.name(), other.savings, amount, Channel.APP.name(), at + 500);
+      in.counterparty = c.savings;
+      planLifecycle(out, true, target);
+      planLifecycle(in, false, target);
+    } else if (r < 0.80) {
+      Txn t =
+          newTxn(
+              TxnType.WITHDRAWAL.name(),
+              c.savings,
+              money(500 + random.nextInt(40) * 500),
+              random.nextDouble() < 0.8 ? Channel.ATM.name() : Channel.BRANCH.name(),
+              at);
+      planLifecycle(t, true, target);
+    } else if (r < 0.84) {
+      Txn t =
+          newTxn(
+              TxnType.DEPOSIT.name(),
+              c.savings,
+              money(1_000 + random.nextDouble() * 30_000),
+              Channel.BRANCH.name(),
+              at);
+      planLifecycle(t, true, target);
+    } else if (r < 0.89) {
+      // Money leaves savings for the customer's investments.
+      Txn t =
+          newTxn(
+              "INVESTMENT",
+              c.savings,
+              money(1_000 + random.nextInt(50) * 1_000),
+              Channel.APP.name(),
+              at);
+      planLifecycle(t, true, target);
+    } else if (r < 0.91) {
+      Txn t =
+          newTxn(
+              TxnType.INVESTMENT_REDEMPTION.name(),
+              c.savings,
+              money(2_000 + random.nextInt(40) * 1_000),
+              Channel.APP.name(),
+              at);
+      planLifecycle(t, true, target);
+    } else if (r < 0.92) {
+      Txn t =
+          newTxn(
+              TxnType.LOAN_DISBURSEMENT.name(),
+              c.savings,
+              money(50_000 + random.nextInt(20) * 25_000),
+              Channel.BRANCH.name(),
+              at);
+      planLifecycle(t, true, target);
+    } else if (r < 0.95) {
+      Txn t =
+          newTxn(
+              TxnType.LOAN_REPAYMENT.name(),
+              c.savings,
+              money(1_000 + random.nextInt(20) * 500),
+              Channel.APP.name(),
+              at);
+      planLifecycle(t, true, target);
+    } else {
+      Txn t =
+          newTxn(
+              TxnType.FEE.name(),
+              c.savings,
+              money(10 + random.nextInt(50) * 10),
+              Channel.API.name(),
+              at);
+      planLifecycle(t, false, target);
     }
   }
 
@@ -638,12 +699,14 @@ public final class EventGenerator {
     t.lat = city.lat() + (random.nextDouble() - 0.5) * 0.1;
     t.lon = city.lon() + (random.nextDouble() - 0.5) * 0.1;
     t.eventMs = Math.min(eventMs, cutoffMs - HOUR);
+    t.device = account.owner.device;
     return t;
   }
 
   /** Plans the status events of one transaction, with lags, duplicates and malformed copies. */
   private void planLifecycle(Txn t, boolean canFail, long target) {
     report.lifecycles++;
+    report.label(t.id, t.account.owner.id, t.fraudPattern);
     List<String> statuses = new ArrayList<>(3);
     boolean fails = canFail && random.nextDouble() < options.failureRate();
     boolean pendingFirst = random.nextDouble() < 0.8 && !t.type.equals(TxnType.FEE.name());
@@ -709,17 +772,18 @@ public final class EventGenerator {
       // The creation event is delayed in transit and arrives after its settlement.
       arrival[0] = arrival[1] + 1_000 + random.nextInt(120_000);
     }
+    boolean created = false;
     for (int i = 0; i < statuses.size(); i++) {
       if (transactionMessages() >= target) {
-        return;
+        break;
       }
       if (arrival[i] > cutoffMs) {
         report.unsettledAtCutoff++;
-        return;
+        break;
       }
       if (swapped && i == 0 && arrival[1] > cutoffMs) {
         report.unsettledAtCutoff++;
-        return;
+        break;
       }
       Map<String, Object> body = transactionBody(t, i + 1, statuses.get(i), statusMs[i]);
       boolean extras = random.nextDouble() < 0.03;
@@ -731,6 +795,7 @@ public final class EventGenerator {
       byte[] value = serialise(body);
       planned.add(new Planned(Topic.TRANSACTIONS.topicName(), t.id, arrival[i], value, order++));
       report.countValid(Topic.TRANSACTIONS.topicName(), extras);
+      created |= i == 0;
       if (swapped && i == 0) {
         report.outOfOrder++;
       }
@@ -742,6 +807,9 @@ public final class EventGenerator {
       if (transactionMessages() < target) {
         maybeMalformed(Topic.TRANSACTIONS.topicName(), t.id, arrival[i], body);
       }
+    }
+    if (created && injectsFraud && SCORED_TYPES.contains(t.type)) {
+      remember(t);
     }
   }
 
@@ -771,7 +839,7 @@ public final class EventGenerator {
     if (t.counterparty != null) {
       m.put("counterparty_account_id", t.counterparty.id);
     }
-    m.put("device_id", t.account.owner.device);
+    m.put("device_id", t.device);
     m.put("city", t.city);
     m.put("latitude", Math.round(t.lat * 1e6) / 1e6);
     m.put("longitude", Math.round(t.lon * 1e6) / 1e6);
@@ -779,6 +847,257 @@ public final class EventGenerator {
       m.put("failure_reason", FAILURE_REASONS[random.nextInt(FAILURE_REASONS.length)]);
     }
     return m;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Fraud
+
+  /**
+   * Plans one fraud incident of the pattern furthest behind its share of fraud transactions, on a
+   * customer no pattern hit before (so that one incident cannot blur another's evidence). False
+   * when no customer fits any pattern.
+   */
+  private boolean planFraud(long target) {
+    List<String> patterns = new ArrayList<>(FRAUD_PATTERNS);
+    Collections.shuffle(patterns, fraudRandom);
+    patterns.sort(Comparator.comparingLong(p -> report.fraudByPattern().get(p)));
+    for (String pattern : patterns) {
+      for (int attempt = 0; attempt < VICTIM_ATTEMPTS; attempt++) {
+        Customer c = customers.get(fraudRandom.nextInt(customers.size()));
+        if (!c.victim && planIncident(pattern, c, target)) {
+          c.victim = true;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Plans the pattern on the customer, or returns false when the customer does not fit it. */
+  private boolean planIncident(String pattern, Customer c, long target) {
+    return switch (pattern) {
+      case FraudLabel.CARD_TESTING -> planCardTesting(c, target);
+      case FraudLabel.SPIKE -> planSpike(c, target);
+      case FraudLabel.TRAVEL -> planTravel(c, target);
+      default -> planNewDevice(c, target);
+    };
+  }
+
+  /**
+   * Card testing: with stolen card details, a fraudster tries a burst of tiny online payments at
+   * different merchants, seconds apart, from a device the customer never used.
+   */
+  private boolean planCardTesting(Customer c, long target) {
+    int size = Math.min(6 + fraudRandom.nextInt(5), merchants.size());
+    // A burst cut short by the end of the message budget would not look like one.
+    if (target - transactionMessages() < 4L * size) {
+      return false;
+    }
+    Account account = c.card != null ? c.card : c.savings;
+    long span = (size - 1) * 90_000L;
+    long from = Math.max(startMs, account.openedMs);
+    long to = cutoffMs - HOUR - span;
+    if (to <= from) {
+      return false;
+    }
+    String device = unknownDevice();
+    List<Merchant> shops = new ArrayList<>(size);
+    while (shops.size() < size) {
+      Merchant m = merchants.get(fraudRandom.nextInt(merchants.size()));
+      if (!shops.contains(m)) {
+        shops.add(m);
+      }
+    }
+    long at = from + (long) (fraudRandom.nextDouble() * (to - from));
+    for (Merchant m : shops) {
+      Txn t =
+          newTxn(
+              TxnType.CARD_PAYMENT.name(),
+              account,
+              money(1 + fraudRandom.nextDouble() * 199),
+              Channel.WEB.name(),
+              at);
+      t.merchant = m;
+      t.device = device;
+      t.fraudPattern = FraudLabel.CARD_TESTING;
+      planLifecycle(t, true, target);
+      at += (10 + fraudRandom.nextInt(81)) * 1000L;
+    }
+    return true;
+  }
+
+  /**
+   * A spike: one payment 20 to 50 times what the customer usually spends, say a victim talked into
+   * paying a scammer from their own phone. Only for customers with enough history to be usual.
+   */
+  private boolean planSpike(Customer c, long target) {
+    List<Spend> history = c.spends;
+    if (history.size() < SPIKE_MIN_HISTORY) {
+      return false;
+    }
+    int earlier = SPIKE_MIN_HISTORY + fraudRandom.nextInt(history.size() - SPIKE_MIN_HISTORY + 1);
+    long at = quietTimeAfter(history, earlier);
+    double[] amounts =
+        history.subList(0, earlier).stream().mapToDouble(Spend::amountInr).sorted().toArray();
+    double median = (amounts[(amounts.length - 1) / 2] + amounts[amounts.length / 2]) / 2;
+    double amount = Math.ceil(Math.max(25_000, median * (20 + 30 * fraudRandom.nextDouble())));
+    boolean upi = fraudRandom.nextBoolean();
+    Account account = upi || c.card == null ? c.savings : c.card;
+    // Above the amount rule's threshold it would be a large payment, not this customer's spike.
+    if (at < 0 || amount > 200_000 || account.openedMs > at) {
+      return false;
+    }
+    Txn t =
+        newTxn(
+            upi ? TxnType.UPI_PAYMENT.name() : TxnType.CARD_PAYMENT.name(),
+            account,
+            money(amount),
+            upi ? Channel.APP.name() : Channel.WEB.name(),
+            at);
+    t.merchant = merchants.get(fraudRandom.nextInt(merchants.size()));
+    t.fraudPattern = FraudLabel.SPIKE;
+    planLifecycle(t, true, target);
+    return true;
+  }
+
+  /**
+   * Impossible travel: minutes after a genuine payment at home, a clone of the customer's card pays
+   * at a shop in a city at least 1,000 km away. Only the far payment is fraud.
+   */
+  private boolean planTravel(Customer c, long target) {
+    List<Spend> history = c.spends;
+    if (history.isEmpty()) {
+      return false;
+    }
+    int k = fraudRandom.nextInt(history.size());
+    Spend home = history.get(k);
+    long at = home.eventMs() + (5 + fraudRandom.nextInt(56)) * MINUTE;
+    // Nothing of the customer's in between, and the next payment at home late enough not to look
+    // like impossible travel itself.
+    long next = k + 1 < history.size() ? history.get(k + 1).eventMs() : Long.MAX_VALUE;
+    Account account = c.card != null ? c.card : c.savings;
+    if (!home.genuine() || next < at + 6 * HOUR || at > cutoffMs - HOUR || account.openedMs > at) {
+      return false;
+    }
+    // The margin covers the jitter around the city's centre.
+    List<City> far =
+        CITIES.stream()
+            .filter(
+                city -> km(home.lat(), home.lon(), city.lat(), city.lon()) >= TRAVEL_MIN_KM + 10)
+            .toList();
+    if (far.isEmpty()) {
+      return false;
+    }
+    City city = far.get(fraudRandom.nextInt(far.size()));
+    Txn t =
+        newTxn(
+            TxnType.CARD_PAYMENT.name(),
+            account,
+            money(Math.exp(7.5 + fraudRandom.nextGaussian() * 0.6)),
+            Channel.POS.name(),
+            at);
+    t.merchant = merchantIn(city);
+    t.city = city.name();
+    t.lat = city.lat() + (fraudRandom.nextDouble() - 0.5) * 0.1;
+    t.lon = city.lon() + (fraudRandom.nextDouble() - 0.5) * 0.1;
+    t.fraudPattern = FraudLabel.TRAVEL;
+    planLifecycle(t, true, target);
+    return true;
+  }
+
+  /**
+   * Account takeover: someone with the customer's credentials moves money out from a device the
+   * customer never used, to a mule's account or as a payment. The customer's own device was seen
+   * within the 90 days before, so the bank knows it.
+   */
+  private boolean planNewDevice(Customer c, long target) {
+    List<Spend> history = c.spends;
+    if (history.isEmpty()) {
+      return false;
+    }
+    int earlier = 1 + fraudRandom.nextInt(history.size());
+    long at = quietTimeAfter(history, earlier);
+    Spend last = history.get(earlier - 1);
+    if (at < 0 || !last.genuine() || at - last.eventMs() > 89 * DAY || c.savings.openedMs > at) {
+      return false;
+    }
+    BigDecimal amount = money(5_000 + fraudRandom.nextDouble() * 75_000);
+    Customer mule = customers.get(fraudRandom.nextInt(customers.size()));
+    boolean transfer = fraudRandom.nextBoolean() && mule != c && mule.savings.openedMs <= at;
+    Txn t =
+        newTxn(
+            transfer ? TxnType.P2P_TRANSFER_OUT.name() : TxnType.UPI_PAYMENT.name(),
+            c.savings,
+            amount,
+            Channel.APP.name(),
+            at);
+    t.device = unknownDevice();
+    t.fraudPattern = FraudLabel.NEW_DEVICE;
+    if (!transfer) {
+      t.merchant = merchants.get(fraudRandom.nextInt(merchants.size()));
+      planLifecycle(t, true, target);
+      return true;
+    }
+    t.counterparty = mule.savings;
+    // The mule's side is an ordinary credit: no rule scores it, and its owner is not the victim.
+    Txn in =
+        newTxn(TxnType.P2P_TRANSFER_IN.name(), mule.savings, amount, Channel.APP.name(), at + 500);
+    in.counterparty = c.savings;
+    planLifecycle(t, true, target);
+    planLifecycle(in, false, target);
+    return true;
+  }
+
+  /**
+   * A time in the gap after the customer's {@code earlier}-th scored transaction, an hour away from
+   * it and from the next one (or the end of the window); -1 when the gap is too short.
+   */
+  private long quietTimeAfter(List<Spend> history, int earlier) {
+    long from = history.get(earlier - 1).eventMs() + HOUR;
+    long to = (earlier < history.size() ? history.get(earlier).eventMs() : cutoffMs) - HOUR;
+    return to <= from ? -1 : from + (long) (fraudRandom.nextDouble() * (to - from));
+  }
+
+  /** Adds a scored transaction to its customer's history, keeping event-time order. */
+  private void remember(Txn t) {
+    List<Spend> history = t.account.owner.spends;
+    double rate = t.currency.equals("INR") ? 1 : INR_PER_UNIT.get(t.currency).doubleValue();
+    int low = 0;
+    int high = history.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (history.get(mid).eventMs() <= t.eventMs) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    history.add(
+        low,
+        new Spend(t.eventMs, t.amount.doubleValue() * rate, t.lat, t.lon, t.fraudPattern == null));
+  }
+
+  private Merchant merchantIn(City city) {
+    List<Merchant> local = merchants.stream().filter(m -> m.city.equals(city)).toList();
+    List<Merchant> from = local.isEmpty() ? merchants : local;
+    return from.get(fraudRandom.nextInt(from.size()));
+  }
+
+  /** A new device id in the customers' format: 48 random bits, in practice never a customer's. */
+  private String unknownDevice() {
+    return "dev-" + Long.toHexString(fraudRandom.nextLong() & 0xFFFFFFFFFFFFL);
+  }
+
+  /** Great-circle distance in km (haversine). */
+  private static double km(double lat1, double lon1, double lat2, double lon2) {
+    double dLat = Math.toRadians(lat2 - lat1);
+    double dLon = Math.toRadians(lon2 - lon1);
+    double a =
+        Math.pow(Math.sin(dLat / 2), 2)
+            + Math.cos(Math.toRadians(lat1))
+                * Math.cos(Math.toRadians(lat2))
+                * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * 6371.0 * Math.asin(Math.sqrt(a));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,14 +1,18 @@
 package dev.lakehouse.ingest;
 
 import dev.lakehouse.contract.DeadLetterReason;
+import dev.lakehouse.contract.FraudLabel;
 import dev.lakehouse.contract.Topic;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The generator's ground truth: how many messages of each kind it produced per topic. Tests compare
- * bronze against it.
+ * The generator's ground truth: how many messages of each kind it produced per topic (tests compare
+ * bronze against it), and which transactions are fraud.
  */
 public final class GenerationReport {
   /** Counts for one topic. */
@@ -69,10 +73,17 @@ public final class GenerationReport {
   long failures;
   long unsettledAtCutoff;
   long illegalUpdates;
+  private final List<FraudLabel> fraudLabels = new ArrayList<>();
+  private final Map<String, Long> fraudByPattern = new LinkedHashMap<>();
 
   GenerationReport() {
     for (String t : Topic.names()) {
       topics.put(t, new TopicCounts());
+    }
+    for (String pattern :
+        List.of(
+            FraudLabel.CARD_TESTING, FraudLabel.SPIKE, FraudLabel.TRAVEL, FraudLabel.NEW_DEVICE)) {
+      fraudByPattern.put(pattern, 0L);
     }
   }
 
@@ -109,6 +120,29 @@ public final class GenerationReport {
     c.malformed.merge(reason, 1L, Long::sum);
   }
 
+  /** Labels one generated transaction: fraud of {@code pattern}, or genuine when it is null. */
+  void label(String transactionId, String customerId, String pattern) {
+    fraudLabels.add(
+        new FraudLabel(transactionId, customerId, pattern != null, pattern, "generator"));
+    if (pattern != null) {
+      fraudByPattern.merge(pattern, 1L, Long::sum);
+    }
+  }
+
+  /** One label per generated transaction, in the order they were generated. */
+  public List<FraudLabel> fraudLabels() {
+    return Collections.unmodifiableList(fraudLabels);
+  }
+
+  /** Fraud transactions per pattern, every pattern the generator injects included. */
+  public Map<String, Long> fraudByPattern() {
+    return Collections.unmodifiableMap(fraudByPattern);
+  }
+
+  public long fraudTransactions() {
+    return fraudByPattern.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** A map ready to print as JSON. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -127,6 +161,8 @@ public final class GenerationReport {
     m.put("failures", failures);
     m.put("unsettled_at_cutoff", unsettledAtCutoff);
     m.put("illegal_updates", illegalUpdates);
+    m.put("fraud_transactions", fraudTransactions());
+    m.put("fraud_by_pattern", new LinkedHashMap<>(fraudByPattern));
     return m;
   }
 }

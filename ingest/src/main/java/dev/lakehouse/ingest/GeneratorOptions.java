@@ -7,7 +7,8 @@ import java.time.LocalDate;
 /**
  * What {@code lakehouse generate} produces: {@code events} messages on the transactions topic
  * (every kind included) over the {@code days} days ending with {@code endDate} (UTC), plus the
- * reference data they need.
+ * reference data they need. About {@code fraudRate} of the transactions belong to a labelled fraud
+ * pattern.
  */
 public record GeneratorOptions(
     long events,
@@ -22,6 +23,7 @@ public record GeneratorOptions(
     double failureRate,
     double reversalRate,
     double illegalUpdateRate,
+    double fraudRate,
     int maxMessageBytes) {
 
   public GeneratorOptions {
@@ -30,6 +32,10 @@ public record GeneratorOptions(
     }
     if (days < 1 || days > 3660) {
       throw new IllegalArgumentException("--days must be between 1 and 3660, got " + days);
+    }
+    if (!(fraudRate >= 0 && fraudRate <= 1)) {
+      throw new IllegalArgumentException(
+          "The fraud rate must be a fraction between 0 and 1, got " + fraudRate);
     }
   }
 
@@ -49,6 +55,7 @@ public record GeneratorOptions(
         config.doubleValue(Settings.GEN_FAILURE_RATE),
         config.doubleValue(Settings.GEN_REVERSAL_RATE),
         config.doubleValue(Settings.GEN_ILLEGAL_UPDATE_RATE),
+        config.doubleValue(Settings.GEN_FRAUD_RATE),
         config.intValue(Settings.BRONZE_MAX_MESSAGE_KB) * 1024);
   }
 
@@ -69,6 +76,7 @@ public record GeneratorOptions(
         failureRate,
         reversalRate,
         0,
+        fraudRate,
         maxMessageBytes);
   }
 
@@ -86,6 +94,26 @@ public record GeneratorOptions(
         failureRate,
         reversalRate,
         illegalUpdateRate,
+        fraudRate,
+        maxMessageBytes);
+  }
+
+  /** The same options with another share of transactions in fraud patterns. */
+  public GeneratorOptions withFraudRate(double rate) {
+    return new GeneratorOptions(
+        events,
+        days,
+        seed,
+        endDate,
+        lateSettlementRate,
+        veryLateSettlementRate,
+        outOfOrderRate,
+        duplicateRate,
+        malformedRate,
+        failureRate,
+        reversalRate,
+        illegalUpdateRate,
+        rate,
         maxMessageBytes);
   }
 }

@@ -20,7 +20,7 @@ class EventGeneratorTest {
 
   private static GeneratorOptions options(long seed) {
     return new GeneratorOptions(
-        5_000, 10, seed, END, 0.25, 0.02, 0.03, 0.02, 0.02, 0.06, 0.02, 0.01, 64 * 1024);
+        5_000, 10, seed, END, 0.25, 0.02, 0.03, 0.02, 0.02, 0.06, 0.02, 0.01, 0.01, 64 * 1024);
   }
 
   private static List<OutgoingMessage> generate(long seed) {

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
 import java.math.BigDecimal;
@@ -64,7 +63,7 @@ public final class FxRates {
    * Rates are below this: with amounts within contract.max-amount (at most 10^11), every INR amount
    * then fits DECIMAL(18,2).
    */
-  public static final BigDecimal MAX_RATE = BigDecimal.valueOf(10_000);
+  public static final BigDecimal MAX_RATE = dev.lakehouse.common.FixedInrRates.MAX_RATE;
 
   private static final StructType INTERVALS =
       new StructType()
@@ -99,29 +98,7 @@ public final class FxRates {
    * that is not CODE=positive number.
    */
   public static Map<String, BigDecimal> parseDefaults(String setting) {
-    Map<String, BigDecimal> rates = new TreeMap<>();
-    for (String part : setting.split(",")) {
-      String[] kv = part.trim().split("=");
-      if (kv.length != 2 || !kv[0].trim().matches("[A-Z]{3}")) {
-        throw new ConfigException(
-            "fx.inr-rates: '" + part.trim() + "' is not CODE=RATE (for example USD=83.25).");
-      }
-      try {
-        BigDecimal rate = new BigDecimal(kv[1].trim());
-        if (rate.signum() <= 0 || rate.scale() > 6 || rate.compareTo(MAX_RATE) >= 0) {
-          throw new NumberFormatException();
-        }
-        rates.put(kv[0].trim(), rate.setScale(6));
-      } catch (NumberFormatException e) {
-        throw new ConfigException(
-            "fx.inr-rates: the rate of "
-                + kv[0].trim()
-                + " ('"
-                + kv[1].trim()
-                + "') is not a number above 0 and below 10000 with at most 6 decimals.");
-      }
-    }
-    return rates;
+    return dev.lakehouse.common.FixedInrRates.parse(setting);
   }
 
   /** The rates of the lake now: the fixed rates and silver.fx_rates as it is. */

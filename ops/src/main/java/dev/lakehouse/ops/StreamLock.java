@@ -1,4 +1,4 @@
-package dev.lakehouse.bronze;
+package dev.lakehouse.ops;
 
 import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
@@ -15,12 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
- * One bronze stream per warehouse: an operating-system lock on {@code bronze-stream.lock} in the
- * warehouse's lock directory, held while the stream runs and released by the operating system if
- * the process dies. A second stream refuses to start and names the holder, instead of racing the
- * first one on the same offsets.
+ * One stream of a kind (bronze, fraud) per warehouse: an operating-system lock on {@code
+ * <kind>-stream.lock} in the warehouse's lock directory, held while the stream runs and released by
+ * the operating system if the process dies. A second stream refuses to start and names the holder,
+ * instead of racing the first one on the same offsets.
  */
-final class StreamLock implements AutoCloseable {
+public final class StreamLock implements AutoCloseable {
   /**
    * Lock files this JVM holds. Checked before any channel is opened: closing any channel on a file
    * releases every lock the process holds on it.
@@ -38,11 +38,14 @@ final class StreamLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  static StreamLock acquire(LakehouseConfig config) {
-    Path file = Path.of(LakehouseSpark.lockDir(config), "bronze-stream.lock").toAbsolutePath();
+  /** Takes the lock of the stream {@code kind} (bronze, fraud) or says who holds it. */
+  public static StreamLock acquire(LakehouseConfig config, String kind) {
+    Path file = Path.of(LakehouseSpark.lockDir(config), kind + "-stream.lock").toAbsolutePath();
     if (!HELD.add(file)) {
       throw new ConfigException(
-          "Another bronze stream is already writing to this lake from this process (lock "
+          "Another "
+              + kind
+              + " stream is already writing to this lake from this process (lock "
               + file
               + "); stop the other one first.");
     }
@@ -58,7 +61,9 @@ final class StreamLock implements AutoCloseable {
         HELD.remove(file);
         String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
         throw new ConfigException(
-            "Another bronze stream is already writing to this lake ("
+            "Another "
+                + kind
+                + " stream is already writing to this lake ("
                 + (holder.isEmpty() ? "holder unknown" : holder)
                 + "; lock "
                 + file
@@ -83,7 +88,8 @@ final class StreamLock implements AutoCloseable {
       if (e instanceof ConfigException refused) {
         throw refused;
       }
-      throw new IllegalStateException("Cannot take the bronze stream lock " + file + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot take the " + kind + " stream lock " + file + ": " + e, e);
     }
   }
 

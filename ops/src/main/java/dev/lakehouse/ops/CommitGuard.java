@@ -1,4 +1,4 @@
-package dev.lakehouse.bronze;
+package dev.lakehouse.ops;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.ops.SnapshotStamp;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
@@ -29,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * rows at or below them are dropped: a batch replayed after a crash, by a new checkpoint or with a
  * different range writes only what the table lacks. Stamps also carry the query and batch ids.
  */
-final class CommitGuard {
+public final class CommitGuard {
   private static final Logger LOG = LoggerFactory.getLogger(CommitGuard.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What an append did. */
-  enum Outcome {
+  public enum Outcome {
     /** Every row was new. */
     WROTE,
     /** The table already held the whole range: nothing written. */
@@ -46,7 +45,7 @@ final class CommitGuard {
   private CommitGuard() {}
 
   /** The key of a topic-partition in the marks. */
-  static String key(String topic, int partition) {
+  public static String key(String topic, int partition) {
     return topic + ":" + partition;
   }
 
@@ -56,7 +55,7 @@ final class CommitGuard {
    * @param ranges the batch's offsets per topic-partition, {first, last}
    * @param offsetColumn the column holding a row's offset ({@code end_offset} for the ledger)
    */
-  static Outcome appendOnce(
+  public static Outcome appendOnce(
       SparkSession spark,
       String table,
       Dataset<Row> rows,
@@ -123,7 +122,7 @@ final class CommitGuard {
    * The table's high-water marks: those of its newest stamped snapshot. A table stamped by an
    * earlier version (query and batch ids only) gets its marks from its rows, once.
    */
-  static Map<String, Long> marks(SparkSession spark, Table iceberg, String table) {
+  public static Map<String, Long> marks(SparkSession spark, Table iceberg, String table) {
     for (Snapshot s = iceberg.currentSnapshot();
         s != null;
         s = s.parentId() == null ? null : iceberg.snapshot(s.parentId())) {
