@@ -12,15 +12,11 @@ import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -142,35 +138,8 @@ class BronzeKillTest extends CliTestBase {
     return String.join(" UNION ALL ", parts);
   }
 
-  private static long committedBatches(Path commits) throws Exception {
-    if (!Files.isDirectory(commits)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(commits)) {
-      return files.filter(p -> p.getFileName().toString().matches("\\d+")).count();
-    }
-  }
-
   private static List<String> childCommand(String bootstrap) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // Spark's opens and this JVM's test-speed settings (C1 only, no generated code).
-      if (arg.startsWith("--add-opens")
-          || arg.startsWith("-Djdk.reflect")
-          || arg.startsWith("-Dspark.")
-          || arg.startsWith("-XX:TieredStopAtLevel")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(
-        System.getProperty("java.class.path")
-            + File.pathSeparator
-            + System.getProperty("surefire.test.class.path", ""));
-    cmd.add(Lakehouse.class.getName());
-    cmd.addAll(
+    return ChildJvm.lakehouseCommand(
         List.of(
             "bronze",
             "--data-dir",
@@ -183,6 +152,5 @@ class BronzeKillTest extends CliTestBase {
             Settings.BRONZE_TRIGGER_SECONDS + "=1",
             "--conf",
             Settings.BRONZE_MAX_EVENTS_PER_BATCH + "=1000"));
-    return cmd;
   }
 }

@@ -1,6 +1,8 @@
 package dev.lakehouse.app;
 
+import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,6 +56,33 @@ final class ChildJvm implements AutoCloseable {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     return new ChildJvm(name, builder.start(), log);
+  }
+
+  /**
+   * {@code java ... dev.lakehouse.app.Lakehouse args} on this JVM's classpath, with Spark's opens
+   * and this JVM's test-speed settings (C1 only, no generated code): a command in a process of its
+   * own, for the tests that kill one.
+   */
+  static List<String> lakehouseCommand(List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens")
+          || arg.startsWith("-Djdk.reflect")
+          || arg.startsWith("-Dspark.")
+          || arg.startsWith("-XX:TieredStopAtLevel")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(
+        System.getProperty("java.class.path")
+            + File.pathSeparator
+            + System.getProperty("surefire.test.class.path", ""));
+    cmd.add(Lakehouse.class.getName());
+    cmd.addAll(args);
+    return cmd;
   }
 
   /** The --add-opens Spark needs on Java 17 (the surefire JVM's own set). */

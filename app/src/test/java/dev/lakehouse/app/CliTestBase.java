@@ -4,9 +4,12 @@ import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.TestLake;
 import dev.lakehouse.services.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +69,16 @@ abstract class CliTestBase {
       spark = TestLake.spark(config != null ? config : configure());
     }
     return spark;
+  }
+
+  /** How many micro-batches a stream has committed to its checkpoint's {@code commits} folder. */
+  static long committedBatches(Path commits) throws IOException {
+    if (!Files.isDirectory(commits)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(commits)) {
+      return files.filter(p -> p.getFileName().toString().matches("\\d+")).count();
+    }
   }
 
   @AfterAll
