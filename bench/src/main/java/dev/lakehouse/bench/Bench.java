@@ -16,7 +16,7 @@ public final class Bench {
         Lakehouse.execute(
             new PrintWriter(System.out, true),
             new PrintWriter(System.err, true),
-            List.of(new BenchCommand()),
+            List.of(new BenchCommand(), new FraudBenchCommand()),
             args);
     System.exit(code);
   }

@@ -40,4 +40,25 @@ class BenchCommandLineTest {
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("Unmatched argument").contains("'bench'");
   }
+
+  @Test
+  void benchFraudChecksItsArgumentsBeforeMeasuring() {
+    String[] help = run(List.of(new FraudBenchCommand()), "bench-fraud", "--help");
+    assertThat(help[0]).isEqualTo("0");
+    assertThat(help[1]).contains("Usage: lakehouse bench-fraud").contains("--rate");
+    String[] r = run(List.of(new FraudBenchCommand()), "bench-fraud", "--seconds", "10");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("--warmup-seconds must be shorter than --seconds");
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    long[] ms = {5, 1, 4, 2, 3, 10, 9, 8, 7, 6};
+    // Sorted 1..10: p50 is the 5th value, p95 and p99 the 10th.
+    assertThat(FraudBenchCommand.percentiles(ms))
+        .containsEntry("count", 10)
+        .containsEntry("p50", 5L)
+        .containsEntry("p95", 10L)
+        .containsEntry("p99", 10L);
+  }
 }

@@ -49,6 +49,18 @@ public final class Vocabulary {
     public BalanceEffect effect() {
       return effect;
     }
+
+    /**
+     * Money the customer sends out of the bank or spends: what fraud steals through. Repayments,
+     * investments (to the bank's own products, mostly standing instructions) and fees are debits
+     * too, but no fraud rule scores them.
+     */
+    public boolean isOutgoingPayment() {
+      return this == CARD_PAYMENT
+          || this == UPI_PAYMENT
+          || this == P2P_TRANSFER_OUT
+          || this == WITHDRAWAL;
+    }
   }
 
   /** Where a transaction was initiated. */

@@ -5,7 +5,6 @@ import dev.lakehouse.contract.ContractParser;
 import dev.lakehouse.contract.FieldSpec;
 import dev.lakehouse.contract.ParsedMessage;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.contract.Vocabulary.BalanceEffect;
 import dev.lakehouse.contract.Vocabulary.TxnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,7 +27,7 @@ import org.apache.spark.sql.Row;
 final class TransactionEvents implements MapPartitionsFunction<Row, TxnEvent> {
   private static final long serialVersionUID = 1L;
 
-  /** The debits a customer initiates; FEE is charged by the platform. */
+  /** The outgoing payments (see {@link TxnType#isOutgoingPayment}). */
   static final Set<String> SCORED_TYPES = scoredTypes();
 
   private final ContractLimits limits;
@@ -42,7 +41,7 @@ final class TransactionEvents implements MapPartitionsFunction<Row, TxnEvent> {
   private static Set<String> scoredTypes() {
     Set<String> out = new TreeSet<>();
     for (TxnType t : TxnType.values()) {
-      if (t.effect() == BalanceEffect.DEBIT && t != TxnType.FEE) {
+      if (t.isOutgoingPayment()) {
         out.add(t.name());
       }
     }

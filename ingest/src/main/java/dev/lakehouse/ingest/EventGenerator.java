@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.contract.DeadLetterReason;
 import dev.lakehouse.contract.FraudLabel;
 import dev.lakehouse.contract.Topic;
-import dev.lakehouse.contract.Vocabulary.BalanceEffect;
 import dev.lakehouse.contract.Vocabulary.Channel;
 import dev.lakehouse.contract.Vocabulary.KycStatus;
 import dev.lakehouse.contract.Vocabulary.MerchantCategory;
@@ -103,10 +102,10 @@ public final class EventGenerator {
     "INSUFFICIENT_FUNDS", "BANK_DECLINED", "TIMEOUT", "RISK_BLOCKED", "INVALID_PIN"
   };
 
-  /** The debits a customer initiates (the platform's fees aside): what fraud rules score. */
+  /** The outgoing payments: what fraud rules score. */
   private static final Set<String> SCORED_TYPES =
       Arrays.stream(TxnType.values())
-          .filter(t -> t.effect() == BalanceEffect.DEBIT && t != TxnType.FEE)
+          .filter(TxnType::isOutgoingPayment)
           .map(TxnType::name)
           .collect(Collectors.toUnmodifiableSet());
 

@@ -32,15 +32,9 @@ class EventGeneratorFraudTest {
   private static final double RATE = 0.01;
   private static final long MINUTE = 60_000L;
 
-  /** The debits a customer initiates, what the fraud rules score. */
+  /** The outgoing payments, what the fraud rules score. */
   private static final Set<String> SCORED =
-      Set.of(
-          "CARD_PAYMENT",
-          "UPI_PAYMENT",
-          "P2P_TRANSFER_OUT",
-          "WITHDRAWAL",
-          "INVESTMENT",
-          "LOAN_REPAYMENT");
+      Set.of("CARD_PAYMENT", "UPI_PAYMENT", "P2P_TRANSFER_OUT", "WITHDRAWAL");
 
   /** The default fx.inr-rates, how the rules value foreign amounts. */
   private static final Map<String, Double> INR_RATES =
