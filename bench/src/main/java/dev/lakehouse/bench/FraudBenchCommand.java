@@ -408,7 +408,8 @@ final class FraudBenchCommand extends LakehouseCommand {
       Map<String, Object> eval = (Map<String, Object>) a.get("evaluation");
       md.append(
           String.format(
-              "Accuracy: %,d generated transactions (%s fraud), %,d scored in %s s (%,d/s).%n%n",
+              "Accuracy: %,d generated transaction events (%s fraud transactions), %,d payments"
+                  + " scored in %s s (%,d/s).%n%n",
               a.get("transactions"),
               eval.get("fraud"),
               a.get("scored"),

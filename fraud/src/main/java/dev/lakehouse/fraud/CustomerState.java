@@ -10,11 +10,8 @@ import java.util.Map;
  * loads it from the state store and saves it back. Times are event times in epoch milliseconds.
  */
 public final class CustomerState {
-  /** Running statistics of scored amounts in INR. */
-  long count;
-
-  double mean;
-  double m2;
+  /** Running statistics of scored amounts in INR, per kind of spending (see RuleEngine). */
+  final Map<String, CustomerStats> spending = new HashMap<>();
 
   /** Event times of recent scored transactions, ascending (the velocity window's candidates). */
   final List<Long> recent = new ArrayList<>();
@@ -35,8 +32,9 @@ public final class CustomerState {
     return new CustomerState();
   }
 
+  /** Scored transactions in the spending statistics, every kind together. */
   public long count() {
-    return count;
+    return spending.values().stream().mapToLong(CustomerStats::getCount).sum();
   }
 
   public Map<String, Long> devices() {

@@ -30,7 +30,7 @@ final class FraudProcessor extends StatefulProcessor<String, TxnEvent, Decision>
 
   private final FraudRules rules;
   private final Duration stateTtl;
-  private transient ValueState<CustomerStats> stats;
+  private transient MapState<String, CustomerStats> spending;
   private transient ValueState<LastPlace> place;
   private transient ListState<Long> recent;
   private transient MapState<String, Long> devices;
@@ -45,7 +45,9 @@ final class FraudProcessor extends StatefulProcessor<String, TxnEvent, Decision>
   @Override
   public void init(OutputMode outputMode, TimeMode timeMode) {
     TTLConfig ttl = new TTLConfig(stateTtl);
-    stats = getHandle().getValueState("stats", Encoders.bean(CustomerStats.class), ttl);
+    spending =
+        getHandle()
+            .getMapState("spending", Encoders.STRING(), Encoders.bean(CustomerStats.class), ttl);
     place = getHandle().getValueState("place", Encoders.bean(LastPlace.class), ttl);
     recent = getHandle().getListState("recent", Encoders.LONG(), ttl);
     devices = getHandle().getMapState("devices", Encoders.STRING(), Encoders.LONG(), ttl);
@@ -77,11 +79,9 @@ final class FraudProcessor extends StatefulProcessor<String, TxnEvent, Decision>
 
   private CustomerState load() {
     CustomerState s = CustomerState.empty();
-    CustomerStats st = stats.get();
-    if (st != null) {
-      s.count = st.getCount();
-      s.mean = st.getMean();
-      s.m2 = st.getM2();
+    for (Iterator<Tuple2<String, CustomerStats>> it = spending.iterator(); it.hasNext(); ) {
+      Tuple2<String, CustomerStats> k = it.next();
+      s.spending.put(k._1(), k._2());
     }
     s.place = place.get();
     if (s.place != null) {
@@ -102,11 +102,9 @@ final class FraudProcessor extends StatefulProcessor<String, TxnEvent, Decision>
   }
 
   private void save(CustomerState s) {
-    CustomerStats st = new CustomerStats();
-    st.setCount(s.count);
-    st.setMean(s.mean);
-    st.setM2(s.m2);
-    stats.update(st);
+    for (Map.Entry<String, CustomerStats> k : s.spending.entrySet()) {
+      spending.updateValue(k.getKey(), k.getValue());
+    }
     if (s.place != null) {
       place.update(s.place);
     }

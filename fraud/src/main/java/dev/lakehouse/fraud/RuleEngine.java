@@ -22,6 +22,19 @@ import java.util.Map;
 public final class RuleEngine {
   private static final double EARTH_KM = 6371.0088;
 
+  /**
+   * Which running statistics a transaction is compared with by the spike rule: cash withdrawals are
+   * large and regular next to card and UPI payments, and transfers to people sit in between, so
+   * each is its own history.
+   */
+  static String spendingKind(String txnType) {
+    return switch (txnType) {
+      case "WITHDRAWAL" -> "withdrawal";
+      case "P2P_TRANSFER_OUT" -> "transfer";
+      default -> "payment";
+    };
+  }
+
   /** How long a scored transaction id is remembered to skip its redeliveries (event time). */
   static final long DEDUPE_MS = 7 * 86_400_000L;
 
@@ -81,13 +94,17 @@ public final class RuleEngine {
           inWindow + " transactions within " + rules.velocityWindowMs() / 60_000 + " minutes");
     }
 
-    // spike: against the history before this transaction
-    d.setHistoryCount(s.count);
-    d.setMeanInr(s.count == 0 ? 0 : s.mean);
-    if (s.count >= rules.spikeMinHistory()) {
-      double sd = s.count > 1 ? Math.sqrt(s.m2 / (s.count - 1)) : 0;
-      double spread = Math.max(sd, s.mean / 10);
-      double z = spread > 0 ? (amountInr - s.mean) / spread : 0;
+    // spike: against the history of the same kind of spending before this transaction
+    String kind = spendingKind(e.getTxnType());
+    CustomerStats st = s.spending.computeIfAbsent(kind, k -> new CustomerStats());
+    long count = st.getCount();
+    double mean = st.getMean();
+    d.setHistoryCount(count);
+    d.setMeanInr(count == 0 ? 0 : mean);
+    if (count >= rules.spikeMinHistory()) {
+      double sd = count > 1 ? Math.sqrt(st.getM2() / (count - 1)) : 0;
+      double spread = Math.max(sd, mean / 10);
+      double z = spread > 0 ? (amountInr - mean) / spread : 0;
       d.setZScore(z);
       if (z >= rules.spikeZ() && e.getAmountInr().compareTo(rules.spikeFloorInr()) >= 0) {
         hit(
@@ -95,14 +112,14 @@ public final class RuleEngine {
             FraudRule.SPIKE,
             z / rules.spikeZ(),
             String.format(
-                "INR %s is %.1f deviations above the customer's mean of %.2f over %d",
-                e.getAmountInr().toPlainString(), z, s.mean, s.count));
+                "INR %s is %.1f deviations above the customer's mean %s of %.2f over %d",
+                e.getAmountInr().toPlainString(), z, kind, mean, count));
       }
     }
-    s.count++;
-    double delta = amountInr - s.mean;
-    s.mean += delta / s.count;
-    s.m2 += delta * (amountInr - s.mean);
+    st.setCount(count + 1);
+    double delta = amountInr - mean;
+    st.setMean(mean + delta / (count + 1));
+    st.setM2(st.getM2() + delta * (amountInr - st.getMean()));
 
     // travel
     if (e.getLatitude() != null && e.getLongitude() != null) {

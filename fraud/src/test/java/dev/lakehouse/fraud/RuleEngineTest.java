@@ -160,6 +160,30 @@ class RuleEngineTest {
   }
 
   @Test
+  void spikeComparesWithdrawalsWithWithdrawalsAndPaymentsWithPayments() {
+    // Ten card payments of 500 and ten cash withdrawals of 10,000, alternating.
+    for (int i = 0; i < 10; i++) {
+      decide(txn("500.00", T0.plus(Duration.ofHours(2 * i))));
+      TxnEvent cash = txn("10000.00", T0.plus(Duration.ofHours(2 * i + 1)));
+      cash.setTxnType("WITHDRAWAL");
+      decide(cash);
+    }
+    // A withdrawal of 12,000: mean 10,000, deviation 0 taken as 1,000, so 2 deviations: usual.
+    TxnEvent cash = txn("12000.00", T0.plus(Duration.ofHours(20)));
+    cash.setTxnType("WITHDRAWAL");
+    Decision usual = decide(cash);
+    assertThat(usual.getHistoryCount()).isEqualTo(10);
+    assertThat(usual.getMeanInr()).isCloseTo(10_000, within(1e-9));
+    assertThat(usual.getZScore()).isCloseTo(2.0, within(1e-9));
+    assertThat(rules(usual)).isEmpty();
+    // A payment of 12,000 against payments of 500 (deviation 50): 230 deviations up.
+    Decision spike = decide(txn("12000.00", T0.plus(Duration.ofHours(21))));
+    assertThat(spike.getHistoryCount()).isEqualTo(10);
+    assertThat(spike.getZScore()).isCloseTo(230.0, within(1e-9));
+    assertThat(rules(spike)).containsExactly("spike");
+  }
+
+  @Test
   void travelAlertsFasterThanAPlaneOverAtLeastTheMinimumDistance() {
     decide(at(MUMBAI, T0));
     // Mumbai to Delhi is about 1,150 km: in 30 minutes, about 2,300 km/h.

@@ -187,7 +187,8 @@ public final class EventGenerator {
   }
 
   /** A scored transaction (a customer-initiated debit) whose creation event was planned. */
-  private record Spend(long eventMs, double amountInr, double lat, double lon, boolean genuine) {}
+  private record Spend(
+      long eventMs, double amountInr, double lat, double lon, boolean genuine, boolean payment) {}
 
   /**
    * One message to deliver, already serialised: a few hundred bytes instead of a map per message.
@@ -927,7 +928,9 @@ public final class EventGenerator {
 
   /**
    * A spike: one payment 20 to 50 times what the customer usually spends, say a victim talked into
-   * paying a scammer from their own phone. Only for customers with enough history to be usual.
+   * paying a scammer from their own phone. Only for customers with enough card and UPI payments
+   * before it to be usual (the rule compares payments with payments, not with cash withdrawals or
+   * transfers).
    */
   private boolean planSpike(Customer c, long target) {
     List<Spend> history = c.spends;
@@ -937,7 +940,14 @@ public final class EventGenerator {
     int earlier = SPIKE_MIN_HISTORY + fraudRandom.nextInt(history.size() - SPIKE_MIN_HISTORY + 1);
     long at = quietTimeAfter(history, earlier);
     double[] amounts =
-        history.subList(0, earlier).stream().mapToDouble(Spend::amountInr).sorted().toArray();
+        history.subList(0, earlier).stream()
+            .filter(Spend::payment)
+            .mapToDouble(Spend::amountInr)
+            .sorted()
+            .toArray();
+    if (amounts.length < SPIKE_MIN_HISTORY) {
+      return false;
+    }
     double median = (amounts[(amounts.length - 1) / 2] + amounts[amounts.length / 2]) / 2;
     double amount = Math.ceil(Math.max(25_000, median * (20 + 30 * fraudRandom.nextDouble())));
     boolean upi = fraudRandom.nextBoolean();
@@ -1073,7 +1083,14 @@ public final class EventGenerator {
     }
     history.add(
         low,
-        new Spend(t.eventMs, t.amount.doubleValue() * rate, t.lat, t.lon, t.fraudPattern == null));
+        new Spend(
+            t.eventMs,
+            t.amount.doubleValue() * rate,
+            t.lat,
+            t.lon,
+            t.fraudPattern == null,
+            t.type.equals(TxnType.CARD_PAYMENT.name())
+                || t.type.equals(TxnType.UPI_PAYMENT.name())));
   }
 
   private Merchant merchantIn(City city) {
