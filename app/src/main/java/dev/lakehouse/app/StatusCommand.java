@@ -6,6 +6,8 @@ import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
+import dev.lakehouse.fraud.StreamCheckpoint;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,7 +48,9 @@ final class StatusCommand extends LakehouseCommand {
       Instant dayAgo = now.minus(Duration.ofDays(1));
       summary.put("tables", freshness(spark, out));
       summary.put("jobs", jobs(spark, config, out, now));
-      summary.put("stream_lag", lag(spark, config, out));
+      Map<String, Long> ends = endOffsets(config, out);
+      summary.put("stream_lag", ends == null ? null : lag(spark, config, ends, out));
+      summary.put("fraud_lag", ends == null ? null : fraudLag(spark, config, ends, out));
       if (exists(spark, Tables.OPS_DQ_RESULTS)) {
         Map<String, Long> dq = new LinkedHashMap<>();
         for (Row r :
@@ -200,7 +205,11 @@ final class StatusCommand extends LakehouseCommand {
     return jobs;
   }
 
-  private Object lag(SparkSession spark, LakehouseConfig config, PrintWriter out) throws Exception {
+  /**
+   * The end offset of every partition of the contract topics ({@code topic-partition}), or null
+   * when Kafka cannot be reached (said, and a problem unless the broker is the embedded one).
+   */
+  private Map<String, Long> endOffsets(LakehouseConfig config, PrintWriter out) throws Exception {
     String bootstrap = config.get(Settings.KAFKA_BOOTSTRAP);
     if (!KafkaTopics.reachable(bootstrap)) {
       out.printf(
@@ -214,24 +223,14 @@ final class StatusCommand extends LakehouseCommand {
       }
       return null;
     }
-    Map<String, Long> read = new HashMap<>();
-    if (exists(spark, Tables.OPS_STREAM_BATCHES)) {
-      for (Row r :
-          spark
-              .sql(
-                  "SELECT kafka_topic, kafka_partition, max(end_offset) FROM "
-                      + Tables.OPS_STREAM_BATCHES
-                      + " GROUP BY 1, 2")
-              .collectAsList()) {
-        read.put(r.getString(0) + "-" + r.getInt(1), r.getLong(2) + 1);
-      }
-    }
-    Map<String, Long> lagPerTopic = new LinkedHashMap<>();
+    Map<String, Long> ends = new LinkedHashMap<>();
     try (Admin admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 15000))) {
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -245,14 +244,29 @@ final class StatusCommand extends LakehouseCommand {
           .listOffsets(request)
           .all()
           .get(15, TimeUnit.SECONDS)
-          .forEach(
-              (tp, info) ->
-                  lagPerTopic.merge(
-                      tp.topic(),
-                      Math.max(
-                          0,
-                          info.offset() - read.getOrDefault(tp.topic() + "-" + tp.partition(), 0L)),
-                      Long::sum));
+          .forEach((tp, info) -> ends.put(tp.topic() + "-" + tp.partition(), info.offset()));
+    }
+    return ends;
+  }
+
+  /** Messages per topic that Kafka holds and bronze has not landed. */
+  private Object lag(
+      SparkSession spark, LakehouseConfig config, Map<String, Long> ends, PrintWriter out) {
+    Map<String, Long> read = new HashMap<>();
+    if (exists(spark, Tables.OPS_STREAM_BATCHES)) {
+      for (Row r :
+          spark
+              .sql(
+                  "SELECT kafka_topic, kafka_partition, max(end_offset) FROM "
+                      + Tables.OPS_STREAM_BATCHES
+                      + " GROUP BY 1, 2")
+              .collectAsList()) {
+        read.put(r.getString(0) + "-" + r.getInt(1), r.getLong(2) + 1);
+      }
+    }
+    Map<String, Long> lagPerTopic = new LinkedHashMap<>();
+    for (String topic : Topic.names()) {
+      lagPerTopic.put(topic, behind(topic, ends, read));
     }
     long total = lagPerTopic.values().stream().mapToLong(Long::longValue).sum();
     out.printf("%nStream lag (messages in Kafka not yet in bronze): %,d %s%n", total, lagPerTopic);
@@ -260,5 +274,38 @@ final class StatusCommand extends LakehouseCommand {
       problems.add("the bronze stream is " + total + " messages behind Kafka");
     }
     return lagPerTopic;
+  }
+
+  /**
+   * Transactions in Kafka the fraud stream has not finished scoring, from the offsets of its
+   * checkpoint's last committed batch; null when it has never committed one.
+   */
+  private Object fraudLag(
+      SparkSession spark, LakehouseConfig config, Map<String, Long> ends, PrintWriter out)
+      throws IOException {
+    String checkpoint = config.location(Settings.FRAUD_CHECKPOINT_DIR);
+    Optional<Map<String, Long>> committed = StreamCheckpoint.committedOffsets(spark, checkpoint);
+    if (committed.isEmpty()) {
+      out.printf("Fraud stream lag: not started (no committed batch in %s)%n", checkpoint);
+      return null;
+    }
+    long lag = behind(Topic.TRANSACTIONS.topicName(), ends, committed.get());
+    out.printf("Fraud stream lag (transactions in Kafka not yet scored): %,d%n", lag);
+    if (lag > config.longValue(Settings.STATUS_MAX_STREAM_LAG)) {
+      problems.add("the fraud stream is " + lag + " transactions behind Kafka");
+    }
+    return lag;
+  }
+
+  /** End offsets minus next offsets to read, over the topic's partitions ({@code topic-n} keys). */
+  static long behind(String topic, Map<String, Long> ends, Map<String, Long> next) {
+    long total = 0;
+    for (Map.Entry<String, Long> e : ends.entrySet()) {
+      if (e.getKey().startsWith(topic + "-")
+          && e.getKey().substring(topic.length() + 1).matches("\\d+")) {
+        total += Math.max(0, e.getValue() - next.getOrDefault(e.getKey(), 0L));
+      }
+    }
+    return total;
   }
 }

@@ -88,8 +88,15 @@ class FraudKillTest extends CliTestBase {
     // The kill came before the stream had scored the file (2,000 payments in batches of 100).
     assertThat(committedBatches(commits)).isLessThan(rows / 100);
 
+    // status sees the stream behind: not every payment in Kafka is scored.
+    CliRun status = run("status", "--json");
+    assertThat(status.json().has("fraud_lag")).as(status.out() + status.err()).isTrue();
+    assertThat(status.json().get("fraud_lag").asLong()).isBetween(1L, rows - 1);
+
     CliRun restart = run("fraud", "--available-now", "--json");
     assertThat(restart.exitCode()).as(restart.err()).isZero();
+
+    assertThat(run("status", "--json").json().get("fraud_lag").asLong()).isZero();
 
     SparkSession spark = spark();
     // Every payment decided exactly once: none lost, none twice.
