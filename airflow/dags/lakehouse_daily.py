@@ -4,7 +4,12 @@ Every task submits the same application jar (app/target/lakehouse-jobs.jar) to S
 SparkSubmitOperator, so the jobs run exactly as they do from a terminal:
 
     drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+    fraud >> export
 
+* fraud         fraud --available-now --skip-if-running: scores the payments Kafka holds with the fraud
+                rules (and the model, once fraud-train has saved one), so export publishes every alert.
+                When the continuous fraud stream runs (the compose stack's fraud-stream service), it does
+                that work: the task sees its lock, says so and succeeds without scoring.
 * drain_stream  bronze --available-now: lands what Kafka holds, exactly once, then stops. (If you run the
                 continuous stream instead, replace it with a `status` task: it exits 1 when the stream lags.)
 * silver        silver --date {{ ds }}: the logical date, with the 3-day lookback for late settlements.
@@ -109,6 +114,15 @@ with DAG(
         application_args=["--profile", PROFILE, "--json", "bronze", "--available-now"],
     )
 
+    fraud = SparkSubmitOperator(
+        task_id="fraud",
+        name="lakehouse-fraud",
+        **SPARK_JOB,
+        application_args=[
+            "--profile", PROFILE, "--json", "fraud", "--available-now", "--skip-if-running",
+        ],
+    )
+
     silver = SparkSubmitOperator(
         task_id="silver",
         name="lakehouse-silver",
@@ -154,3 +168,4 @@ with DAG(
     )
 
     drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+    fraud >> export

@@ -5,6 +5,7 @@ import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
 import dev.lakehouse.fraud.FraudResult;
 import dev.lakehouse.fraud.FraudStream;
+import dev.lakehouse.ops.StreamLock;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,9 +31,28 @@ final class FraudCommand extends LakehouseCommand {
       description = "Score what Kafka holds now, then stop (for schedulers and tests).")
   boolean availableNow;
 
+  @Option(
+      names = "--skip-if-running",
+      description =
+          "When a fraud stream already runs on this lake (a continuous one, say), say so and exit"
+              + " 0 instead of refusing with exit 2: for a scheduled --available-now task that"
+              + " must not fail while the continuous stream does its work.")
+  boolean skipIfRunning;
+
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     long started = System.nanoTime();
+    if (skipIfRunning) {
+      Optional<String> holder = StreamLock.holder(config, "fraud");
+      if (holder.isPresent()) {
+        out.println(
+            "Nothing to do: the running fraud stream scores the transactions. " + holder.get());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("skipped", true);
+        summary.put("reason", "a fraud stream is already running");
+        return summary;
+      }
+    }
     Optional<LocalServices.Started> embedded = LocalServices.kafka(config);
     LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-fraud");
     SparkSession spark = lease.spark();

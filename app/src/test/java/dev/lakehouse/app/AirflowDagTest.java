@@ -71,7 +71,8 @@ class AirflowDagTest {
     List<String> ids = new ArrayList<>();
     dag.get("tasks").forEach(t -> ids.add(t.get("kwargs").get("task_id").asText()));
     assertThat(ids)
-        .containsExactly("drain_stream", "silver", "dq_gate", "gold", "export", "maintain");
+        .containsExactly(
+            "drain_stream", "fraud", "silver", "dq_gate", "gold", "export", "maintain");
     List<String> edges = new ArrayList<>();
     dag.get("edges").forEach(e -> edges.add(e.get(0).asText() + ">>" + e.get(1).asText()));
     assertThat(edges)
@@ -80,7 +81,11 @@ class AirflowDagTest {
             "silver>>dq_gate",
             "dq_gate>>gold",
             "gold>>export",
-            "export>>maintain");
+            "export>>maintain",
+            "fraud>>export");
+    // The scheduled fraud task defers to a continuous fraud stream instead of failing on its lock.
+    assertThat(String.join(" ", rendered(task("fraud"))))
+        .contains("fraud --available-now --skip-if-running");
   }
 
   @Test

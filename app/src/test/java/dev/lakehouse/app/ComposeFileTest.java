@@ -69,7 +69,41 @@ class ComposeFileTest {
             "iceberg-rest",
             "spark-master",
             "spark-worker",
-            "airflow");
+            "airflow",
+            "fraud-stream");
+  }
+
+  @Test
+  void theFraudStreamSharesItsCheckpointAndLockWithTheDagsFraudTask() {
+    Map<String, String> environment = new TreeMap<>(dockerfileEnvironment());
+    environment.putAll(environment(env("fraud-stream")));
+    LakehouseConfig stream =
+        LakehouseConfig.load(airflowProfile(environment), Map.of(), environment);
+    Map<String, String> airflow = airflowEnvironment();
+    LakehouseConfig dag = LakehouseConfig.load(airflowProfile(airflow), Map.of(), airflow);
+    // One checkpoint: the DAG's task and the service continue the same query, never a second one.
+    assertThat(stream.location(Settings.FRAUD_CHECKPOINT_DIR))
+        .isEqualTo(dag.location(Settings.FRAUD_CHECKPOINT_DIR));
+    assertThat(stream.get(Settings.KAFKA_BOOTSTRAP)).isEqualTo(dag.get(Settings.KAFKA_BOOTSTRAP));
+    assertThat(stream.get(Settings.CATALOG_URI)).isEqualTo(dag.get(Settings.CATALOG_URI));
+    String dataDir = dag.get(Settings.DATA_DIR);
+    assertThat(services.get("fraud-stream").get("volumes").toString())
+        .contains("lakehouse-state:" + dataDir)
+        .contains("lakehouse-locks:/tmp/lakehouse-locks");
+    assertThat(services.get("airflow").get("volumes").toString())
+        .contains("lakehouse-state:" + dataDir)
+        .contains("lakehouse-locks:/tmp/lakehouse-locks");
+    // On a lake in S3 the stream locks live in the temporary directory's lakehouse-locks.
+    assertThat(Path.of(dev.lakehouse.common.LakehouseSpark.lockDir(dag)).getFileName().toString())
+        .isEqualTo("lakehouse-locks");
+    String command = services.get("fraud-stream").get("command").toString();
+    assertThat(command)
+        .contains("/opt/lakehouse/jars/lakehouse-jobs.jar")
+        .contains("--profile compose fraud")
+        .doesNotContain("--available-now");
+    for (String opt : System.getProperty("spark.jvm.opens").split(" ")) {
+      assertThat(command).contains(opt);
+    }
   }
 
   @Test

@@ -81,6 +81,11 @@ class FraudKillTest extends CliTestBase {
       CliRun second = run("fraud", "--available-now");
       assertThat(second.exitCode()).as(second.err()).isEqualTo(2);
       assertThat(second.err()).contains("Another fraud stream is already writing to this lake");
+      // A scheduled task that defers to the running stream exits 0 and says why.
+      CliRun deferred = run("fraud", "--available-now", "--skip-if-running", "--json");
+      assertThat(deferred.exitCode()).as(deferred.err()).isZero();
+      assertThat(deferred.json().get("skipped").asBoolean()).isTrue();
+      assertThat(deferred.out()).contains("the running fraud stream scores the transactions");
     } finally {
       child.destroyForcibly(); // SIGKILL on Linux
       child.waitFor();

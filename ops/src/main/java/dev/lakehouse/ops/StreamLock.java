@@ -93,6 +93,19 @@ public final class StreamLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Who holds the lock of the stream {@code kind}, when a stream runs: for a scheduler that starts
+   * a stream only when none runs. The answer can be stale by the time it is acted on; {@link
+   * #acquire} still refuses a second stream.
+   */
+  public static java.util.Optional<String> holder(LakehouseConfig config, String kind) {
+    try (StreamLock free = acquire(config, kind)) {
+      return java.util.Optional.empty();
+    } catch (ConfigException held) {
+      return java.util.Optional.of(held.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     try {
