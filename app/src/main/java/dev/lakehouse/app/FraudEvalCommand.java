@@ -78,6 +78,20 @@ final class FraudEvalCommand extends LakehouseCommand {
                   });
           out.print(TextTable.renderText(columns.toArray(String[]::new), patterns));
         }
+        if (r.modelScored() == 0) {
+          out.println(
+              "Model: no scored transaction has a model score (fraud-train saves a model; the"
+                  + " fraud stream scores with it from its next start).");
+        } else {
+          out.printf(
+              "Model: %,d transactions scored; area under the precision-recall curve %s"
+                  + " (a score without skill: %s, the share of fraud).%n",
+              r.modelScored(),
+              r.modelAucPr() == null
+                  ? "- (needs both fraud and not fraud)"
+                  : String.format("%.3f", r.modelAucPr()),
+              String.format("%.4f", r.modelBaseRate()));
+        }
       }
       return r.toMap();
     } finally {

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
       FraudCommand.class,
       AlertsCommand.class,
       FraudEvalCommand.class,
+      FraudTrainCommand.class,
       SilverCommand.class,
       GoldCommand.class,
       BackfillCommand.class,

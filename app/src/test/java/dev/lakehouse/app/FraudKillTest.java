@@ -170,5 +170,21 @@ class FraudKillTest extends CliTestBase {
     assertThat(any.get("alerted").asLong()).isEqualTo(alerted);
     assertThat(any.get("true_positives").asLong() + any.get("false_positives").asLong())
         .isEqualTo(alerted);
+    // No model yet: nothing has a model score.
+    assertThat(report.get("model_scored").asLong()).isZero();
+
+    // fraud-train learns from these decisions and labels, holding out a fifth by id hash.
+    CliRun badFraction = run("fraud-train", "--test-fraction", "1.5");
+    assertThat(badFraction.exitCode()).isEqualTo(2);
+    assertThat(badFraction.err()).contains("--test-fraction must be between 0 and 1");
+    CliRun train = run("fraud-train", "--json");
+    assertThat(train.exitCode()).as(train.err()).isZero();
+    JsonNode trained = train.json();
+    assertThat(trained.get("train_rows").asLong() + trained.get("test_rows").asLong())
+        .isEqualTo(rows);
+    assertThat(trained.get("train_fraud").asLong() + trained.get("test_fraud").asLong())
+        .isEqualTo(frauds);
+    assertThat(trained.get("test_auc_pr").asDouble()).isBetween(0.0, 1.0);
+    assertThat(Path.of(trained.get("path").asText(), "training.json")).exists();
   }
 }

@@ -48,6 +48,8 @@ public final class Settings {
   public static final String FRAUD_TRAVEL_MIN_KM = "fraud.travel.min-km";
   public static final String FRAUD_DEVICE_TTL_DAYS = "fraud.device.ttl-days";
   public static final String FRAUD_STATE_TTL_HOURS = "fraud.state-ttl-hours";
+  public static final String FRAUD_MODEL_PATH = "fraud.model-path";
+  public static final String FRAUD_MODEL_THRESHOLD = "fraud.model.threshold";
 
   public static final String PII_HMAC_KEY = "pii.hmac-key";
   public static final String SILVER_LOOKBACK_DAYS = "silver.lookback-days";
@@ -238,10 +240,11 @@ public final class Settings {
               "Where a fraud stream without a checkpoint starts reading the transactions topic."),
           Setting.of(
               FRAUD_RULES,
-              "amount,velocity,spike,travel,new-device",
-              Setting.listOf("amount", "velocity", "spike", "travel", "new-device"),
+              "amount,velocity,spike,travel,new-device,model",
+              Setting.listOf("amount", "velocity", "spike", "travel", "new-device", "model"),
               "The fraud rules that raise alerts, comma-separated; the others are still computed"
-                  + " as features."),
+                  + " as features (and a saved model still fills model_score). The model rule"
+                  + " alerts only once fraud-train has saved a model at fraud.model-path."),
           Setting.of(
               FRAUD_AMOUNT_THRESHOLD_INR,
               "200000",
@@ -294,6 +297,17 @@ public final class Settings {
               Setting.integer(1, 87_600),
               "A customer's rule state unused for this many hours (processing time) is dropped"
                   + " from the state store."),
+          Setting.of(
+              FRAUD_MODEL_PATH,
+              "${data-dir}/models/fraud",
+              Setting::anyText,
+              "Where fraud-train saves the learned fraud model and the fraud stream loads it at"
+                  + " start (a Spark ML pipeline directory; any Hadoop file system)."),
+          Setting.of(
+              FRAUD_MODEL_THRESHOLD,
+              "0.9",
+              Setting.fraction(),
+              "Rule model: alert when the model's fraud probability is at least this."),
           Setting.of(
               SILVER_LOOKBACK_DAYS,
               "3",

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The rules against the labels: per rule and for all rules together, precision (alerted
@@ -47,6 +49,10 @@ public final class FraudEvaluation {
    * @param rules per rule, then {@link #ANY_RULE}
    * @param recallByPattern per fraud pattern, per rule (and any), the share of that pattern's fraud
    *     alerted
+   * @param modelScored transactions of the scope the model scored (after fraud-train saved one)
+   * @param modelAucPr the area under the precision-recall curve of the model's score over those;
+   *     null when they hold no fraud or nothing but fraud
+   * @param modelBaseRate the share of fraud among those: what a score without skill would reach
    */
   public record Report(
       String source,
@@ -55,7 +61,10 @@ public final class FraudEvaluation {
       long fraud,
       long fraudNotScored,
       List<RuleFigures> rules,
-      Map<String, Map<String, Double>> recallByPattern) {
+      Map<String, Map<String, Double>> recallByPattern,
+      long modelScored,
+      Double modelAucPr,
+      Double modelBaseRate) {
 
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -78,6 +87,9 @@ public final class FraudEvaluation {
       }
       m.put("rules", rows);
       m.put("recall_by_pattern", recallByPattern);
+      m.put("model_scored", modelScored);
+      m.put("model_auc_pr", modelAucPr);
+      m.put("model_base_rate", modelBaseRate);
       return m;
     }
   }
@@ -168,6 +180,36 @@ public final class FraudEvaluation {
           }
           recallByPattern.put(pattern, perRule);
         });
-    return new Report(source, labelled, scored, fraud, totals.getLong(3), rules, recallByPattern);
+    Dataset<Row> modelScores =
+        spark
+            .sql(
+                "SELECT d.model_score, l.is_fraud FROM fraud_eval_labels l JOIN (SELECT"
+                    + " transaction_id, max(model_score) AS model_score FROM "
+                    + Tables.qualified(Tables.FRAUD_DECISIONS)
+                    + " GROUP BY transaction_id) d ON l.transaction_id = d.transaction_id"
+                    + " WHERE d.model_score IS NOT NULL")
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row m = modelScores.selectExpr("count(*)", "count_if(is_fraud)").first();
+      long modelScored = m.getLong(0);
+      long modelFraud = m.getLong(1);
+      Double aucPr =
+          modelFraud == 0 || modelFraud == modelScored
+              ? null
+              : FraudModel.aucPr(modelScores, "model_score");
+      return new Report(
+          source,
+          labelled,
+          scored,
+          fraud,
+          totals.getLong(3),
+          rules,
+          recallByPattern,
+          modelScored,
+          aucPr,
+          modelScored == 0 ? null : (double) modelFraud / modelScored);
+    } finally {
+      modelScores.unpersist();
+    }
   }
 }

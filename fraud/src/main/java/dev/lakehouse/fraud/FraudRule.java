@@ -14,7 +14,11 @@ public enum FraudRule {
   /** Faster than a plane between consecutive transactions' coordinates. */
   TRAVEL("travel"),
   /** A device the customer has not used within the device TTL. */
-  NEW_DEVICE("new-device");
+  NEW_DEVICE("new-device"),
+  /**
+   * The learned model's fraud probability at or above fraud.model.threshold ({@link FraudModel}).
+   */
+  MODEL("model");
 
   private final String id;
 

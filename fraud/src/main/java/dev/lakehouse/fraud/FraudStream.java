@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +69,9 @@ public final class FraudStream {
   private final Map<String, Long> alertsByRule = new TreeMap<>();
   private long batches;
   private long scored;
+  private Optional<FraudModel.Scorer> model = Optional.empty();
+  private boolean modelAlerts;
+  private double modelThreshold;
 
   private FraudStream(SparkSession spark, LakehouseConfig config, Options options) {
     this.spark = spark;
@@ -93,6 +97,11 @@ public final class FraudStream {
     KafkaTopics.ensureTopics(bootstrap, partitions, List.of(KafkaTopics.FRAUD_ALERTS));
     FraudTables.createIfMissing(spark);
     FraudRules rules = FraudRules.from(config);
+    String modelPath = config.location(Settings.FRAUD_MODEL_PATH);
+    model = FraudModel.load(spark, modelPath);
+    modelAlerts = rules.alerts(FraudRule.MODEL);
+    modelThreshold = config.doubleValue(Settings.FRAUD_MODEL_THRESHOLD);
+    FraudModel.logLoaded(model, modelPath, modelAlerts);
     Dataset<Row> kafka =
         spark
             .readStream()
@@ -211,7 +220,7 @@ public final class FraudStream {
   private void writeBatch(Dataset<Row> batch, long batchId) {
     SparkSession session = batch.sparkSession();
     long started = System.nanoTime();
-    Dataset<Row> rows = batch.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = scoreWithModel(batch).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> ranges =
           rows.groupBy("kafkaTopic", "kafkaPartition")
@@ -264,6 +273,18 @@ public final class FraudStream {
     }
   }
 
+  /**
+   * The batch with the model's score ({@code modelScore}, null without a model) and, when the model
+   * rule alerts, its hit on every decision scored at or above the threshold.
+   */
+  private Dataset<Row> scoreWithModel(Dataset<Row> batch) {
+    if (model.isEmpty()) {
+      return batch.withColumn(FraudModel.BATCH_SCORE, lit(null).cast("double"));
+    }
+    Dataset<Row> scoredBatch = model.get().score(batch);
+    return modelAlerts ? FraudModel.withModelHits(scoredBatch, modelThreshold) : scoredBatch;
+  }
+
   private static Column[] kafkaColumns() {
     return new Column[] {
       col("kafkaTopic").as("kafka_topic"),
@@ -293,7 +314,10 @@ public final class FraudStream {
                 col("kmhFromLast").as("kmh_from_last"),
                 col("newDevice").as("new_device"),
                 col("hourOfDay").as("hour_of_day"),
-                lit(null).cast("double").as("model_score"),
+                (List.of(rows.columns()).contains(FraudModel.BATCH_SCORE)
+                        ? col(FraudModel.BATCH_SCORE)
+                        : lit(null).cast("double"))
+                    .as("model_score"),
                 transform(col("hits"), h -> h.getField("rule")).as("rules")));
     columns.addAll(List.of(kafkaColumns()));
     return rows.select(columns.toArray(Column[]::new));

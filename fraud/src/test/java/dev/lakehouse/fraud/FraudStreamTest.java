@@ -154,7 +154,8 @@ class FraudStreamTest {
   }
 
   @Test
-  void alertsOnceInTheTableAndAtLeastOnceOnTheTopicWithStateAcrossRuns() throws Exception {
+  void alertsOnceInTheTableAndAtLeastOnceOnTheTopicWithStateAcrossRunsThenWithAModel()
+      throws Exception {
     double[] mumbai = {19.0760, 72.8777};
     double[] delhi = {28.7041, 77.1025};
     List<Object> first = new ArrayList<>();
@@ -252,6 +253,76 @@ class FraudStreamTest {
             .orElseThrow();
     assertThat(travel.get("customer_id").asText()).isEqualTo("C1");
     assertThat(travel.get("reason").asText()).contains("km from the previous transaction");
+
+    // A learned model joins the rules from the stream's next start: trained here on decisions
+    // where fraud is exactly a burst (six or more payments in the window), saved where the
+    // stream looks. C5 then pays eight times in four minutes (velocity 1 to 8).
+    FraudModel.train(
+        burstLabelled(2_000), 0.2, 42, 0.9, config.location(Settings.FRAUD_MODEL_PATH));
+    List<Object> burst = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      burst.add(payment("C5-T" + i, "C5", "75.00", 200 + 0.5 * i, "D5", mumbai));
+    }
+    send(burst);
+    FraudResult scoredByModel = drain();
+    assertThat(scoredByModel.scored()).isEqualTo(8);
+    Map<String, Double> modelScores = new java.util.TreeMap<>();
+    for (Row r :
+        spark
+            .sql(
+                "SELECT transaction_id, model_score FROM "
+                    + Tables.FRAUD_DECISIONS
+                    + " WHERE customer_id = 'C5'")
+            .collectAsList()) {
+      modelScores.put(r.getString(0), r.getDouble(1));
+    }
+    assertThat(modelScores).hasSize(8);
+    Set<String> modelAlerts = new TreeSet<>();
+    alertIds().stream().filter(id -> id.startsWith("model:")).forEach(modelAlerts::add);
+    // Alerts exactly where the score reached the threshold: the burst's end, not its start.
+    Set<String> atThreshold = new TreeSet<>();
+    modelScores.forEach(
+        (txn, p) -> {
+          if (p >= 0.9) {
+            atThreshold.add("model:" + txn);
+          }
+        });
+    assertThat(modelAlerts).isEqualTo(atThreshold).contains("model:C5-T7", "model:C5-T8");
+    assertThat(modelAlerts).doesNotContain("model:C5-T1", "model:C5-T2", "model:C5-T3");
+    // Decisions scored before the model existed keep no score.
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM "
+                        + Tables.FRAUD_DECISIONS
+                        + " WHERE model_score IS NOT NULL AND customer_id <> 'C5'")
+                .first()
+                .getLong(0))
+        .isZero();
+  }
+
+  /** Labelled decisions where fraud is a burst of six to nine payments and nothing else counts. */
+  static org.apache.spark.sql.Dataset<Row> burstLabelled(int n) {
+    java.util.Random random = new java.util.Random(11);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      boolean fraud = random.nextDouble() < 0.1;
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              "L" + i,
+              "UPI_PAYMENT",
+              java.math.BigDecimal.valueOf(50 + random.nextInt(5_000)),
+              (long) random.nextInt(100),
+              100 + 1_000 * random.nextDouble(),
+              random.nextGaussian(),
+              fraud ? 6 + random.nextInt(4) : 1 + random.nextInt(3),
+              random.nextDouble() * 10,
+              random.nextDouble() * 50,
+              random.nextDouble() < 0.1,
+              random.nextInt(24),
+              fraud));
+    }
+    return spark.createDataFrame(rows, FraudModelTest.DECISIONS);
   }
 
   static void deleteRecursively(Path p) throws Exception {
