@@ -77,6 +77,7 @@ public final class KafkaTopics {
       if (!missing.isEmpty()) {
         try {
           admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+          awaitWritable(admin, missing, partitions);
           LOG.info(
               "Created Kafka topics {} with {} partitions each.",
               missing.stream().map(NewTopic::name).toList(),
@@ -94,6 +95,27 @@ public final class KafkaTopics {
       throw new IllegalStateException(
           "Cannot create the Kafka topics on " + bootstrap + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Waits until the new topics' partitions are open on their leader. Right after creation a
+   * partition can still answer NOT_LEADER: an idempotent producer's first batch is then retried
+   * after its second one succeeded, and the broker refuses it for good as out of order (seen under
+   * load on a fresh embedded broker). Listing the partitions' end offsets succeeds only once the
+   * leader has opened them; the admin client retries that until then.
+   */
+  private static void awaitWritable(Admin admin, List<NewTopic> created, int partitions)
+      throws Exception {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request =
+        new java.util.HashMap<>();
+    for (NewTopic t : created) {
+      for (int p = 0; p < partitions; p++) {
+        request.put(
+            new org.apache.kafka.common.TopicPartition(t.name(), p),
+            org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+    }
+    admin.listOffsets(request).all().get(60, TimeUnit.SECONDS);
   }
 
   /** The number of partitions of each contract topic. */

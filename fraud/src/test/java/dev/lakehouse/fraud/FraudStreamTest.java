@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -299,6 +300,98 @@ class FraudStreamTest {
                 .first()
                 .getLong(0))
         .isZero();
+  }
+
+  /**
+   * The state store's TTL (processing time) on the processor itself, fed from memory: a customer
+   * whose state was last written longer ago than the TTL starts afresh (its old device is
+   * forgotten, so a second device is not new beside it), one written within the TTL does not.
+   */
+  @Test
+  void stateUnusedForLongerThanItsTtlIsForgotten() throws Exception {
+    FraudRules rules = FraudRules.from(config);
+    org.apache.spark.sql.execution.streaming.MemoryStream<TxnEvent> input =
+        new org.apache.spark.sql.execution.streaming.MemoryStream<>(
+            1, spark.sqlContext(), scala.Option.apply(1), Encoders.bean(TxnEvent.class));
+    // As FraudStream does: RocksDB's store, and no no-data batches (SPARK-50180: with them the
+    // query never goes idle and processAllAvailable never returns).
+    String provider = "spark.sql.streaming.stateStore.providerClass";
+    String noData = "spark.sql.streaming.noDataMicroBatches.enabled";
+    spark
+        .conf()
+        .set(provider, "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
+    spark.conf().set(noData, "false");
+    org.apache.spark.sql.streaming.StreamingQuery query;
+    try {
+      query =
+          input
+              .toDS()
+              .groupByKey(
+                  (org.apache.spark.api.java.function.MapFunction<TxnEvent, String>)
+                      TxnEvent::getCustomerId,
+                  Encoders.STRING())
+              .transformWithState(
+                  new FraudProcessor(rules, Duration.ofSeconds(6)),
+                  org.apache.spark.sql.streaming.TimeMode.ProcessingTime(),
+                  org.apache.spark.sql.streaming.OutputMode.Append(),
+                  Encoders.bean(Decision.class))
+              .writeStream()
+              .format("memory")
+              .queryName("fraud_ttl")
+              .option("checkpointLocation", dir.resolve("ttl-checkpoint").toString())
+              .start();
+    } finally {
+      spark.conf().unset(provider);
+      spark.conf().unset(noData);
+    }
+    try {
+      // Batch 1: C7 pays from D1. Seven seconds later, batch 2: C8 pays from D1. At once,
+      // batch 3: both pay from D2. C7's state is older than the 6 s TTL, C8's is not.
+      add(input, event("C7-T1", "C7", 0, "D1"));
+      query.processAllAvailable();
+      Thread.sleep(7_000);
+      add(input, event("C8-T1", "C8", 0, "D1"));
+      query.processAllAvailable();
+      add(input, event("C7-T2", "C7", 1, "D2"), event("C8-T2", "C8", 1, "D2"));
+      query.processAllAvailable();
+    } finally {
+      query.stop();
+    }
+    Map<String, Boolean> newDevice = new java.util.TreeMap<>();
+    for (Row r : spark.sql("SELECT transactionId, newDevice FROM fraud_ttl").collectAsList()) {
+      newDevice.put(r.getString(0), r.getBoolean(1));
+    }
+    assertThat(newDevice)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("C7-T1", false, "C8-T1", false, "C7-T2", false, "C8-T2", true));
+    // C7-T2 saw no history at all: its state had expired.
+    assertThat(
+            spark
+                .sql("SELECT historyCount FROM fraud_ttl WHERE transactionId = 'C7-T2'")
+                .first()
+                .getLong(0))
+        .isZero();
+  }
+
+  private static TxnEvent event(String txn, String customer, int minute, String device) {
+    TxnEvent e = new TxnEvent();
+    e.setTransactionId(txn);
+    e.setCustomerId(customer);
+    e.setAccountId("A-" + customer);
+    e.setTxnType("UPI_PAYMENT");
+    e.setAmount(new java.math.BigDecimal("100.00"));
+    e.setCurrency("INR");
+    e.setAmountInr(new java.math.BigDecimal("100.00"));
+    e.setEventTs(java.sql.Timestamp.from(T0.plusSeconds(60L * minute)));
+    e.setDeviceId(device);
+    e.setKafkaTopic("memory");
+    e.setKafkaTs(java.sql.Timestamp.from(T0));
+    return e;
+  }
+
+  private static void add(
+      org.apache.spark.sql.execution.streaming.MemoryStream<TxnEvent> input, TxnEvent... events) {
+    input.addData(scala.jdk.javaapi.CollectionConverters.asScala(List.of(events)));
   }
 
   /** Labelled decisions where fraud is a burst of six to nine payments and nothing else counts. */
