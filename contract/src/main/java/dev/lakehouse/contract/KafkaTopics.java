@@ -115,7 +115,22 @@ public final class KafkaTopics {
             org.apache.kafka.clients.admin.OffsetSpec.latest());
       }
     }
-    admin.listOffsets(request).all().get(60, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        // Until the new topic's metadata reaches the broker, it is unknown or has no leader.
+        boolean notYet =
+            e.getCause() instanceof org.apache.kafka.common.errors.RetriableException
+                || e.getCause() instanceof org.apache.kafka.common.errors.InvalidMetadataException;
+        if (!notYet || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /** The number of partitions of each contract topic. */
