@@ -349,7 +349,13 @@ class FraudStreamTest {
       // batch 3: both pay from D2. C7's state is older than the 6 s TTL, C8's is not.
       add(input, event("C7-T1", "C7", 0, "D1"));
       query.processAllAvailable();
-      Thread.sleep(7_000);
+      // The TTL runs on the stream's processing-time clock: the timestamp of the batch that
+      // wrote C7's state. Batch 2 starts once that clock has moved on by more than the TTL.
+      long written = Instant.parse(query.lastProgress().timestamp()).toEpochMilli();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> System.currentTimeMillis() > written + 7_000);
       add(input, event("C8-T1", "C8", 0, "D1"));
       query.processAllAvailable();
       add(input, event("C7-T2", "C7", 1, "D2"), event("C8-T2", "C8", 1, "D2"));
