@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.StructType;
 /** Spark schemas of the bronze tables, derived from the event contract. */
 public final class BronzeSchemas {
   static final DataType MONEY = DataTypes.createDecimalType(18, 2);
+  static final DataType PRICE = DataTypes.createDecimalType(18, 4);
 
   /** Where a row came from; every bronze table ends with these columns. */
   static final List<StructField> PROVENANCE =
@@ -54,6 +55,8 @@ public final class BronzeSchemas {
     return switch (spec.type()) {
       case STRING, ENUM, CURRENCY, OBJECT -> DataTypes.StringType;
       case INT -> DataTypes.IntegerType;
+      case LONG -> DataTypes.LongType;
+      case PRICE -> PRICE;
       case MONEY, POSITIVE_MONEY -> MONEY;
       case TIMESTAMP -> DataTypes.TimestampType;
       case DATE -> DataTypes.DateType;

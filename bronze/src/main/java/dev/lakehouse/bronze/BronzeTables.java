@@ -67,7 +67,7 @@ public final class BronzeTables {
         + topic.partitionTransform()
         + ")"
         + " COMMENT '"
-        + topic.bronzeGrain()
+        + topic.bronzeGrain().replace("\\", "\\\\").replace("'", "\\'")
         + "' "
         + PROPERTIES;
   }

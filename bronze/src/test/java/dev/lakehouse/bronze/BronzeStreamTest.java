@@ -64,6 +64,11 @@ class BronzeStreamTest extends BronzeTestBase {
   @Test
   void bronzeRowsPerTopicEqualWhatTheGeneratorProduced() {
     for (String topic : Topic.names()) {
+      if (Topic.of(topic).domain() != Topic.Domain.PAYMENTS) {
+        // The payments generator makes no trading messages: their tables exist, empty.
+        assertThat(spark.table(Topic.of(topic).bronzeTable()).count()).as(topic).isZero();
+        continue;
+      }
       long rows = spark.table(Topic.of(topic).bronzeTable()).count();
       assertThat(rows).as(topic).isEqualTo(report.topic(topic).valid()).isPositive();
       assertThat(result.bronzeRows().get(topic)).isEqualTo(rows);

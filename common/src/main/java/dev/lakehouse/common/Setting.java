@@ -69,6 +69,15 @@ public final class Setting {
     return check.apply(value);
   }
 
+  static String dateList(String value) {
+    try {
+      TradingCalendar.parse(value);
+      return null;
+    } catch (ConfigException e) {
+      return "must list dates as yyyy-MM-dd, comma-separated";
+    }
+  }
+
   static String anyText(String value) {
     return value.isBlank() ? "must not be empty" : null;
   }

@@ -52,6 +52,27 @@ public final class Settings {
   public static final String FRAUD_MODEL_THRESHOLD = "fraud.model.threshold";
 
   public static final String PII_HMAC_KEY = "pii.hmac-key";
+  public static final String TRADING_HOLIDAYS = "trading.holidays";
+  public static final String MARKET_BASE_URL = "market.base-url";
+  public static final String MARKET_API_KEY = "market.api-key";
+  public static final String MARKET_SYMBOLS = "market.symbols";
+  public static final String MARKET_DAILY_BUDGET = "market.daily-request-budget";
+  public static final String MARKET_MAX_ATTEMPTS = "market.max-attempts";
+  public static final String MARKET_INITIAL_BACKOFF_MS = "market.initial-backoff-ms";
+  public static final String MARKET_MAX_BACKOFF_MS = "market.max-backoff-ms";
+  public static final String MARKET_TIMEOUT_MS = "market.timeout-ms";
+  public static final String MARKET_SIMULATED_SEED = "market.simulated-seed";
+
+  /** The 15 stocks of the trading warehouse. */
+  public static final String DEFAULT_SYMBOLS =
+      "AAPL,MSFT,GOOGL,AMZN,META,TSLA,NVDA,JPM,BAC,JNJ,PFE,XOM,CVX,WMT,KO";
+
+  /** NYSE and Nasdaq full-day closures of 2025 and 2026. */
+  public static final String DEFAULT_HOLIDAYS =
+      "2025-01-01,2025-01-09,2025-01-20,2025-02-17,2025-04-18,2025-05-26,2025-06-19,2025-07-04,"
+          + "2025-09-01,2025-11-27,2025-12-25,2026-01-01,2026-01-19,2026-02-16,2026-04-03,"
+          + "2026-05-25,2026-06-19,2026-07-03,2026-09-07,2026-11-26,2026-12-25";
+
   public static final String SILVER_LOOKBACK_DAYS = "silver.lookback-days";
   public static final String SILVER_FUTURE_TOLERANCE_MINUTES = "silver.future-tolerance-minutes";
   public static final String SILVER_ON_GAP = "silver.on-gap";
@@ -421,7 +442,59 @@ public final class Settings {
               Setting::namedAmounts,
               "Monthly INR totals above which a month counts as high activity."),
           Setting.secret(
-              PII_HMAC_KEY, "Key of the HMAC that replaces PII in silver. Environment only."));
+              PII_HMAC_KEY, "Key of the HMAC that replaces PII in silver. Environment only."),
+          Setting.of(
+              TRADING_HOLIDAYS,
+              DEFAULT_HOLIDAYS,
+              Setting::dateList,
+              "Exchange holidays (yyyy-MM-dd, comma-separated); with weekends, the days without"
+                  + " prices."),
+          Setting.of(
+              MARKET_BASE_URL,
+              "embedded",
+              Setting::anyText,
+              "The market-data API (Alpha Vantage's TIME_SERIES_DAILY format), for example"
+                  + " https://www.alphavantage.co; 'embedded' starts the simulated feed in the"
+                  + " process (local profile and tests)."),
+          Setting.secret(
+              MARKET_API_KEY,
+              "The market-data API's key. Environment only; the embedded feed needs none."),
+          Setting.of(
+              MARKET_SYMBOLS,
+              DEFAULT_SYMBOLS,
+              Setting::anyText,
+              "The stocks whose daily prices prices fetch keeps, comma-separated."),
+          Setting.of(
+              MARKET_DAILY_BUDGET,
+              "25",
+              Setting.integer(1, 1_000_000),
+              "API requests allowed per UTC day (Alpha Vantage's free tier: 25); retries count."),
+          Setting.of(
+              MARKET_MAX_ATTEMPTS,
+              "4",
+              Setting.integer(1, 20),
+              "Attempts per symbol before falling back to the archive (429, 5xx, timeouts and"
+                  + " malformed bodies are retried)."),
+          Setting.of(
+              MARKET_INITIAL_BACKOFF_MS,
+              "2000",
+              Setting.integer(0, 3_600_000),
+              "The wait before the first retry; each next one doubles, with jitter."),
+          Setting.of(
+              MARKET_MAX_BACKOFF_MS,
+              "60000",
+              Setting.integer(0, 3_600_000),
+              "The longest wait between two attempts (a 429's Retry-After may ask for more)."),
+          Setting.of(
+              MARKET_TIMEOUT_MS,
+              "15000",
+              Setting.integer(1, 600_000),
+              "How long one request may take before it counts as failed."),
+          Setting.of(
+              MARKET_SIMULATED_SEED,
+              "42",
+              Setting.integer(Long.MIN_VALUE, Long.MAX_VALUE),
+              "Seed of the embedded feed's simulated prices (and of the trading generator)."));
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 

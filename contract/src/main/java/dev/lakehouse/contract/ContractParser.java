@@ -35,6 +35,11 @@ import java.util.stream.Collectors;
  */
 public final class ContractParser {
   private static final int MAX_INTEGER_DIGITS = 16;
+
+  /** A price's decimals and integer digits: DECIMAL(18,4). */
+  public static final int PRICE_SCALE = 4;
+
+  private static final int MAX_PRICE_INTEGER_DIGITS = 14;
   private static final Set<String> CURRENCIES =
       Currency.getAvailableCurrencies().stream()
           .map(Currency::getCurrencyCode)
@@ -243,6 +248,52 @@ public final class ContractParser {
           throw outOfRange(spec, node);
         }
         return v;
+      }
+      case LONG -> {
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+          throw wrongType(name, "a whole number", node);
+        }
+        long v = node.longValue();
+        if (v < spec.min() || v > spec.max()) {
+          throw outOfRange(spec, node);
+        }
+        return v;
+      }
+      case PRICE -> {
+        if (!node.isNumber()) {
+          throw wrongType(name, "a JSON number", node);
+        }
+        BigDecimal v = node.decimalValue();
+        if (v.signum() <= 0) {
+          throw new Rejection(
+              DeadLetterReason.NON_POSITIVE_AMOUNT,
+              "field '" + name + "' must be greater than 0, got " + abbreviate(node.toString()));
+        }
+        if ((long) v.precision() - v.scale() > MAX_PRICE_INTEGER_DIGITS
+            || v.stripTrailingZeros().scale() > PRICE_SCALE) {
+          throw new Rejection(
+              DeadLetterReason.BAD_AMOUNT_PRECISION,
+              "field '"
+                  + name
+                  + "' needs at most "
+                  + MAX_PRICE_INTEGER_DIGITS
+                  + " integer digits and "
+                  + PRICE_SCALE
+                  + " decimals: "
+                  + abbreviate(node.toString()));
+        }
+        if (v.compareTo(limits.maxAmount()) > 0) {
+          throw new Rejection(
+              DeadLetterReason.OUT_OF_RANGE,
+              "field '"
+                  + name
+                  + "' is "
+                  + v.toPlainString()
+                  + ", beyond the business maximum of "
+                  + limits.maxAmount().toPlainString()
+                  + " (contract.max-amount)");
+        }
+        return v.setScale(PRICE_SCALE);
       }
       case DOUBLE -> {
         if (!node.isNumber()) {

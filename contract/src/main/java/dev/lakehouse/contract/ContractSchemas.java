@@ -229,6 +229,25 @@ public final class ContractSchemas {
         p.set("minimum", number(Math.max(field.min(), Integer.MIN_VALUE)));
         p.set("maximum", number(Math.min(field.max(), Integer.MAX_VALUE)));
       }
+      case LONG -> {
+        type(p, field, "integer");
+        p.set(
+            "minimum",
+            Double.isInfinite(field.min())
+                ? NODES.numberNode(Long.MIN_VALUE)
+                : number(field.min()));
+        p.set(
+            "maximum",
+            Double.isInfinite(field.max())
+                ? NODES.numberNode(Long.MAX_VALUE)
+                : number(field.max()));
+      }
+      case PRICE -> {
+        type(p, field, "number");
+        p.put("multipleOf", new BigDecimal("0.0001"));
+        p.put("exclusiveMinimum", 0);
+        p.put("maximum", MONEY_LIMIT);
+      }
       case DOUBLE -> {
         type(p, field, "number");
         bounds(p, field);
@@ -294,6 +313,9 @@ public final class ContractSchemas {
           case CURRENCY ->
               "Three capital letters; bronze also checks that they are an ISO 4217 code.";
           case INT -> "A whole number, written without a fraction or an exponent.";
+          case LONG -> "A whole number (64 bits), written without a fraction or an exponent.";
+          case PRICE ->
+              "A price greater than 0 with at most 4 decimals, up to contract.max-amount.";
           case DOUBLE -> "A number.";
           case MONEY, POSITIVE_MONEY ->
               "A JSON number (not text) with at most 2 decimals, at most 16 integer digits and"

@@ -9,8 +9,15 @@ import static dev.lakehouse.contract.FieldSpec.requiredRange;
 import dev.lakehouse.contract.Vocabulary.AccountType;
 import dev.lakehouse.contract.Vocabulary.BalanceEffect;
 import dev.lakehouse.contract.Vocabulary.Channel;
+import dev.lakehouse.contract.Vocabulary.Exchange;
 import dev.lakehouse.contract.Vocabulary.KycStatus;
 import dev.lakehouse.contract.Vocabulary.MerchantCategory;
+import dev.lakehouse.contract.Vocabulary.OrderStatus;
+import dev.lakehouse.contract.Vocabulary.OrderType;
+import dev.lakehouse.contract.Vocabulary.PriceSource;
+import dev.lakehouse.contract.Vocabulary.Sector;
+import dev.lakehouse.contract.Vocabulary.Side;
+import dev.lakehouse.contract.Vocabulary.TradingAccountType;
 import dev.lakehouse.contract.Vocabulary.TxnStatus;
 import dev.lakehouse.contract.Vocabulary.TxnType;
 import java.util.ArrayList;
@@ -28,6 +35,7 @@ import java.util.Set;
  */
 public enum Topic {
   TRANSACTIONS(
+      Domain.PAYMENTS,
       "transactions",
       "transaction_id",
       "event_ts",
@@ -90,6 +98,7 @@ public enum Topic {
               "Where the transaction was initiated, in decimal degrees."),
           optional("failure_reason", FieldType.STRING, "Why the transaction failed."))),
   CUSTOMERS(
+      Domain.PAYMENTS,
       "customers",
       "customer_id",
       "updated_at",
@@ -121,6 +130,7 @@ public enum Topic {
               FieldType.TIMESTAMP,
               "When this version of the profile was written; the latest one wins."))),
   ACCOUNTS(
+      Domain.PAYMENTS,
       "accounts",
       "account_id",
       "updated_at",
@@ -148,6 +158,7 @@ public enum Topic {
               FieldType.TIMESTAMP,
               "When this version of the account was written; the latest one wins."))),
   MERCHANTS(
+      Domain.PAYMENTS,
       "merchants",
       "merchant_id",
       "updated_at",
@@ -170,11 +181,145 @@ public enum Topic {
           optional(
               "attributes",
               FieldType.OBJECT,
-              "Free-form semi-structured merchant data, kept as JSON text.")));
+              "Free-form semi-structured merchant data, kept as JSON text."))),
+  STOCKS(
+      Domain.TRADING,
+      "stocks",
+      "symbol",
+      "updated_at",
+      "the reference data of a listed stock (upsert); a new sector is a new version",
+      List.of(
+          required("symbol", FieldType.STRING, "The ticker; also the Kafka message key."),
+          required("name", FieldType.STRING, "The company's name."),
+          requiredEnum(
+              "sector", Sector.class, "The stock's sector; its history is kept (SCD2) in gold."),
+          requiredEnum("exchange", Exchange.class, "The exchange the stock is listed on."),
+          required("currency", FieldType.CURRENCY, "The currency the stock is quoted in."),
+          required(
+              "updated_at",
+              FieldType.TIMESTAMP,
+              "When this version was written; the latest one wins."))),
+  TRADING_ACCOUNTS(
+      Domain.TRADING,
+      "trading_accounts",
+      "trading_account_id",
+      "updated_at",
+      "the current state of a trading account (upsert)",
+      List.of(
+          required(
+              "trading_account_id",
+              FieldType.STRING,
+              "Identifies the trading account; also the Kafka message key."),
+          requiredEnum("account_type", TradingAccountType.class, "Who holds the account."),
+          required("holder_name", FieldType.STRING, "PII: kept in clear in bronze only."),
+          optional(
+              "customer_id",
+              FieldType.STRING,
+              "The bank customer who holds the account, when the holder banks with us."),
+          required("opened_at", FieldType.TIMESTAMP, "When the account was opened."),
+          required("currency", FieldType.CURRENCY, "The currency the account is valued in."),
+          required(
+              "updated_at",
+              FieldType.TIMESTAMP,
+              "When this version was written; the latest one wins."))),
+  ORDERS(
+      Domain.TRADING,
+      "orders",
+      "order_id",
+      "placed_at",
+      "the state of an order after an event (placement, execution, cancellation)",
+      List.of(
+          required("order_id", FieldType.STRING, "Identifies the order; also the Kafka key."),
+          required("trading_account_id", FieldType.STRING, "The account that placed the order."),
+          required("symbol", FieldType.STRING, "The stock ordered."),
+          requiredEnum("side", Side.class, "Buy or sell."),
+          requiredEnum("order_type", OrderType.class, "Market or limit."),
+          requiredRange(
+              "quantity", FieldType.INT, 1, Integer.MAX_VALUE, "Shares ordered, at least 1."),
+          optional(
+              "limit_price",
+              FieldType.PRICE,
+              "The worst price accepted, for limit orders, in the stock's currency."),
+          requiredRange(
+              "filled_quantity",
+              FieldType.INT,
+              0,
+              Integer.MAX_VALUE,
+              "Shares executed so far; silver checks it never exceeds the quantity."),
+          requiredEnum("status", OrderStatus.class, "Where the order stands."),
+          required("placed_at", FieldType.TIMESTAMP, "When the order was placed."),
+          required(
+              "updated_at", FieldType.TIMESTAMP, "When this state was set; the latest one wins."))),
+  TRADES(
+      Domain.TRADING,
+      "trades",
+      "trade_id",
+      "executed_at",
+      "one execution of an order, or a correction of it (a higher version)",
+      List.of(
+          required("trade_id", FieldType.STRING, "Identifies the execution; also the Kafka key."),
+          requiredRange(
+              "version",
+              FieldType.INT,
+              1,
+              Integer.MAX_VALUE,
+              "1 for the execution; a correction re-sends the trade with the next version, and"
+                  + " the highest version wins."),
+          required("order_id", FieldType.STRING, "The order executed."),
+          required("trading_account_id", FieldType.STRING, "The account that traded."),
+          required("symbol", FieldType.STRING, "The stock traded."),
+          requiredEnum("side", Side.class, "Buy or sell."),
+          requiredRange(
+              "quantity", FieldType.INT, 1, Integer.MAX_VALUE, "Shares executed, at least 1."),
+          required("price", FieldType.PRICE, "The execution price per share."),
+          requiredRange(
+              "fees",
+              FieldType.MONEY,
+              0,
+              Double.POSITIVE_INFINITY,
+              "Commission and charges of this execution, 0 or more."),
+          required("currency", FieldType.CURRENCY, "The currency of price and fees."),
+          required("executed_at", FieldType.TIMESTAMP, "When the execution happened."))),
+  DAILY_PRICES(
+      Domain.TRADING,
+      "daily_prices",
+      "symbol",
+      "trade_date",
+      "one day's open, high, low, close and volume of a stock, from the market-data feed",
+      List.of(
+          required("symbol", FieldType.STRING, "The ticker; also the Kafka message key."),
+          required("trade_date", FieldType.DATE, "The trading day."),
+          required("open", FieldType.PRICE, "The first price of the day."),
+          required("high", FieldType.PRICE, "The highest price of the day."),
+          required("low", FieldType.PRICE, "The lowest price of the day."),
+          required("close", FieldType.PRICE, "The last price of the day."),
+          requiredRange(
+              "volume",
+              FieldType.LONG,
+              0,
+              Double.POSITIVE_INFINITY,
+              "Shares traded on the exchange that day, 0 or more."),
+          requiredEnum(
+              "source",
+              PriceSource.class,
+              "API when read from a fresh response, ARCHIVE when recovered from an archived one."),
+          required(
+              "fetched_at",
+              FieldType.TIMESTAMP,
+              "When the response these values came from was fetched.")));
+
+  /** Which part of the platform a topic feeds. */
+  public enum Domain {
+    /** Payment and banking events: the payments silver and gold. */
+    PAYMENTS,
+    /** Market data and trading: the trading warehouse. */
+    TRADING
+  }
 
   public static final int SCHEMA_VERSION = 1;
   public static final String SCHEMA_VERSION_FIELD = "schema_version";
 
+  private final Domain domain;
   private final String topicName;
   private final String keyField;
   private final String eventTimeColumn;
@@ -182,16 +327,38 @@ public enum Topic {
   private final List<FieldSpec> fields;
 
   Topic(
+      Domain domain,
       String topicName,
       String keyField,
       String eventTimeColumn,
       String message,
       List<FieldSpec> fields) {
+    this.domain = domain;
     this.topicName = topicName;
     this.keyField = keyField;
     this.eventTimeColumn = eventTimeColumn;
     this.message = message;
     this.fields = fields;
+  }
+
+  /** The part of the platform the topic feeds. */
+  public Domain domain() {
+    return domain;
+  }
+
+  /** The topics of one domain, in contract order. */
+  public static List<Topic> of(Domain domain) {
+    return Arrays.stream(values()).filter(t -> t.domain == domain).toList();
+  }
+
+  /** The payment and banking topics, which the payments silver and gold read. */
+  public static List<Topic> payments() {
+    return of(Domain.PAYMENTS);
+  }
+
+  /** The market-data and trading topics. */
+  public static List<Topic> trading() {
+    return of(Domain.TRADING);
   }
 
   /** The Kafka topic's name. */
@@ -228,6 +395,9 @@ public enum Topic {
 
   /** The grain of the topic's silver table. */
   public String silverGrain() {
+    if (this == DAILY_PRICES) {
+      return "One row per symbol and trade_date.";
+    }
     return "One row per " + keyField + " in its current state.";
   }
 
@@ -284,6 +454,11 @@ public enum Topic {
         case MONEY -> {
           reasons.add(DeadLetterReason.BAD_AMOUNT_PRECISION);
           reasons.add(DeadLetterReason.OUT_OF_RANGE);
+        }
+        case PRICE -> {
+          reasons.add(DeadLetterReason.NON_POSITIVE_AMOUNT);
+          reasons.add(DeadLetterReason.BAD_AMOUNT_PRECISION);
+          reasons.add(DeadLetterReason.OUT_OF_RANGE); // beyond contract.max-amount
         }
         default -> {}
       }

@@ -103,6 +103,54 @@ public final class Vocabulary {
     REJECTED
   }
 
+  /** The sector a listed stock belongs to; sector performance is reported per sector. */
+  public enum Sector {
+    TECHNOLOGY,
+    COMMUNICATION_SERVICES,
+    CONSUMER_DISCRETIONARY,
+    CONSUMER_STAPLES,
+    FINANCIALS,
+    HEALTHCARE,
+    ENERGY
+  }
+
+  /** The exchange a stock is listed on. */
+  public enum Exchange {
+    NASDAQ,
+    NYSE
+  }
+
+  /** Who holds a trading account. */
+  public enum TradingAccountType {
+    INDIVIDUAL,
+    INSTITUTIONAL
+  }
+
+  /** The direction of an order or a trade. */
+  public enum Side {
+    BUY,
+    SELL
+  }
+
+  /** How an order is priced: at the market, or no worse than its limit price. */
+  public enum OrderType {
+    MARKET,
+    LIMIT
+  }
+
+  /** Where an order ended: fully executed, partly executed, or cancelled before any execution. */
+  public enum OrderStatus {
+    FILLED,
+    PARTIAL,
+    CANCELLED
+  }
+
+  /** Where a daily price came from: the market-data API, or its archived raw response. */
+  public enum PriceSource {
+    API,
+    ARCHIVE
+  }
+
   /** The names of an enum's constants, in declaration order. */
   public static Set<String> names(Class<? extends Enum<?>> type) {
     Set<String> names = new LinkedHashSet<>();

@@ -114,7 +114,12 @@ class ContractSchemasTest {
               "transactions.schema.json",
               "customers.schema.json",
               "accounts.schema.json",
-              "merchants.schema.json");
+              "merchants.schema.json",
+              "stocks.schema.json",
+              "trading_accounts.schema.json",
+              "orders.schema.json",
+              "trades.schema.json",
+              "daily_prices.schema.json");
     }
   }
 
@@ -348,6 +353,17 @@ class ContractSchemasTest {
         values.add(String.valueOf((long) Math.max(f.min(), Integer.MIN_VALUE)));
         values.add(String.valueOf((long) Math.min(f.max(), Integer.MAX_VALUE)));
       }
+      case LONG -> {
+        values.add(String.valueOf((long) f.min()));
+        values.add("9223372036854775807");
+        values.add("3000000000"); // beyond an int
+      }
+      case PRICE -> {
+        values.add("0.0001");
+        values.add("183.38");
+        values.add("186.65000"); // trailing zeros are not decimals
+        values.add("1000000000"); // contract.max-amount by default
+      }
       case DOUBLE -> {
         bounded(f.min()).ifPresent(min -> values.add(String.valueOf(min)));
         bounded(f.max()).ifPresent(max -> values.add(String.valueOf(max)));
@@ -493,6 +509,20 @@ class ContractSchemasTest {
           values.put(String.valueOf((long) f.max() + 1), OUT_OF_RANGE);
         }
       }
+      case LONG -> {
+        values.put("1.5", WRONG_TYPE);
+        values.put(str("1"), WRONG_TYPE);
+        values.put("9223372036854775808", WRONG_TYPE); // beyond a long
+        values.put(String.valueOf((long) f.min() - 1), OUT_OF_RANGE);
+      }
+      case PRICE -> {
+        values.put(str("183.38"), WRONG_TYPE);
+        values.put("183.38005", BAD_AMOUNT_PRECISION);
+        values.put("100000000000000", BAD_AMOUNT_PRECISION); // 15 integer digits
+        values.put("1000000000.0001", OUT_OF_RANGE); // beyond contract.max-amount
+        values.put("0", NON_POSITIVE_AMOUNT);
+        values.put("-183.38", NON_POSITIVE_AMOUNT);
+      }
       case DOUBLE -> {
         values.put(str("12.5"), WRONG_TYPE);
         values.put("true", WRONG_TYPE);
@@ -603,7 +633,7 @@ class ContractSchemasTest {
                   with(topic, Topic.SCHEMA_VERSION_FIELD, one, UNSUPPORTED_SCHEMA_VERSION)));
         }
         for (FieldSpec f : topic.fields()) {
-          if (f.type() == FieldType.INT) {
+          if (f.type() == FieldType.INT || f.type() == FieldType.LONG) {
             String v = sample(f).asText();
             demos.add(relabel(prefix, with(topic, f.name(), v + ".0", WRONG_TYPE)));
             demos.add(relabel(prefix, with(topic, f.name(), v + "e0", WRONG_TYPE)));
@@ -668,6 +698,8 @@ class ContractSchemasTest {
           case ENUM -> str(f.values().iterator().next());
           case CURRENCY -> str("INR");
           case INT -> String.valueOf((long) Math.max(f.min(), Math.min(f.max(), 1)));
+          case LONG -> "4386795";
+          case PRICE -> "186.6500";
           case DOUBLE -> String.valueOf(Math.max(f.min(), Math.min(f.max(), 12.97)));
           case MONEY, POSITIVE_MONEY -> "1250.50";
           case TIMESTAMP -> str("2026-11-01T10:00:00+05:30");

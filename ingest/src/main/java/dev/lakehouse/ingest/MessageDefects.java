@@ -45,6 +45,11 @@ final class MessageDefects {
           DeadLetterReason.BAD_AMOUNT_PRECISION,
           DeadLetterReason.OUT_OF_RANGE,
           DeadLetterReason.INVALID_UTF8);
+  private static final List<DeadLetterReason> GENERIC_DEFECTS =
+      List.of(
+          DeadLetterReason.MALFORMED_JSON,
+          DeadLetterReason.UNSUPPORTED_SCHEMA_VERSION,
+          DeadLetterReason.OVERSIZED);
   private static final List<DeadLetterReason> MERCHANT_DEFECTS =
       List.of(
           DeadLetterReason.MALFORMED_JSON,
@@ -75,6 +80,8 @@ final class MessageDefects {
           case CUSTOMERS -> CUSTOMER_DEFECTS;
           case ACCOUNTS -> ACCOUNT_DEFECTS;
           case MERCHANTS -> MERCHANT_DEFECTS;
+          // Defects that need no knowledge of the topic's fields.
+          default -> GENERIC_DEFECTS;
         };
     int n = cursor.merge(topic, 1, Integer::sum) - 1;
     return kinds.get(n % kinds.size());

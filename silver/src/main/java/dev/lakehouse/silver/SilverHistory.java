@@ -101,7 +101,7 @@ final class SilverHistory {
     }
     LocalDate nextDailyStart = latestDailyWindowStart(spark);
     Dataset<Row> result = null;
-    for (Topic topic : Topic.values()) {
+    for (Topic topic : Topic.payments()) {
       String table = topic.bronzeTable();
       Long from = previous.get().inputSnapshots().get(table);
       long to = snapshots.get(table);
@@ -191,7 +191,7 @@ final class SilverHistory {
   static Dataset<Row> byWatermark(
       SparkSession spark, SilverJob.Request request, Map<String, Long> snapshots, String runId) {
     Dataset<Row> result = null;
-    for (Topic topic : Topic.values()) {
+    for (Topic topic : Topic.payments()) {
       String table = topic.bronzeTable();
       String key = topic.keyField();
       String dateColumn = topic.eventTimeColumn();

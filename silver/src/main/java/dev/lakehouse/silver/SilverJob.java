@@ -150,7 +150,7 @@ public final class SilverJob {
 
   private void recordInputSnapshots() {
     requireBronze();
-    for (Topic topic : Topic.values()) {
+    for (Topic topic : Topic.payments()) {
       inputSnapshots.put(topic.bronzeTable(), currentSnapshot(topic.bronzeTable()));
     }
     // The rates are an input too: a new or corrected rate makes the same window worth rerunning.
@@ -306,7 +306,7 @@ public final class SilverJob {
                     in.bronzeAccounts(),
                     in.bronzeMerchants()))
             .sum();
-    for (Topic topic : Topic.values()) {
+    for (Topic topic : Topic.payments()) {
       watermarks.put(topic.bronzeTable(), watermark(topic.bronzeTable()));
     }
     SilverPlan plan = SilverPlan.of(in, keep);
@@ -551,7 +551,7 @@ public final class SilverJob {
   }
 
   private void requireBronze() {
-    for (Topic topic : Topic.values()) {
+    for (Topic topic : Topic.payments()) {
       String t = topic.bronzeTable();
       if (!spark.catalog().tableExists(Tables.qualified(t))) {
         throw new ConfigException(
