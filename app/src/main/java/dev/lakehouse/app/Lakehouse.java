@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       StatementCommand.class,
       DeadLettersCommand.class,
       FxCommand.class,
+      PricesCommand.class,
       StatusCommand.class,
       DqGateCommand.class,
       MaintainCommand.class,

@@ -65,6 +65,26 @@ final class LocalServices {
     return Optional.of(quietly(EmbeddedServices.startPostgres(config), "the embedded PostgreSQL"));
   }
 
+  /** The market-data API to call, and the embedded feed this call started for it, if any. */
+  record MarketFeed(String baseUrl, Optional<Started> started) implements AutoCloseable {
+    @Override
+    public void close() {
+      started.ifPresent(Started::close);
+    }
+  }
+
+  /** market.base-url, or the simulated feed started in this JVM when it says 'embedded'. */
+  static MarketFeed marketFeed(LakehouseConfig config) {
+    String url = config.get(Settings.MARKET_BASE_URL);
+    if (!url.equals("embedded")) {
+      return new MarketFeed(url, Optional.empty());
+    }
+    requireEmbedded("a market-data API (market.base-url=embedded)");
+    dev.lakehouse.services.SimulatedMarketFeed feed = EmbeddedServices.startMarketFeed(config);
+    return new MarketFeed(
+        feed.baseUrl(), Optional.of(quietly(feed, "the simulated market-data feed")));
+  }
+
   /** A TCP port nobody listens on right now. */
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {

@@ -34,6 +34,8 @@ public final class Tables {
   /** One row per Kafka message that broke the contract. */
   public static final String BRONZE_DEAD_LETTERS = "bronze.dead_letters";
 
+  public static final String BRONZE_PRICE_RESPONSES = "bronze.price_responses";
+
   public static final String SILVER_TRANSACTIONS = Topic.TRANSACTIONS.silverTable();
   public static final String SILVER_CUSTOMERS = Topic.CUSTOMERS.silverTable();
   public static final String SILVER_ACCOUNTS = Topic.ACCOUNTS.silverTable();

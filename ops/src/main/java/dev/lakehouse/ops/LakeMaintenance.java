@@ -63,6 +63,7 @@ public final class LakeMaintenance {
       tables.add(new MaintainedTable(topic.bronzeTable(), topic.eventTimeColumn()));
     }
     tables.add(new MaintainedTable(Tables.BRONZE_DEAD_LETTERS, "ingested_at"));
+    tables.add(new MaintainedTable(Tables.BRONZE_PRICE_RESPONSES, "fetched_at"));
     tables.add(
         new MaintainedTable(Tables.SILVER_TRANSACTIONS, Topic.TRANSACTIONS.eventTimeColumn()));
     for (String table :

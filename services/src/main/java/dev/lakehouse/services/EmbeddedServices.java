@@ -71,4 +71,20 @@ public final class EmbeddedServices {
           "Cannot start the embedded PostgreSQL on port " + port + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Starts the simulated market-data feed on a free loopback port, its prices those of the
+   * configured seed and trading calendar, up to yesterday (UTC).
+   */
+  public static SimulatedMarketFeed startMarketFeed(LakehouseConfig config) {
+    dev.lakehouse.ingest.trading.PriceModel model =
+        new dev.lakehouse.ingest.trading.PriceModel(
+            config.longValue(Settings.MARKET_SIMULATED_SEED),
+            dev.lakehouse.common.TradingCalendar.of(config));
+    SimulatedMarketFeed feed =
+        SimulatedMarketFeed.start(
+            0, model, () -> java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1));
+    LOG.info("The simulated market-data feed is up at {}.", feed.baseUrl());
+    return feed;
+  }
 }
