@@ -3,9 +3,15 @@
 Every task submits the same application jar (app/target/lakehouse-jobs.jar) to Spark with
 SparkSubmitOperator, so the jobs run exactly as they do from a terminal:
 
-    drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+    prices_fetch >> drain_stream >> silver >> dq_gate >> gold >> export >> maintain
     fraud >> export
+    drain_stream >> trading_silver >> trading_gold >> export
 
+* prices_fetch  prices fetch --from {{ ds }} --to {{ ds }}: the date's daily prices from the market-data API
+                (market.base-url; the key from LAKEHOUSE_MARKET_API_KEY), only for symbols bronze lacks,
+                within the day's request budget, each raw answer archived, the archive as fallback.
+                drain_stream runs whatever its outcome (trigger_rule all_done): payments never wait for
+                the market-data API.
 * fraud         fraud --available-now --skip-if-running: scores the payments Kafka holds with the fraud
                 rules (and the model, once fraud-train has saved one), so export publishes every alert.
                 When the continuous fraud stream runs (the compose stack's fraud-stream service), it does
@@ -16,6 +22,8 @@ SparkSubmitOperator, so the jobs run exactly as they do from a terminal:
 * dq_gate       dq-gate --date {{ ds }}: exit 3 (task failure) when the silver run broke a fail rule,
                 was suspicious or quarantined too much; gold does not run on bad data.
 * gold          gold --date {{ ds }}: star schema and marts for the same window.
+* trading_silver, trading_gold  trading silver / gold --date {{ ds }}: the trading warehouse (prices, orders,
+                trades) with its rules and quarantine, then its star schema and marts.
 * export        export: publishes changed marts to PostgreSQL in one transaction.
 * maintain      maintain --date {{ ds }}: compaction outside the lookback, snapshot expiry, orphans.
 
@@ -30,7 +38,8 @@ failed task with its Downstream and Future tasks; the cleared dates run again, o
 A failed task logs one line naming the DAG, task, logical date and the task's log (log_failure).
 
 Configuration comes from the `compose` profile baked into the jar plus LAKEHOUSE_* environment variables
-of the Airflow worker (service addresses, LAKEHOUSE_POSTGRES_PASSWORD, LAKEHOUSE_PII_HMAC_KEY, AWS_*).
+of the Airflow worker (service addresses, LAKEHOUSE_POSTGRES_PASSWORD, LAKEHOUSE_PII_HMAC_KEY,
+LAKEHOUSE_MARKET_API_KEY, AWS_*).
 The Spark driver inherits that environment and the jobs refuse LAKEHOUSE_* variables that are not
 configuration keys, so nothing else uses the prefix: the jar's path is a constant, where
 docker-compose.yml mounts app/target.
@@ -107,11 +116,23 @@ with DAG(
     default_args=default_args,
     tags=["lakehouse", "spark", "iceberg"],
 ) as dag:
+    prices_fetch = SparkSubmitOperator(
+        task_id="prices_fetch",
+        name="lakehouse-prices",
+        **SPARK_JOB,
+        application_args=[
+            "--profile", PROFILE, "--json", "prices", "fetch", "--from", "{{ ds }}", "--to", "{{ ds }}",
+        ],
+        # The API's own retries and budget are inside the command; one task retry covers a lost worker.
+        retries=1,
+    )
+
     drain_stream = SparkSubmitOperator(
         task_id="drain_stream",
         name="lakehouse-bronze",
         **SPARK_JOB,
         application_args=["--profile", PROFILE, "--json", "bronze", "--available-now"],
+        trigger_rule="all_done",
     )
 
     fraud = SparkSubmitOperator(
@@ -151,6 +172,20 @@ with DAG(
         wait_for_downstream=True,
     )
 
+    trading_silver = SparkSubmitOperator(
+        task_id="trading_silver",
+        name="lakehouse-trading-silver",
+        **SPARK_JOB,
+        application_args=["--profile", PROFILE, "--json", "trading", "silver", "--date", "{{ ds }}"],
+    )
+
+    trading_gold = SparkSubmitOperator(
+        task_id="trading_gold",
+        name="lakehouse-trading-gold",
+        **SPARK_JOB,
+        application_args=["--profile", PROFILE, "--json", "trading", "gold", "--date", "{{ ds }}"],
+    )
+
     export = SparkSubmitOperator(
         task_id="export",
         name="lakehouse-export",
@@ -167,5 +202,6 @@ with DAG(
         retries=5,
     )
 
-    drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+    prices_fetch >> drain_stream >> silver >> dq_gate >> gold >> export >> maintain
     fraud >> export
+    drain_stream >> trading_silver >> trading_gold >> export

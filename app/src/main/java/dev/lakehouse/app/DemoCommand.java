@@ -6,6 +6,7 @@ import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.TradingCalendar;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.export.PostgresConnections;
 import dev.lakehouse.export.PostgresExporter;
@@ -16,8 +17,15 @@ import dev.lakehouse.ingest.EventProducer;
 import dev.lakehouse.ingest.GenerationReport;
 import dev.lakehouse.ingest.GeneratorOptions;
 import dev.lakehouse.ingest.OutgoingMessage;
+import dev.lakehouse.ingest.trading.PriceModel;
+import dev.lakehouse.ingest.trading.TradingGenerator;
+import dev.lakehouse.market.MarketDataClient;
+import dev.lakehouse.market.PriceFetcher;
 import dev.lakehouse.silver.SilverJob;
 import dev.lakehouse.silver.SilverResult;
+import dev.lakehouse.trading.TradingGold;
+import dev.lakehouse.trading.TradingSilver;
+import dev.lakehouse.trading.TradingTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
@@ -32,6 +40,7 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +59,9 @@ import picocli.CommandLine.Option;
             + " to completion, silver and gold for every date, export the marts to PostgreSQL, and"
             + " print what each layer holds. Uses <data-dir>/demo, which it empties first.")
 final class DemoCommand extends LakehouseCommand {
+  /** The trading history the demo builds: at most the last 30 days of its calendar. */
+  static final int TRADING_DAYS = 30;
+
   @Option(
       names = "--events",
       paramLabel = "N",
@@ -149,10 +161,50 @@ final class DemoCommand extends LakehouseCommand {
           report.toMap().get("transactions"),
           early.size(),
           late.size());
+      LocalDate tradingStart = end.minusDays(Math.min(days, TRADING_DAYS) - 1L);
+      TradingGenerator trading =
+          new TradingGenerator(
+              new TradingGenerator.Options(
+                  seed,
+                  tradingStart,
+                  end,
+                  50,
+                  40,
+                  0.02,
+                  new PriceModel(
+                      config.longValue(Settings.MARKET_SIMULATED_SEED),
+                      TradingCalendar.of(config))));
+      TradingGenerator.Summary tradingSummary = trading.generate();
+      try (EventProducer producer = new EventProducer(bootstrap)) {
+        producer.sendAll(trading.messages(), n -> {});
+      }
+      out.printf(
+          "      Trading: %,d orders and %,d trades of 50 accounts in 15 stocks from %s.%n",
+          tradingSummary.messagesPerTopic().getOrDefault("orders", 0),
+          tradingSummary.messagesPerTopic().getOrDefault("trades", 0),
+          tradingStart);
 
       step(out, 2, "Bronze: draining Kafka into Iceberg", t0);
       lease = LakehouseSpark.open(config, "lakehouse-demo");
       SparkSession spark = lease.spark();
+      try (LocalServices.MarketFeed feed = LocalServices.marketFeed(config)) {
+        PriceFetcher.Report prices =
+            PriceFetcher.run(
+                spark,
+                config,
+                new MarketDataClient(
+                    MarketDataClient.Options.of(config, feed.baseUrl()),
+                    MarketDataClient.Clock.system(),
+                    new java.util.Random(seed)),
+                MarketDataClient.Clock.system(),
+                new PriceFetcher.Request(
+                    tradingStart, end, Arrays.asList(Settings.DEFAULT_SYMBOLS.split(",")), false),
+                line -> {});
+        out.printf(
+            "      Prices: %,d days of 15 stocks from the market-data feed in %d requests, each"
+                + " answer archived in bronze.price_responses.%n",
+            prices.published(), prices.requestsSent());
+      }
       BronzeResult bronze = BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
       out.printf(
           "      %,d messages in %d batches: %,d bronze rows, %,d dead letters.%n",
@@ -222,6 +274,18 @@ final class DemoCommand extends LakehouseCommand {
           "      %,d fact rows, %,d daily balances.%n",
           gold.rowsWritten().get("gold.fct_transactions"),
           gold.rowsWritten().get("gold.fct_daily_account_balance"));
+      TradingSilver.Result tradingSilver = TradingSilver.runRange(spark, config, tradingStart, end);
+      Map<String, Long> tradingGold = TradingGold.run(spark, config, end);
+      out.printf(
+          "      Trading: silver %s..%s (%,d trades, %,d quarantined), gold %,d positions and the"
+              + " four trading marts.%n",
+          tradingStart,
+          end,
+          tradingSilver.merged().get(TradingTables.TRADES),
+          tradingSilver.quarantined(),
+          tradingGold.get(TradingGold.POSITIONS));
+      summary.put("trading_trades", tradingSilver.merged().get(TradingTables.TRADES));
+      summary.put("trading_quarantined", tradingSilver.quarantined());
 
       step(out, 7, "Export: marts to PostgreSQL", t0);
       pg = LocalServices.postgres(config);
@@ -299,6 +363,15 @@ final class DemoCommand extends LakehouseCommand {
                 "SELECT count(*) FROM marts.customers_in_red WHERE as_of_month = (SELECT"
                     + " max(as_of_month) FROM marts.customers_in_red)"));
         summary.put(
+            "trading_accounts",
+            fromPostgres(
+                c,
+                out,
+                "Trading accounts by net P&L, top 5 (marts.mart_account_summary)",
+                "SELECT trading_account_id, account_type, equity, net_pnl, turnover, win_rate FROM"
+                    + " marts.mart_account_summary ORDER BY net_pnl DESC, trading_account_id LIMIT"
+                    + " 5"));
+        summary.put(
             "revenue_inr_total",
             scalar(c, "SELECT coalesce(sum(revenue_inr), 0) FROM marts.daily_revenue_summary"));
       }
@@ -374,7 +447,16 @@ final class DemoCommand extends LakehouseCommand {
             "gold.daily_revenue_summary",
             "gold.monthly_statement",
             "gold.customers_in_red",
-            "gold.monthly_kpis")) {
+            "gold.monthly_kpis",
+            "bronze.daily_prices",
+            "bronze.orders",
+            "bronze.trades",
+            "silver.daily_prices",
+            "silver.trades",
+            "silver.trading_quarantine",
+            "gold.fct_trades",
+            "gold.fct_daily_positions",
+            "gold.mart_stock_performance")) {
       m.put(t, spark.table(t).count());
     }
     out.println("\n  Rows per layer:");

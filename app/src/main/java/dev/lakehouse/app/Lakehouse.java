@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
       DeadLettersCommand.class,
       FxCommand.class,
       PricesCommand.class,
+      TradingCommand.class,
       StatusCommand.class,
       DqGateCommand.class,
       MaintainCommand.class,

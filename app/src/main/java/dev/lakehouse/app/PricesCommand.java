@@ -95,9 +95,6 @@ final class PricesCommand extends LakehouseCommand {
       throw new ConfigException("No symbol to fetch: market.symbols is empty.");
     }
     TradingCalendar.of(config);
-    if (!check) {
-      MarketDataClient.Options.of(config, config.get(Settings.MARKET_BASE_URL)); // needs a key
-    }
   }
 
   @Override
@@ -107,6 +104,11 @@ final class PricesCommand extends LakehouseCommand {
       if (Listing.find(s).isEmpty() && config.get(Settings.MARKET_BASE_URL).equals("embedded")) {
         out.printf("Note: the simulated feed knows only the 15 stocks; %s will be refused.%n", s);
       }
+    }
+    if (!check) {
+      // A real API needs its key: said before any service starts (not in --dry-run, which checks
+      // arguments, like the other secrets).
+      MarketDataClient.Options.of(config, config.get(Settings.MARKET_BASE_URL));
     }
     Optional<LocalServices.Started> kafka = check ? Optional.empty() : LocalServices.kafka(config);
     LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-prices");

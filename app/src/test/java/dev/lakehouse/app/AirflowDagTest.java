@@ -72,17 +72,33 @@ class AirflowDagTest {
     dag.get("tasks").forEach(t -> ids.add(t.get("kwargs").get("task_id").asText()));
     assertThat(ids)
         .containsExactly(
-            "drain_stream", "fraud", "silver", "dq_gate", "gold", "export", "maintain");
+            "prices_fetch",
+            "drain_stream",
+            "fraud",
+            "silver",
+            "dq_gate",
+            "gold",
+            "trading_silver",
+            "trading_gold",
+            "export",
+            "maintain");
     List<String> edges = new ArrayList<>();
     dag.get("edges").forEach(e -> edges.add(e.get(0).asText() + ">>" + e.get(1).asText()));
     assertThat(edges)
         .containsExactly(
+            "prices_fetch>>drain_stream",
             "drain_stream>>silver",
             "silver>>dq_gate",
             "dq_gate>>gold",
             "gold>>export",
             "export>>maintain",
-            "fraud>>export");
+            "fraud>>export",
+            "drain_stream>>trading_silver",
+            "trading_silver>>trading_gold",
+            "trading_gold>>export");
+    // Payments do not wait for the market-data API: bronze runs whatever the fetch's outcome.
+    assertThat(task("drain_stream").get("kwargs").get("trigger_rule").asText())
+        .isEqualTo("all_done");
     // The scheduled fraud task defers to a continuous fraud stream instead of failing on its lock.
     assertThat(String.join(" ", rendered(task("fraud"))))
         .contains("fraud --available-now --skip-if-running");
@@ -118,7 +134,8 @@ class AirflowDagTest {
       assertThat(run.out()).contains("nothing was run (--dry-run)");
     }
     // The dated stages use the logical date.
-    for (String task : new String[] {"silver", "dq_gate", "gold", "maintain"}) {
+    for (String task :
+        new String[] {"silver", "dq_gate", "gold", "maintain", "trading_silver", "trading_gold"}) {
       assertThat(String.join(" ", rendered(task(task)))).contains("--date " + LOGICAL_DATE);
     }
   }

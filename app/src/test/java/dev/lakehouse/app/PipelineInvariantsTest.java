@@ -374,6 +374,31 @@ class PipelineInvariantsTest extends CliTestBase {
   }
 
   @Test
+  void theTradingWarehouseAgreesWithItsPricesAndWithPostgres() throws Exception {
+    // The last 30 days of the calendar, 10-02..10-31: 21 weekdays (no exchange holiday), 15 stocks.
+    assertThat(scalar("SELECT count(*) FROM silver.daily_prices")).isEqualTo(21 * 15);
+    // Generator, feed and silver are separate code: every trade lies in its day's range, no sell
+    // exceeds its holding, nothing is quarantined.
+    assertThat(scalar("SELECT count(*) FROM silver.trading_quarantine")).isZero();
+    assertThat(scalar("SELECT count_if(NOT price_verified) FROM silver.trades")).isZero();
+    assertThat(scalar("SELECT count(*) FROM gold.fct_trades")).isPositive();
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement();
+        ResultSet r =
+            st.executeQuery(
+                "SELECT count(*), sum(net_pnl), sum(turnover) FROM marts.mart_account_summary")) {
+      r.next();
+      Row gold =
+          spark()
+              .sql("SELECT count(*), sum(net_pnl), sum(turnover) FROM gold.mart_account_summary")
+              .first();
+      assertThat(r.getLong(1)).isEqualTo(gold.getLong(0)).isEqualTo(50);
+      assertThat(r.getBigDecimal(2)).isEqualByComparingTo(gold.getDecimal(1));
+      assertThat(r.getBigDecimal(3)).isEqualByComparingTo(gold.getDecimal(2));
+    }
+  }
+
+  @Test
   void theGeneratedDataShowsEveryFeature() {
     assertThat(scalar("SELECT count(*) FROM silver.transactions WHERE status = 'REVERSED'"))
         .isPositive();

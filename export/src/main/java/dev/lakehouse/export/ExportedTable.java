@@ -52,6 +52,12 @@ record ExportedTable(
               List.of("customer_id")),
           of(Tables.GOLD_DIM_MERCHANT, List.of("merchant_key"), List.of("merchant_id")),
           of(Tables.GOLD_DIM_DATE, List.of("date_key"), List.of("date")),
+          of("gold.mart_account_summary", List.of("trading_account_id")),
+          of("gold.mart_daily_trading", List.of("trade_date")),
+          of("gold.mart_stock_performance", List.of("symbol", "trade_date"), List.of("trade_date")),
+          of("gold.mart_sector_performance", List.of("trade_date", "sector"), List.of("sector")),
+          of("gold.dim_stock", List.of("stock_key"), List.of("symbol")),
+          of("gold.dim_trading_account", List.of("trading_account_id")),
           new ExportedTable(
               Tables.FRAUD_ALERTS,
               "fraud_alerts",

@@ -98,6 +98,8 @@ public final class PostgresExporter {
     try {
       // The alerts are published whether or not the fraud stream has run yet (empty until then).
       dev.lakehouse.fraud.FraudTables.createIfMissing(spark);
+      // So are the trading marts, empty until the first trading gold run.
+      dev.lakehouse.trading.TradingGold.createIfMissing(spark, config);
       Result r = publishChanged();
       ledger(
           started,

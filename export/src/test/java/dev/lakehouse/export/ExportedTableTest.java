@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class ExportedTableTest {
 
   @Test
-  void theExportListsTheMartsThenTheDimensionsTheyNeedThenTheFraudAlerts() {
+  void theExportListsThePaymentMartsAndDimensionsThenTheTradingOnesThenTheFraudAlerts() {
     assertThat(PostgresExporter.exportedTables())
         .containsExactly(
             "gold.daily_revenue_summary",
@@ -22,6 +22,12 @@ class ExportedTableTest {
             "gold.dim_account",
             "gold.dim_merchant",
             "gold.dim_date",
+            "gold.mart_account_summary",
+            "gold.mart_daily_trading",
+            "gold.mart_stock_performance",
+            "gold.mart_sector_performance",
+            "gold.dim_stock",
+            "gold.dim_trading_account",
             "fraud.alerts");
   }
 
@@ -41,6 +47,12 @@ class ExportedTableTest {
             "dim_account",
             "dim_merchant",
             "dim_date",
+            "mart_account_summary",
+            "mart_daily_trading",
+            "mart_stock_performance",
+            "mart_sector_performance",
+            "dim_stock",
+            "dim_trading_account",
             "fraud_alerts");
   }
 

@@ -64,13 +64,55 @@ public final class TradingGold {
   /** Rebuilds every trading gold table as of {@code date}; returns rows per table. */
   public static Map<String, Long> run(SparkSession spark, LakehouseConfig config, LocalDate date) {
     Timestamp started = RunRecord.now();
-    TradingTables.createIfMissing(spark);
     OpsTables.createIfMissing(spark);
+    Map<String, Long> rows = build(spark, config, date, false);
+    RunLedger.append(
+        spark,
+        RunRecord.builder(UUID.randomUUID().toString(), JOB, "REBUILD")
+            .businessDate(date)
+            .window(date, date)
+            .status("SUCCESS")
+            .startedAt(started)
+            .counts(
+                new RunRecord.Counts(0, rows.values().stream().mapToLong(l -> l).sum(), 0, 0, 0))
+            .message("rebuilt " + rows)
+            .build());
+    return rows;
+  }
+
+  /**
+   * Creates the trading gold tables that do not exist yet, empty, with the schemas a run gives them
+   * (the export publishes them before any trading run); existing tables are left as they are.
+   */
+  public static void createIfMissing(SparkSession spark, LakehouseConfig config) {
+    if (TABLES.stream().allMatch(t -> spark.catalog().tableExists(Tables.qualified(t)))) {
+      return;
+    }
+    build(spark, config, LocalDate.of(1970, 1, 1), true);
+  }
+
+  private static Map<String, Long> build(
+      SparkSession spark, LakehouseConfig config, LocalDate date, boolean skeleton) {
+    TradingTables.createIfMissing(spark);
     LakehouseSpark.createNamespaces(spark, Tables.GOLD);
     String asOf = "DATE '" + date + "'";
     Map<String, Long> rows = new LinkedHashMap<>();
+    Writer write =
+        (sparkSession, table, sql, counts) -> {
+          if (skeleton) {
+            sparkSession.sql(
+                "CREATE TABLE IF NOT EXISTS "
+                    + table
+                    + " USING iceberg AS SELECT * FROM ("
+                    + sql
+                    + ") WHERE false");
+          } else {
+            sparkSession.sql("CREATE OR REPLACE TABLE " + table + " USING iceberg AS " + sql);
+            counts.put(table, sparkSession.table(Tables.qualified(table)).count());
+          }
+        };
 
-    write(
+    write.apply(
         spark,
         DIM_STOCK,
         "SELECT concat(symbol, '@', date_format(valid_from, 'yyyyMMddHHmmss')) AS stock_key,"
@@ -82,14 +124,14 @@ public final class TradingGold {
             + " WHERE CAST(valid_from AS DATE) <= "
             + asOf,
         rows);
-    write(
+    write.apply(
         spark,
         DIM_ACCOUNT,
         "SELECT trading_account_id, account_type, holder_name_masked, customer_id, opened_at,"
             + " currency FROM "
             + TradingTables.ACCOUNTS,
         rows);
-    write(
+    write.apply(
         spark,
         FCT_PRICES,
         "SELECT symbol, trade_date, open, high, low, close, volume, day_return, is_big_move,"
@@ -98,7 +140,7 @@ public final class TradingGold {
             + " WHERE trade_date <= "
             + asOf,
         rows);
-    write(
+    write.apply(
         spark,
         FCT_TRADES,
         "SELECT t.trade_id, t.version, t.order_id, t.trading_account_id, t.symbol, d.stock_key,"
@@ -112,8 +154,8 @@ public final class TradingGold {
             + " d.valid_to WHERE CAST(t.executed_at AS DATE) <= "
             + asOf,
         rows);
-    positions(spark, config, date, rows);
-    write(
+    positions(spark, config, date, rows, write);
+    write.apply(
         spark,
         ACCOUNT_SUMMARY,
         "WITH last_day AS (SELECT trading_account_id, symbol, max(position_date) AS d FROM "
@@ -143,7 +185,7 @@ public final class TradingGold {
             + " trades t ON t.trading_account_id = a.trading_account_id LEFT JOIN wins w ON"
             + " w.trading_account_id = a.trading_account_id",
         rows);
-    write(
+    write.apply(
         spark,
         DAILY_TRADING,
         "SELECT trade_date, CAST(sum(notional) AS DECIMAL(28,4)) AS notional, count_if(side ="
@@ -152,7 +194,7 @@ public final class TradingGold {
             + FCT_TRADES
             + " GROUP BY trade_date",
         rows);
-    write(
+    write.apply(
         spark,
         STOCK_PERFORMANCE,
         "WITH p AS (SELECT *, row_number() OVER (PARTITION BY symbol ORDER BY trade_date) AS n,"
@@ -185,7 +227,7 @@ public final class TradingGold {
             + " BETWEEN 19 PRECEDING AND CURRENT ROW), w50 AS (PARTITION BY p.symbol ORDER BY"
             + " p.trade_date ROWS BETWEEN 49 PRECEDING AND CURRENT ROW)",
         rows);
-    write(
+    write.apply(
         spark,
         SECTOR_PERFORMANCE,
         "SELECT s.trade_date, d.sector, count(*) AS stocks, CAST(avg(s.return_1d) AS"
@@ -198,23 +240,13 @@ public final class TradingGold {
             + " d ON d.symbol = s.symbol AND CAST(d.valid_from AS DATE) <= s.trade_date AND"
             + " s.trade_date < CAST(d.valid_to AS DATE) GROUP BY 1, 2",
         rows);
-    RunLedger.append(
-        spark,
-        RunRecord.builder(UUID.randomUUID().toString(), JOB, "REBUILD")
-            .businessDate(date)
-            .window(date, date)
-            .status("SUCCESS")
-            .startedAt(started)
-            .counts(
-                new RunRecord.Counts(0, rows.values().stream().mapToLong(l -> l).sum(), 0, 0, 0))
-            .message("rebuilt " + rows)
-            .build());
     return rows;
   }
 
-  private static void write(SparkSession spark, String table, String sql, Map<String, Long> rows) {
-    spark.sql("CREATE OR REPLACE TABLE " + table + " USING iceberg AS " + sql);
-    rows.put(table, spark.table(Tables.qualified(table)).count());
+  /** Writes one table from its SQL: rebuilt, or created empty when missing (a skeleton). */
+  @FunctionalInterface
+  private interface Writer {
+    void apply(SparkSession spark, String table, String sql, Map<String, Long> rows);
   }
 
   static final StructType EVENTS =
@@ -237,7 +269,11 @@ public final class TradingGold {
    * valued at that day's close (or the last close before it).
    */
   private static void positions(
-      SparkSession spark, LakehouseConfig config, LocalDate date, Map<String, Long> rows) {
+      SparkSession spark,
+      LakehouseConfig config,
+      LocalDate date,
+      Map<String, Long> rows,
+      Writer write) {
     List<Row> events = new ArrayList<>();
     String key = null;
     long quantity = 0;
@@ -301,7 +337,7 @@ public final class TradingGold {
     spark
         .createDataFrame(days, new StructType().add("position_date", DataTypes.DateType))
         .createOrReplaceTempView("t_days");
-    write(
+    write.apply(
         spark,
         POSITIONS,
         "WITH pairs AS (SELECT trading_account_id, symbol, min(trade_date) AS first_date FROM"

@@ -67,16 +67,28 @@ public final class TradingSilver {
   private final Map<String, Long> merged = new LinkedHashMap<>();
   private long quarantined;
 
-  private TradingSilver(SparkSession spark, LakehouseConfig config, LocalDate date) {
+  private TradingSilver(
+      SparkSession spark, LakehouseConfig config, LocalDate date, LocalDate windowStart) {
     this.spark = spark;
     this.config = config;
     this.date = date;
-    this.windowStart = date.minusDays(config.intValue(Settings.SILVER_LOOKBACK_DAYS));
+    this.windowStart = windowStart;
   }
 
-  /** Runs trading silver for business date {@code date}. */
+  /** Runs trading silver for business date {@code date}: the window D-L..D. */
   public static Result run(SparkSession spark, LakehouseConfig config, LocalDate date) {
-    return new TradingSilver(spark, config, date).run();
+    return new TradingSilver(
+            spark, config, date, date.minusDays(config.intValue(Settings.SILVER_LOOKBACK_DAYS)))
+        .run();
+  }
+
+  /** Runs trading silver over a range of event dates in one run (a backfill). */
+  public static Result runRange(
+      SparkSession spark, LakehouseConfig config, LocalDate from, LocalDate to) {
+    if (to.isBefore(from)) {
+      throw new dev.lakehouse.common.ConfigException(to + " is before " + from + ".");
+    }
+    return new TradingSilver(spark, config, to, from).run();
   }
 
   private Result run() {
