@@ -398,6 +398,80 @@ class PipelineInvariantsTest extends CliTestBase {
     }
   }
 
+  /**
+   * The trading warehouse's own tests of the system it replaces, on the demo's data: unique grains,
+   * keys never null, accepted values, relationships to the dimensions, positive values and valid
+   * OHLC.
+   */
+  @Test
+  void theTradingMartsPassUniquenessNotNullAcceptedValuesRelationshipsAndOhlcChecks() {
+    Map<String, String> grains =
+        Map.of(
+            "gold.mart_account_summary", "trading_account_id",
+            "gold.mart_daily_trading", "trade_date",
+            "gold.mart_stock_performance", "symbol, trade_date",
+            "gold.mart_sector_performance", "trade_date, sector",
+            "gold.fct_trades", "trade_id",
+            "gold.fct_daily_prices", "symbol, trade_date",
+            "gold.fct_daily_positions", "trading_account_id, symbol, position_date",
+            "gold.dim_stock", "stock_key",
+            "gold.dim_trading_account", "trading_account_id");
+    grains.forEach(
+        (table, key) -> {
+          assertThat(scalar("SELECT count(*) - count(DISTINCT " + key + ") FROM " + table))
+              .as("unique " + key + " in " + table)
+              .isZero();
+          String nulls =
+              java.util.Arrays.stream(key.split(", "))
+                  .map(c -> c + " IS NULL")
+                  .collect(java.util.stream.Collectors.joining(" OR "));
+          assertThat(scalar("SELECT count(*) FROM " + table + " WHERE " + nulls))
+              .as("no null " + key + " in " + table)
+              .isZero();
+        });
+    assertThat(scalar("SELECT count(*) FROM gold.fct_trades WHERE side NOT IN ('BUY', 'SELL')"))
+        .isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.dim_stock WHERE sector NOT IN ("
+                    + dev.lakehouse.contract.Vocabulary.names(
+                            dev.lakehouse.contract.Vocabulary.Sector.class)
+                        .stream()
+                        .map(v -> "'" + v + "'")
+                        .collect(java.util.stream.Collectors.joining(", "))
+                    + ")"))
+        .isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.dim_trading_account WHERE account_type NOT IN"
+                    + " ('INDIVIDUAL', 'INSTITUTIONAL')"))
+        .isZero();
+    // Relationships: every trade to a stock version valid when it executed and to an account.
+    assertThat(scalar("SELECT count(*) FROM gold.fct_trades WHERE stock_key IS NULL")).isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.fct_trades t LEFT ANTI JOIN gold.dim_trading_account a"
+                    + " USING (trading_account_id)"))
+        .isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.mart_stock_performance s LEFT ANTI JOIN gold.dim_stock d"
+                    + " ON d.symbol = s.symbol"))
+        .isZero();
+    // Positive values and OHLC validity.
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.fct_trades WHERE price <= 0 OR quantity <= 0 OR fees < 0"
+                    + " OR notional <= 0"))
+        .isZero();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM gold.fct_daily_prices WHERE NOT (low > 0 AND low <="
+                    + " least(open, close) AND greatest(open, close) <= high) OR volume < 0"))
+        .isZero();
+    assertThat(scalar("SELECT count(*) FROM gold.fct_daily_positions WHERE quantity < 0")).isZero();
+  }
+
   @Test
   void theGeneratedDataShowsEveryFeature() {
     assertThat(scalar("SELECT count(*) FROM silver.transactions WHERE status = 'REVERSED'"))
