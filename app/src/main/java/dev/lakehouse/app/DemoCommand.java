@@ -40,7 +40,6 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +197,7 @@ final class DemoCommand extends LakehouseCommand {
                     new java.util.Random(seed)),
                 MarketDataClient.Clock.system(),
                 new PriceFetcher.Request(
-                    tradingStart, end, Arrays.asList(Settings.DEFAULT_SYMBOLS.split(",")), false),
+                    tradingStart, end, config.listValue(Settings.MARKET_SYMBOLS), false),
                 line -> {});
         out.printf(
             "      Prices: %,d days of 15 stocks from the market-data feed in %d requests, each"

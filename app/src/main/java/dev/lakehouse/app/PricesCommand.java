@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +61,7 @@ final class PricesCommand extends LakehouseCommand {
   }
 
   private List<String> symbols(LakehouseConfig config) {
-    List<String> all =
-        symbols != null
-            ? symbols
-            : Arrays.stream(config.get(Settings.MARKET_SYMBOLS).split(","))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .toList();
+    List<String> all = symbols != null ? symbols : config.listValue(Settings.MARKET_SYMBOLS);
     List<String> out = new ArrayList<>();
     for (String s : all) {
       if (!s.matches("[A-Z][A-Z0-9.\\-]{0,9}")) {

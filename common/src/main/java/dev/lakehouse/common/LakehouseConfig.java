@@ -241,6 +241,14 @@ public final class LakehouseConfig implements Serializable {
     return Double.parseDouble(get(key));
   }
 
+  /** A comma-separated value as a list: each part stripped, empty parts left out. */
+  public java.util.List<String> listValue(String key) {
+    return java.util.Arrays.stream(get(key).split(","))
+        .map(String::strip)
+        .filter(part -> !part.isEmpty())
+        .toList();
+  }
+
   public boolean boolValue(String key) {
     return Boolean.parseBoolean(get(key).toLowerCase(Locale.ROOT));
   }

@@ -11,7 +11,6 @@ import dev.lakehouse.ops.RunRecord;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,8 +213,9 @@ public final class TradingSilver {
                 + " kafka_offset DESC) AS rn FROM bronze.daily_prices WHERE "
                 + window("trade_date"))
         .createOrReplaceTempView("t_prices_all");
-    long read = count("SELECT count(*) FROM t_prices_all");
-    long duplicates = count("SELECT count(*) FROM t_prices_all WHERE rn > 1");
+    Row all = spark.sql("SELECT count(*), count_if(rn > 1) FROM t_prices_all").first();
+    long read = all.getLong(0);
+    long duplicates = all.getLong(1);
     rules.add(
         new RuleResult(
             TradingTables.PRICES,
@@ -232,16 +232,17 @@ public final class TradingSilver {
                 + " f_ohlc_valid, volume < 0 AS f_volume_non_negative FROM t_prices_all WHERE rn ="
                 + " 1")
         .createOrReplaceTempView("t_prices");
-    quarantine(
-        "t_prices",
-        "bronze.daily_prices",
-        "concat(symbol, '@', trade_date)",
-        "trade_date",
-        TradingTables.PRICES,
-        List.of(
-            new String[] {"prices_positive", "open, high, low and close are greater than 0"},
-            new String[] {"ohlc_valid", "low <= min(open, close) <= max(open, close) <= high"},
-            new String[] {"volume_non_negative", "the volume is 0 or more"}));
+    long validPrices =
+        quarantine(
+            "t_prices",
+            "bronze.daily_prices",
+            "concat(symbol, '@', trade_date)",
+            "trade_date",
+            TradingTables.PRICES,
+            List.of(
+                new String[] {"prices_positive", "open, high, low and close are greater than 0"},
+                new String[] {"ohlc_valid", "low <= min(open, close) <= max(open, close) <= high"},
+                new String[] {"volume_non_negative", "the volume is 0 or more"}));
     spark.sql(
         "MERGE INTO "
             + TradingTables.PRICES
@@ -257,11 +258,7 @@ public final class TradingSilver {
             + " s.close, s.volume, s.source, s.fetched_at, '"
             + runId
             + "')");
-    merged.put(
-        TradingTables.PRICES,
-        count(
-            "SELECT count(*) FROM t_prices WHERE NOT (f_prices_positive OR f_ohlc_valid OR"
-                + " f_volume_non_negative)"));
+    merged.put(TradingTables.PRICES, validPrices);
     // The previous trading day silver holds (ten calendar days back cover any holiday run).
     spark.sql(
         "MERGE INTO "
@@ -306,11 +303,7 @@ public final class TradingSilver {
 
   private void missingDays() {
     TradingCalendar calendar = TradingCalendar.of(config);
-    List<String> symbols =
-        Arrays.stream(config.get(Settings.MARKET_SYMBOLS).split(","))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .toList();
+    List<String> symbols = config.listValue(Settings.MARKET_SYMBOLS);
     List<LocalDate> days = calendar.tradingDays(windowStart, date);
     java.util.Set<String> have = new java.util.HashSet<>();
     for (Row r :
@@ -355,16 +348,17 @@ public final class TradingSilver {
                 + window("placed_at")
                 + ") WHERE rn = 1")
         .createOrReplaceTempView("t_orders");
-    quarantine(
-        "t_orders",
-        "bronze.orders",
-        "order_id",
-        "placed_at",
-        TradingTables.ORDERS,
-        List.<String[]>of(
-            new String[] {
-              "filled_within_quantity", "an order never fills more than its quantity"
-            }));
+    long validOrders =
+        quarantine(
+            "t_orders",
+            "bronze.orders",
+            "order_id",
+            "placed_at",
+            TradingTables.ORDERS,
+            List.<String[]>of(
+                new String[] {
+                  "filled_within_quantity", "an order never fills more than its quantity"
+                }));
     spark.sql(
         "MERGE INTO "
             + TradingTables.ORDERS
@@ -374,9 +368,7 @@ public final class TradingSilver {
             + "' AS run_id FROM t_orders WHERE NOT f_filled_within_quantity) s ON t.order_id ="
             + " s.order_id WHEN MATCHED AND s.updated_at >= t.updated_at THEN UPDATE SET * WHEN"
             + " NOT MATCHED THEN INSERT *");
-    merged.put(
-        TradingTables.ORDERS,
-        count("SELECT count(*) FROM t_orders WHERE NOT f_filled_within_quantity"));
+    merged.put(TradingTables.ORDERS, validOrders);
   }
 
   private void trades() {
@@ -407,19 +399,20 @@ public final class TradingSilver {
                 + " t_trades_priced WHERE NOT f_price_within_day_range)) h ON h.trade_id ="
                 + " c.trade_id")
         .createOrReplaceTempView("t_trades");
-    quarantine(
-        "t_trades",
-        "bronze.trades",
-        "trade_id",
-        "executed_at",
-        TradingTables.TRADES,
-        List.of(
-            new String[] {
-              "price_within_day_range", "a trade's price lies within its day's low and high"
-            },
-            new String[] {
-              "holding_never_negative", "a sell never makes the account's holding negative"
-            }));
+    long validTrades =
+        quarantine(
+            "t_trades",
+            "bronze.trades",
+            "trade_id",
+            "executed_at",
+            TradingTables.TRADES,
+            List.of(
+                new String[] {
+                  "price_within_day_range", "a trade's price lies within its day's low and high"
+                },
+                new String[] {
+                  "holding_never_negative", "a sell never makes the account's holding negative"
+                }));
     spark.sql(
         "MERGE INTO "
             + TradingTables.TRADES
@@ -429,35 +422,39 @@ public final class TradingSilver {
             + "' AS run_id FROM t_trades WHERE NOT (f_price_within_day_range OR"
             + " f_holding_never_negative)) s ON t.trade_id = s.trade_id WHEN MATCHED AND s.version"
             + " >= t.version THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
-    merged.put(
-        TradingTables.TRADES,
-        count(
-            "SELECT count(*) FROM t_trades WHERE NOT (f_price_within_day_range OR"
-                + " f_holding_never_negative)"));
+    merged.put(TradingTables.TRADES, validTrades);
   }
 
   // ---- quarantine and bookkeeping ----
 
   /**
    * Records each rule's result over the view's rows and sends the failing rows to the quarantine,
-   * once per (rule, Kafka message) however often the window is run.
+   * once per (rule, Kafka message) however often the window is run. The rows checked, each rule's
+   * failures and the rows that pass every rule come from one aggregation; returns the last.
    */
-  private void quarantine(
+  private long quarantine(
       String view,
       String source,
       String keyExpr,
       String dateColumn,
       String table,
       List<String[]> checks) {
-    List<String> original = new ArrayList<>();
-    for (String c : spark.table(source).columns()) {
-      original.add(c);
-    }
-    String originalRow = "to_json(struct(" + String.join(", ", original) + "))";
-    long checked = count("SELECT count(*) FROM " + view);
-    for (String[] check : checks) {
-      String flag = "f_" + check[0];
-      long failed = count("SELECT count(*) FROM " + view + " WHERE " + flag);
+    String originalRow =
+        "to_json(struct(" + String.join(", ", spark.table(source).columns()) + "))";
+    List<String> flags = checks.stream().map(c -> "f_" + c[0]).toList();
+    StringBuilder counts = new StringBuilder("SELECT count(*)");
+    flags.forEach(f -> counts.append(", count_if(").append(f).append(")"));
+    counts
+        .append(", count_if(NOT (")
+        .append(String.join(" OR ", flags))
+        .append(")) FROM ")
+        .append(view);
+    Row n = spark.sql(counts.toString()).first();
+    long checked = n.getLong(0);
+    for (int i = 0; i < checks.size(); i++) {
+      String[] check = checks.get(i);
+      String flag = flags.get(i);
+      long failed = n.getLong(i + 1);
       rules.add(
           new RuleResult(
               table,
@@ -465,7 +462,9 @@ public final class TradingSilver {
               "quarantine",
               checked,
               failed,
-              samples("SELECT " + keyExpr + " FROM " + view + " WHERE " + flag),
+              failed == 0
+                  ? List.of()
+                  : samples("SELECT " + keyExpr + " FROM " + view + " WHERE " + flag),
               check[1]));
       if (failed == 0) {
         continue;
@@ -496,6 +495,7 @@ public final class TradingSilver {
               + " t.kafka_partition = s.kafka_partition AND t.kafka_offset = s.kafka_offset"
               + " WHEN NOT MATCHED THEN INSERT *");
     }
+    return n.getLong(checks.size() + 1);
   }
 
   private List<String> samples(String sql) {

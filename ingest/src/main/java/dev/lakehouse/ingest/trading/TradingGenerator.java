@@ -169,6 +169,7 @@ public final class TradingGenerator {
                 q,
                 price,
                 fee(price, q, institutional),
+                at,
                 at);
             if (random.nextDouble() < options.correctionRate()) {
               // A correction of the price a day later, inside the lookback, still within the day.
@@ -226,31 +227,6 @@ public final class TradingGenerator {
     m.put("currency", "USD");
     m.put("updated_at", at.toString());
     add(Topic.STOCKS, l.symbol(), m, at);
-  }
-
-  private void trade(
-      String id,
-      int version,
-      String orderId,
-      String account,
-      Listing listing,
-      Side side,
-      int quantity,
-      BigDecimal price,
-      BigDecimal fees,
-      Instant executedAt) {
-    trade(
-        id,
-        version,
-        orderId,
-        account,
-        listing,
-        side,
-        quantity,
-        price,
-        fees,
-        executedAt,
-        executedAt);
   }
 
   private void trade(
