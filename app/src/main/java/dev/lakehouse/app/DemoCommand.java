@@ -87,6 +87,13 @@ final class DemoCommand extends LakehouseCommand {
       description = "Last day of the history, UTC (default: yesterday); fixes the demo's dates.")
   LocalDate endDate;
 
+  @Option(
+      names = "--serve",
+      description =
+          "When the demo has finished, keep its PostgreSQL up and serve the dashboards on it"
+              + " (lakehouse serve), printing their URL; Ctrl-C stops them.")
+  boolean serve;
+
   @Override
   protected void validate(LakehouseConfig config) {
     if (events < 1) {
@@ -382,6 +389,22 @@ final class DemoCommand extends LakehouseCommand {
       summary.put("next_commands", next);
       summary.put("seconds", Math.round(seconds * 10) / 10.0);
       summary.put("data_dir", dir.toString());
+      if (serve) {
+        lease.close();
+        lease = null;
+        kafka.ifPresent(LocalServices.Started::close);
+        kafka = Optional.empty();
+        root.printSummary(out, spec.name(), "ok", summary);
+        Optional<LocalServices.Started> started = pg;
+        pg = Optional.empty(); // the dashboards' shutdown stops it
+        try {
+          ServeCommand.serveUntilStopped(
+              config, out, () -> started.ifPresent(LocalServices.Started::close));
+        } catch (RuntimeException e) {
+          started.ifPresent(LocalServices.Started::close);
+          throw e;
+        }
+      }
       return summary;
     } finally {
       if (lease != null) {

@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       BackfillCommand.class,
       ExportCommand.class,
       StatementCommand.class,
+      ServeCommand.class,
       DeadLettersCommand.class,
       FxCommand.class,
       PricesCommand.class,

@@ -83,6 +83,79 @@ class PipelineInvariantsTest extends CliTestBase {
   }
 
   @Test
+  void theDashboardsShowTheDemosMartsThroughTheReadOnlyLogin() throws Exception {
+    LakehouseConfig web =
+        dev.lakehouse.common.TestLake.config(
+            dataDir,
+            Settings.DATA_DIR + "=" + dataDir.resolve("demo"),
+            Settings.POSTGRES_URL + "=jdbc:postgresql://localhost:" + pg.getPort() + "/postgres",
+            Settings.WEB_PORT + "=0");
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try (dev.lakehouse.web.WebServer server = ServeCommand.start(web);
+        Connection c = pg.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      java.util.function.Function<String, JsonNode> get =
+          path -> {
+            try {
+              var response =
+                  http.send(
+                      java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + path))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString());
+              assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+              return json.readTree(response.body());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      // Every October statement: the running balance over the exported transactions ends at the
+      // closing balance of the statement mart, and lists every transaction the mart counted.
+      ResultSet statements =
+          st.executeQuery(
+              "SELECT account_id, closing_balance_inr, all_status_count FROM"
+                  + " marts.monthly_statement WHERE month_start = DATE '2026-10-01'");
+      int checked = 0;
+      while (statements.next()) {
+        JsonNode s =
+            get.apply("api/statement?account=" + statements.getString(1) + "&month=2026-10");
+        JsonNode lines = s.get("lines");
+        assertThat(lines.size()).isEqualTo(statements.getInt(3));
+        BigDecimal last =
+            lines.isEmpty()
+                ? s.get("opening_balance_inr").decimalValue()
+                : lines.get(lines.size() - 1).get("balance_after_inr").decimalValue();
+        assertThat(last)
+            .as(statements.getString(1))
+            .isEqualByComparingTo(statements.getBigDecimal(2));
+        checked++;
+      }
+      assertThat(checked).isGreaterThan(50);
+      assertThat(get.apply("api/kpis").get("months").size()).isEqualTo(4);
+      // The health summaries the export computed agree with the lake.
+      JsonNode health = get.apply("api/health");
+      long deadLetters = 0;
+      for (JsonNode r : health.get("dead_letters")) {
+        deadLetters += r.get("dead_letters").asLong();
+      }
+      assertThat(deadLetters).isEqualTo(scalar("SELECT count(*) FROM bronze.dead_letters"));
+      assertThat(health.get("freshness").size()).isEqualTo(3);
+      assertThat(health.get("freshness").get(2).get("row_count").asLong())
+          .isEqualTo(scalar("SELECT count(*) FROM gold.fct_transactions"));
+      assertThat(health.get("runs").size()).isPositive();
+      assertThat(get.apply("api/markets").get("stocks").size()).isEqualTo(15);
+      JsonNode advisors = get.apply("api/advisors");
+      assertThat(advisors.get("in_red").size())
+          .isEqualTo(
+              scalar(
+                  "SELECT count(*) FROM gold.customers_in_red WHERE as_of_month = DATE '"
+                      + advisors.get("month").asText()
+                      + "'"));
+    }
+  }
+
+  @Test
   void theDemoPrintsWhatPostgresHolds() throws Exception {
     assertThat(demo.out())
         .contains("[8/8")

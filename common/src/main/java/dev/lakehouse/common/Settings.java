@@ -84,6 +84,10 @@ public final class Settings {
   public static final String POSTGRES_PASSWORD = "postgres.password";
   public static final String POSTGRES_EMBEDDED = "postgres.embedded";
   public static final String EXPORT_PARALLELISM = "export.parallelism";
+  public static final String WEB_BIND_ADDRESS = "web.bind-address";
+  public static final String WEB_PORT = "web.port";
+  public static final String WEB_POSTGRES_USER = "web.postgres-user";
+  public static final String BI_PASSWORD = "bi.password";
   public static final String EXPORT_LOCK_TIMEOUT_SECONDS = "export.lock-timeout-seconds";
   public static final String EXPORT_PUBLISH_ATTEMPTS = "export.publish-attempts";
   public static final String STATUS_MAX_RUN_AGE_HOURS = "status.max-run-age-hours";
@@ -398,6 +402,27 @@ public final class Settings {
               "Attempts of the publishing transaction when a lock wait times out (2 s, then twice"
                   + " as long, between them); then the export fails naming the blocking sessions."),
           Setting.secret(POSTGRES_PASSWORD, "Password of postgres.user. Environment only."),
+          Setting.of(
+              WEB_BIND_ADDRESS,
+              "127.0.0.1",
+              Setting::anyText,
+              "Address lakehouse serve listens on; 127.0.0.1 keeps the dashboards on this machine,"
+                  + " 0.0.0.0 opens them to the network."),
+          Setting.of(
+              WEB_PORT,
+              "8090",
+              Setting.integer(0, 65535),
+              "Port of lakehouse serve (0: any free port)."),
+          Setting.of(
+              WEB_POSTGRES_USER,
+              "lakehouse_bi",
+              Setting::anyText,
+              "The read-only PostgreSQL login the dashboards read the marts with (a member of"
+                  + " lakehouse_reader; see docs/postgres-access.md). With the embedded"
+                  + " PostgreSQL, lakehouse serve creates it."),
+          Setting.secret(
+              BI_PASSWORD,
+              "Password of web.postgres-user (LAKEHOUSE_BI_PASSWORD). Environment only."),
           Setting.of(
               STATUS_MAX_RUN_AGE_HOURS,
               "26",

@@ -5,11 +5,36 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * One gold table the export publishes: its name in PostgreSQL (the view {@code marts.<name>}), the
- * primary key of its grain, and the indexes dashboards filter by, each a list of columns.
+ * One table the export publishes: its name in PostgreSQL (the view {@code marts.<name>}), the
+ * primary key of its grain (none for a health summary), and the indexes dashboards filter by, each
+ * a list of columns. Most are a gold table copied as it is; the pipeline-health summaries are
+ * {@link Derivation}s, a query over the ops and bronze tables.
  */
 record ExportedTable(
-    String goldTable, String name, List<String> primaryKey, List<List<String>> indexes) {
+    String goldTable,
+    String name,
+    List<String> primaryKey,
+    List<List<String>> indexes,
+    Derivation derivation) {
+
+  /**
+   * A table computed by Spark SQL queries at export time rather than copied from one table: the
+   * union of its queries whose source table exists (empty, with the declared columns, while none
+   * does). It has no snapshot of its own: the export publishes it when its content (count and
+   * checksum) differs from the published one.
+   */
+  record Derivation(String grain, String columnsDdl, List<Query> queries) {
+    Derivation {
+      queries = List.copyOf(queries);
+    }
+
+    /** One query and the table it reads. */
+    record Query(String source, String sql) {}
+
+    List<String> sources() {
+      return queries.stream().map(Query::source).toList();
+    }
+  }
 
   /** Every exported table, in the order the export stages them. */
   static final List<ExportedTable> ALL =
@@ -58,11 +83,23 @@ record ExportedTable(
           of("gold.mart_sector_performance", List.of("trade_date", "sector"), List.of("sector")),
           of("gold.dim_stock", List.of("stock_key"), List.of("symbol")),
           of("gold.dim_trading_account", List.of("trading_account_id")),
+          of(
+              Tables.GOLD_FCT_TRANSACTIONS,
+              List.of("transaction_id"),
+              List.of("account_key", "event_ts"),
+              List.of("event_date")),
           new ExportedTable(
               Tables.FRAUD_ALERTS,
               "fraud_alerts",
               List.of("alert_id"),
-              List.of(List.of("event_ts"), List.of("customer_id"), List.of("rule"))));
+              List.of(List.of("event_ts"), List.of("customer_id"), List.of("rule")),
+              null),
+          HealthTables.RUNS,
+          HealthTables.DQ_FAILURES,
+          HealthTables.DEAD_LETTERS,
+          HealthTables.LATE_ARRIVALS,
+          HealthTables.FRESHNESS,
+          HealthTables.STREAM);
 
   /** The run suffix of a version's name: the first 8 hex digits of the export's run id. */
   private static final Pattern SUFFIX = Pattern.compile("[0-9a-f]{8}");
@@ -76,7 +113,20 @@ record ExportedTable(
   @SafeVarargs
   static ExportedTable of(String goldTable, List<String> primaryKey, List<String>... indexes) {
     return new ExportedTable(
-        goldTable, goldTable.substring(goldTable.indexOf('.') + 1), primaryKey, List.of(indexes));
+        goldTable,
+        goldTable.substring(goldTable.indexOf('.') + 1),
+        primaryKey,
+        List.of(indexes),
+        null);
+  }
+
+  /** A health summary published as {@code marts.<name>}, computed by its derivation. */
+  static ExportedTable derived(String name, Derivation derivation) {
+    return new ExportedTable("ops." + name, name, List.of(), List.of(), derivation);
+  }
+
+  boolean isDerived() {
+    return derivation != null;
   }
 
   /**

@@ -37,6 +37,9 @@ final class MartsSchema {
     }
   }
 
+  /** What the latest publication of a mart holds: its gold snapshot and its checksum's text. */
+  record Published(long snapshot, String checksum) {}
+
   /** A privilege granted on a relation to someone other than its owner. */
   record Grant(String privilege, String grantee, boolean grantOption) {}
 
@@ -148,14 +151,14 @@ final class MartsSchema {
    * version. A mart that is still a table of the earlier layout counts as never published, so the
    * first export moves it to a view.
    */
-  Map<String, Long> publishedSnapshots() throws SQLException {
+  Map<String, Published> publishedSnapshots() throws SQLException {
     Set<String> viewed = currentVersions().keySet();
-    Map<String, Long> snapshots = new LinkedHashMap<>();
+    Map<String, Published> snapshots = new LinkedHashMap<>();
     try (Statement s = connection.createStatement();
         ResultSet r = s.executeQuery(MartsSql.PUBLISHED_SNAPSHOTS)) {
       while (r.next()) {
         if (viewed.contains(r.getString(1))) {
-          snapshots.put(r.getString(1), r.getLong(2));
+          snapshots.put(r.getString(1), new Published(r.getLong(2), r.getString(3)));
         }
       }
     }

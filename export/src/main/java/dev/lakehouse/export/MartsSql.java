@@ -24,9 +24,12 @@ final class MartsSql {
           "COMMENT ON TABLE marts.export_manifest IS"
               + " 'One row per mart and export run that published it.'");
 
-  /** Per mart, the gold snapshot of its latest publication: (mart, gold_snapshot_id). */
+  /**
+   * Per mart, the gold snapshot and checksum of its latest publication: (mart, gold_snapshot_id,
+   * checksum).
+   */
   static final String PUBLISHED_SNAPSHOTS =
-      "SELECT DISTINCT ON (mart) mart, gold_snapshot_id FROM marts.export_manifest"
+      "SELECT DISTINCT ON (mart) mart, gold_snapshot_id, checksum FROM marts.export_manifest"
           + " ORDER BY mart, exported_at DESC";
 
   /** Parameters: mart, gold_snapshot_id, run_id, row_count, checksum. */

@@ -1,5 +1,6 @@
 package dev.lakehouse.export;
 
+import static java.util.stream.Collectors.joining;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakehouse.common.LakehouseConfig;
@@ -21,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,10 @@ public final class PostgresExporter {
   private final LakehouseConfig config;
   private final Consumer<String> beforePublish;
   private final LockWaits lockWaits;
+
+  /** The manifest's snapshot of a health summary, which has no snapshot of its own. */
+  private static final long DERIVED = -1;
+
   private final String runId = UUID.randomUUID().toString();
   private final String suffix = runId.substring(0, 8);
 
@@ -75,9 +83,15 @@ public final class PostgresExporter {
     this.lockWaits = lockWaits;
   }
 
-  /** The gold tables the export publishes, in order. */
+  /**
+   * The lake tables the export copies as they are, in order; the health summaries, which it
+   * computes by queries, are not among them.
+   */
   public static List<String> exportedTables() {
-    return ExportedTable.ALL.stream().map(ExportedTable::goldTable).toList();
+    return ExportedTable.ALL.stream()
+        .filter(t -> !t.isDerived())
+        .map(ExportedTable::goldTable)
+        .toList();
   }
 
   public static Result export(SparkSession spark, LakehouseConfig config) {
@@ -143,11 +157,22 @@ public final class PostgresExporter {
       MartsSchema marts = MartsSchema.on(c, lockWaits);
       marts.lockExports();
       marts.prepare();
-      Map<String, Long> publishedSnapshots = marts.publishedSnapshots();
+      Map<String, MartsSchema.Published> publishedSnapshots = marts.publishedSnapshots();
       for (ExportedTable table : ExportedTable.ALL) {
+        MartsSchema.Published last = publishedSnapshots.get(table.name());
+        if (table.isDerived()) {
+          Dataset<Row> data = derived(table);
+          Checksum checksum = checksum(data);
+          if (last != null && checksum.text().equals(last.checksum())) {
+            unchanged.add(table.name());
+          } else {
+            newVersions.add(table.versionName(suffix));
+            staged.add(stage(marts, table, DERIVED, data, checksum));
+          }
+          continue;
+        }
         long snapshot = LakehouseSpark.currentSnapshotId(spark, table.goldTable());
-        Long publishedSnapshot = publishedSnapshots.get(table.name());
-        if (publishedSnapshot != null && publishedSnapshot == snapshot) {
+        if (last != null && last.snapshot() == snapshot) {
           unchanged.add(table.name());
         } else {
           newVersions.add(table.versionName(suffix));
@@ -202,12 +227,17 @@ public final class PostgresExporter {
                 ? spark.table(gold)
                 : spark.read().option("snapshot-id", snapshot).table(gold))
             .drop(ROW_HASH);
+    return stage(marts, table, snapshot, data, checksum(data));
+  }
+
+  private StagedTable stage(
+      MartsSchema marts, ExportedTable table, long snapshot, Dataset<Row> data, Checksum checksum)
+      throws SQLException {
     String version = table.versionName(suffix);
     String versioned = MartsSql.versioned(version);
     marts.execute(MartsSql.createVersion(version, data.schema()));
     copy(data, versioned);
     long count = marts.rowCount(versioned);
-    Checksum checksum = checksum(data);
     if (count != checksum.count()) {
       throw new IllegalStateException(
           "Staged "
@@ -219,16 +249,55 @@ public final class PostgresExporter {
               + ".");
     }
     // After COPY: building the key's index once is faster than maintaining it row by row.
-    marts.addPrimaryKey(table, suffix);
+    if (!table.primaryKey().isEmpty()) {
+      marts.addPrimaryKey(table, suffix);
+    }
     marts.execute(MartsSql.createIndexes(table, suffix));
-    String grain = grain(gold);
-    List<String> columns =
-        Arrays.stream(spark.table(gold).schema().fieldNames())
-            .filter(name -> !name.equals(ROW_HASH))
-            .toList();
-    marts.execute(MartsSql.comments("TABLE", versioned, table.goldTable(), grain, columns));
+    String grain;
+    String source;
+    if (table.isDerived()) {
+      grain = table.derivation().grain();
+      source = "a query over " + String.join(", ", table.derivation().sources());
+    } else {
+      grain = grain(Tables.qualified(table.goldTable()));
+      source = table.goldTable();
+    }
+    List<String> columns = Arrays.asList(data.schema().fieldNames());
+    marts.execute(MartsSql.comments("TABLE", versioned, source, grain, columns));
     marts.execute(List.of(MartsSql.analyze(version)));
     return new StagedTable(table, version, snapshot, count, checksum, grain);
+  }
+
+  /**
+   * A health summary: the union of its queries whose source table exists, cast to its declared
+   * columns; empty, with those columns, while none does.
+   */
+  private Dataset<Row> derived(ExportedTable table) {
+    ExportedTable.Derivation d = table.derivation();
+    StructType schema = StructType.fromDDL(d.columnsDdl());
+    List<String> available =
+        d.queries().stream()
+            .filter(q -> spark.catalog().tableExists(Tables.qualified(q.source())))
+            .map(ExportedTable.Derivation.Query::sql)
+            .toList();
+    if (available.isEmpty()) {
+      return spark.createDataFrame(List.of(), schema);
+    }
+    Dataset<Row> result =
+        spark.sql(
+            available.size() == 1
+                ? available.get(0)
+                : available.stream().map(q -> "(" + q + ")").collect(joining(" UNION ALL ")));
+    // Named by position: a query's own column names may be literals ('silver.transactions').
+    result = result.toDF(schema.fieldNames());
+    Column[] columns = new Column[schema.fields().length];
+    for (int i = 0; i < columns.length; i++) {
+      StructField f = schema.fields()[i];
+      columns[i] = col(f.name()).cast(f.dataType()).as(f.name());
+    }
+    // Read once: the checksum, the COPY and the count check all see the same rows, even if a
+    // job writes to the sources meanwhile.
+    return result.select(columns).localCheckpoint();
   }
 
   /** COPY from every partition in parallel, each over its own connection. */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class ExportedTableTest {
 
   @Test
-  void theExportListsThePaymentMartsAndDimensionsThenTheTradingOnesThenTheFraudAlerts() {
+  void theExportCopiesThePaymentMartsAndDimensionsThenTheTradingOnesThenFactsAndAlerts() {
     assertThat(PostgresExporter.exportedTables())
         .containsExactly(
             "gold.daily_revenue_summary",
@@ -28,6 +28,7 @@ class ExportedTableTest {
             "gold.mart_sector_performance",
             "gold.dim_stock",
             "gold.dim_trading_account",
+            "gold.fct_transactions",
             "fraud.alerts");
   }
 
@@ -53,7 +54,14 @@ class ExportedTableTest {
             "mart_sector_performance",
             "dim_stock",
             "dim_trading_account",
-            "fraud_alerts");
+            "fct_transactions",
+            "fraud_alerts",
+            "health_runs",
+            "health_dq_failures",
+            "health_dead_letters",
+            "health_late_arrivals",
+            "health_freshness",
+            "health_stream");
   }
 
   @Test

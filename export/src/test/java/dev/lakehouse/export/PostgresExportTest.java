@@ -378,6 +378,7 @@ class PostgresExportTest {
                 Map.entry("dim_account", "account_key"),
                 Map.entry("dim_merchant", "merchant_key"),
                 Map.entry("dim_date", "date_key"),
+                Map.entry("fct_transactions", "transaction_id"),
                 Map.entry("fraud_alerts", "alert_id")));
     // The comments are on the view readers see, and on the version.
     assertThat(lake.text("SELECT obj_description('marts.monthly_statement'::regclass)"))
@@ -413,6 +414,43 @@ class PostgresExportTest {
     assertThat(again.rows()).isZero();
     assertThat(lake.query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
     assertThat(lake.ledgerStatus(again.runId())).isEqualTo("NOOP");
+  }
+
+  @Test
+  void theHealthSummariesFollowTheOpsTablesAndArePublishedAgainOnlyWhenTheyChange()
+      throws Exception {
+    Lake lake = oneAccount.exportingToNewDatabase();
+    lake.export();
+    long batchRuns =
+        lake.spark
+            .sql("SELECT count(*) FROM " + Tables.OPS_RUNS + " WHERE job <> 'export'")
+            .first()
+            .getLong(0);
+    assertThat(batchRuns).isPositive(); // gold ran
+    assertThat(lake.query("SELECT count(*) FROM marts.health_runs")).isEqualTo(batchRuns);
+    // No stream ran on this lake: its summaries are published empty, with their columns.
+    assertThat(lake.query("SELECT count(*) FROM marts.health_stream")).isZero();
+    assertThat(lake.query("SELECT count(*) FROM marts.health_freshness WHERE layer = 'gold'"))
+        .isEqualTo(1);
+
+    dev.lakehouse.ops.RunLedger.append(
+        lake.spark,
+        dev.lakehouse.ops.RunRecord.builder("health-test-run", "silver", "daily")
+            .businessDate(java.time.LocalDate.of(2026, 1, 2))
+            .status("FAILED")
+            .startedAt(new java.sql.Timestamp(System.currentTimeMillis()))
+            .counts(new dev.lakehouse.ops.RunRecord.Counts(0, 0, 0, 0, 0))
+            .error("simulated failure")
+            .build());
+    PostgresExporter.Result again = lake.export();
+
+    assertThat(again.published()).containsOnlyKeys("health_runs");
+    assertThat(lake.query("SELECT count(*) FROM marts.health_runs")).isEqualTo(batchRuns + 1);
+    assertThat(
+            lake.query(
+                "SELECT count(*) FROM marts.health_runs WHERE status = 'FAILED'"
+                    + " AND error = 'simulated failure'"))
+        .isEqualTo(1);
   }
 
   @Test
