@@ -58,8 +58,26 @@ final class GenerateCommand extends LakehouseCommand {
       description = "Last day of the history, UTC (default: yesterday).")
   LocalDate endDate;
 
+  @Option(
+      names = "--fault",
+      paramLabel = "KIND@DATE",
+      description =
+          "Inject a fault on a day, for checking anomaly detection (repeatable): volume-drop (70%"
+              + " of the day's transactions not sent), null-spike (60% without device_id),"
+              + " channel-shift (half moved to WEB); e.g. --fault volume-drop@2026-10-10.")
+  java.util.List<String> faults = new java.util.ArrayList<>();
+
+  private dev.lakehouse.ingest.Faults parsedFaults() {
+    try {
+      return dev.lakehouse.ingest.Faults.parse(faults);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
   @Override
   protected void validate(LakehouseConfig config) {
+    parsedFaults();
     if (events < 1) {
       throw new ConfigException("--events must be at least 1, got " + events);
     }
@@ -71,7 +89,8 @@ final class GenerateCommand extends LakehouseCommand {
   @Override
   protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) {
     LocalDate end = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    GeneratorOptions options = GeneratorOptions.from(config, events, days, seed, end);
+    GeneratorOptions options =
+        GeneratorOptions.from(config, events, days, seed, end).withFaults(parsedFaults());
     long started = System.nanoTime();
     EventGenerator generator = new EventGenerator(options);
     GenerationReport report = generator.plan();
@@ -130,6 +149,17 @@ final class GenerateCommand extends LakehouseCommand {
       embedded.ifPresent(LocalServices.Started::close);
     }
     summary.put("labels_recorded", recordLabels(config, report, out));
+    if (!faults.isEmpty()) {
+      // The ground truth of the injected faults, for checking what anomaly detection finds.
+      java.util.List<String> truth = new java.util.ArrayList<>();
+      for (var t : options.faults().truth()) {
+        truth.add(t.fault() + "@" + t.date() + ": " + t.metric() + " " + t.dimension());
+        out.printf(
+            "Injected %s on %s: expect an anomaly of %s %s.%n",
+            t.fault(), t.date(), t.metric(), t.dimension());
+      }
+      summary.put("faults", truth);
+    }
     return summary;
   }
 

@@ -84,6 +84,11 @@ public final class Settings {
   public static final String POSTGRES_PASSWORD = "postgres.password";
   public static final String POSTGRES_EMBEDDED = "postgres.embedded";
   public static final String EXPORT_PARALLELISM = "export.parallelism";
+  public static final String ANOMALY_CHECKS = "anomaly.checks";
+  public static final String ANOMALY_TRAINING_DAYS = "anomaly.training-days";
+  public static final String ANOMALY_MIN_POINTS = "anomaly.min-points";
+  public static final String ANOMALY_OPEN_DAYS = "anomaly.open-days";
+  public static final String DQ_GATE_FAIL_ON_ANOMALIES = "dq-gate.fail-on-anomalies";
   public static final String WEB_BIND_ADDRESS = "web.bind-address";
   public static final String WEB_PORT = "web.port";
   public static final String WEB_POSTGRES_USER = "web.postgres-user";
@@ -402,6 +407,39 @@ public final class Settings {
               "Attempts of the publishing transaction when a lock wait times out (2 s, then twice"
                   + " as long, between them); then the export fails naming the blocking sessions."),
           Setting.secret(POSTGRES_PASSWORD, "Password of postgres.user. Environment only."),
+          Setting.of(
+              ANOMALY_CHECKS,
+              "row_count:zscore:3,row_count:rate_of_change:0.5,distinct_keys:zscore:3,"
+                  + "null_rate:zscore:4,mean:zscore:4,p50:zscore:4,sum:zscore:4,"
+                  + "quarantine_ratio:zscore:4,dead_letter_ratio:zscore:4,share:psi:0.2",
+              Setting::anyText,
+              "The anomaly checks of lakehouse observe, metric:strategy:threshold each (zscore,"
+                  + " seasonal_zscore: standard deviations from the mean of the training days, of"
+                  + " the same weekday for seasonal; rate_of_change: the largest fall from the"
+                  + " level of the days before, as a fraction; psi: the index on a column's"
+                  + " shares). See docs/anomalies.md."),
+          Setting.of(
+              ANOMALY_TRAINING_DAYS,
+              "28",
+              Setting.integer(7, 3660),
+              "Days of history before a date that its metrics are judged against."),
+          Setting.of(
+              ANOMALY_MIN_POINTS,
+              "4",
+              Setting.integer(2, 100),
+              "Same-weekday values a seasonal baseline needs (twice as many of any weekday"
+                  + " otherwise); with fewer a metric is not judged."),
+          Setting.of(
+              ANOMALY_OPEN_DAYS,
+              "3",
+              Setting.integer(1, 366),
+              "status reports the anomalies of the newest this many observed dates as open."),
+          Setting.of(
+              DQ_GATE_FAIL_ON_ANOMALIES,
+              "none",
+              Setting.oneOf("none", "error", "warn"),
+              "dq-gate fails when the date has open anomalies of this severity or worse (none:"
+                  + " never)."),
           Setting.of(
               WEB_BIND_ADDRESS,
               "127.0.0.1",

@@ -91,6 +91,12 @@ public final class Tables {
    */
   public static final String OPS_SKIPPED_OFFSETS = "ops.skipped_offsets";
 
+  /** One row per table, partition date and metric (and its column or value), with its band. */
+  public static final String OPS_TABLE_METRICS = "ops.table_metrics";
+
+  /** One row per metric value found outside what the table's own history makes normal. */
+  public static final String OPS_ANOMALIES = "ops.anomalies";
+
   private Tables() {}
 
   /** The name with the catalog in front, which spares Spark a failed catalog lookup. */

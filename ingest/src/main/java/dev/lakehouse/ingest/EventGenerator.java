@@ -201,6 +201,9 @@ public final class EventGenerator {
   /** Every fraud decision, so that the main sequence does not depend on the fraud rate. */
   private final Random fraudRandom;
 
+  /** Every fault decision (see {@link Faults}), apart from the main sequence. */
+  private final Random faultRandom;
+
   private final boolean injectsFraud;
   private final Faker faker;
   private final long startMs;
@@ -217,6 +220,7 @@ public final class EventGenerator {
     this.options = options;
     this.random = new Random(options.seed());
     this.fraudRandom = new Random(options.seed() * 31 + 7);
+    this.faultRandom = new Random(options.seed() * 37 + 11);
     this.injectsFraud = options.fraudRate() > 0;
     this.defects = new MessageDefects(random, options.maxMessageBytes(), JSON);
     this.faker = new Faker(new Locale("en", "IND"), new Random(options.seed() ^ 0x5DEECE66DL));
@@ -705,6 +709,19 @@ public final class EventGenerator {
 
   /** Plans the status events of one transaction, with lags, duplicates and malformed copies. */
   private void planLifecycle(Txn t, boolean canFail, long target) {
+    Faults faults = options.faults();
+    if (faults != Faults.NONE) {
+      LocalDate day = Instant.ofEpochMilli(t.eventMs).atZone(ZoneOffset.UTC).toLocalDate();
+      if (faults.drops(day, faultRandom)) {
+        return; // never sent: the day's volume drops
+      }
+      if (faults.dropsDevice(day, faultRandom)) {
+        t.device = null;
+      }
+      if (faults.shiftsChannel(day, faultRandom)) {
+        t.channel = Faults.SHIFTED_TO;
+      }
+    }
     report.lifecycles++;
     report.label(t.id, t.account.owner.id, t.fraudPattern);
     List<String> statuses = new ArrayList<>(3);
@@ -839,7 +856,9 @@ public final class EventGenerator {
     if (t.counterparty != null) {
       m.put("counterparty_account_id", t.counterparty.id);
     }
-    m.put("device_id", t.device);
+    if (t.device != null) {
+      m.put("device_id", t.device);
+    }
     m.put("city", t.city);
     m.put("latitude", Math.round(t.lat * 1e6) / 1e6);
     m.put("longitude", Math.round(t.lon * 1e6) / 1e6);

@@ -24,9 +24,65 @@ public record GeneratorOptions(
     double reversalRate,
     double illegalUpdateRate,
     double fraudRate,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    Faults faults) {
+
+  /** Options without faults. */
+  public GeneratorOptions(
+      long events,
+      int days,
+      long seed,
+      LocalDate endDate,
+      double lateSettlementRate,
+      double veryLateSettlementRate,
+      double outOfOrderRate,
+      double duplicateRate,
+      double malformedRate,
+      double failureRate,
+      double reversalRate,
+      double illegalUpdateRate,
+      double fraudRate,
+      int maxMessageBytes) {
+    this(
+        events,
+        days,
+        seed,
+        endDate,
+        lateSettlementRate,
+        veryLateSettlementRate,
+        outOfOrderRate,
+        duplicateRate,
+        malformedRate,
+        failureRate,
+        reversalRate,
+        illegalUpdateRate,
+        fraudRate,
+        maxMessageBytes,
+        Faults.NONE);
+  }
+
+  /** The same options with these faults injected. */
+  public GeneratorOptions withFaults(Faults injected) {
+    return new GeneratorOptions(
+        events,
+        days,
+        seed,
+        endDate,
+        lateSettlementRate,
+        veryLateSettlementRate,
+        outOfOrderRate,
+        duplicateRate,
+        malformedRate,
+        failureRate,
+        reversalRate,
+        illegalUpdateRate,
+        fraudRate,
+        maxMessageBytes,
+        injected);
+  }
 
   public GeneratorOptions {
+    faults = faults == null ? Faults.NONE : faults;
     if (events < 1) {
       throw new IllegalArgumentException("--events must be at least 1, got " + events);
     }
@@ -77,7 +133,8 @@ public record GeneratorOptions(
         reversalRate,
         0,
         fraudRate,
-        maxMessageBytes);
+        maxMessageBytes,
+        faults);
   }
 
   public GeneratorOptions withRates(double malformed, double duplicate) {

@@ -96,7 +96,9 @@ public final class LakeMaintenance {
             Tables.OPS_DQ_RESULTS,
             Tables.OPS_LATE_ARRIVALS,
             Tables.OPS_STREAM_BATCHES,
-            Tables.OPS_SKIPPED_OFFSETS)) {
+            Tables.OPS_SKIPPED_OFFSETS,
+            Tables.OPS_TABLE_METRICS,
+            Tables.OPS_ANOMALIES)) {
       tables.add(new MaintainedTable(table, null));
     }
     return List.copyOf(tables);

@@ -72,6 +72,30 @@ public final class OpsTables {
             + PROPERTIES);
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_TABLE_METRICS
+            + " (run_id STRING COMMENT 'the observe run that computed it', layer STRING,"
+            + " table_name STRING, partition_date DATE, metric STRING COMMENT 'row_count,"
+            + " null_rate, distinct_keys, share, mean, p50, p99, sum, quarantine_ratio,"
+            + " dead_letter_ratio, freshness_hours', dimension STRING COMMENT 'the column (or"
+            + " column=value for a share); empty for a table-wide metric', value DECIMAL(38,6),"
+            + " expected_low DECIMAL(38,6) COMMENT 'the band its history made normal; null"
+            + " without enough history', expected_high DECIMAL(38,6), computed_at TIMESTAMP)"
+            + " USING iceberg COMMENT 'One row per table, partition date, metric and dimension:"
+            + " the metric history anomaly detection learns from (docs/anomalies.md).'"
+            + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Tables.OPS_ANOMALIES
+            + " (anomaly_id BIGINT, run_id STRING, table_name STRING, partition_date DATE,"
+            + " metric STRING, dimension STRING, strategy STRING COMMENT 'seasonal_zscore,"
+            + " rate_of_change or psi', observed DECIMAL(38,6), expected DECIMAL(38,6),"
+            + " expected_low DECIMAL(38,6), expected_high DECIMAL(38,6), score DOUBLE COMMENT"
+            + " 'z-score, rate, or PSI', severity STRING COMMENT 'warn or error', training_points"
+            + " INT, detail STRING, detected_at TIMESTAMP) USING iceberg COMMENT 'One row per"
+            + " metric value outside the range its own history makes normal.'"
+            + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
             + Tables.OPS_SKIPPED_OFFSETS
             + " (query_id STRING, batch_id BIGINT, kafka_topic STRING, kafka_partition INT,"
             + " from_offset BIGINT, to_offset BIGINT COMMENT 'inclusive', kind STRING COMMENT"
