@@ -3,7 +3,7 @@
 Every task submits the same application jar (app/target/lakehouse-jobs.jar) to Spark with
 SparkSubmitOperator, so the jobs run exactly as they do from a terminal:
 
-    prices_fetch >> drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+    prices_fetch >> drain_stream >> silver >> observe_silver >> dq_gate >> gold >> observe_gold >> export >> maintain
     fraud >> export
     drain_stream >> trading_silver >> trading_gold >> export
 
@@ -19,9 +19,14 @@ SparkSubmitOperator, so the jobs run exactly as they do from a terminal:
 * drain_stream  bronze --available-now: lands what Kafka holds, exactly once, then stops. (If you run the
                 continuous stream instead, replace it with a `status` task: it exits 1 when the stream lags.)
 * silver        silver --date {{ ds }}: the logical date, with the 3-day lookback for late settlements.
+* observe_silver  observe --date {{ ds }} --layer bronze,silver: the metrics of bronze and silver for the
+                window, judged against their own history; anomalies go to ops.anomalies.
 * dq_gate       dq-gate --date {{ ds }}: exit 3 (task failure) when the silver run broke a fail rule,
-                was suspicious or quarantined too much; gold does not run on bad data.
+                was suspicious or quarantined too much (or, with dq-gate.fail-on-anomalies, when
+                observe_silver found anomalies); gold does not run on bad data.
 * gold          gold --date {{ ds }}: star schema and marts for the same window.
+* observe_gold  observe --date {{ ds }} --layer gold: the same for gold's transactions, before export
+                publishes them (the dashboards' health page shows the anomalies).
 * trading_silver, trading_gold  trading silver / gold --date {{ ds }}: the trading warehouse (prices, orders,
                 trades) with its rules and quarantine, then its star schema and marts.
 * export        export: publishes changed marts to PostgreSQL in one transaction.
@@ -151,6 +156,15 @@ with DAG(
         application_args=["--profile", PROFILE, "--json", "silver", "--date", "{{ ds }}"],
     )
 
+    observe_silver = SparkSubmitOperator(
+        task_id="observe_silver",
+        name="lakehouse-observe-silver",
+        **SPARK_JOB,
+        application_args=[
+            "--profile", PROFILE, "--json", "observe", "--date", "{{ ds }}", "--layer", "bronze,silver",
+        ],
+    )
+
     dq_gate = SparkSubmitOperator(
         task_id="dq_gate",
         name="lakehouse-dq-gate",
@@ -170,6 +184,13 @@ with DAG(
         application_args=["--profile", PROFILE, "--json", "gold", "--date", "{{ ds }}"],
         depends_on_past=True,
         wait_for_downstream=True,
+    )
+
+    observe_gold = SparkSubmitOperator(
+        task_id="observe_gold",
+        name="lakehouse-observe-gold",
+        **SPARK_JOB,
+        application_args=["--profile", PROFILE, "--json", "observe", "--date", "{{ ds }}", "--layer", "gold"],
     )
 
     trading_silver = SparkSubmitOperator(
@@ -202,6 +223,6 @@ with DAG(
         retries=5,
     )
 
-    prices_fetch >> drain_stream >> silver >> dq_gate >> gold >> export >> maintain
+    prices_fetch >> drain_stream >> silver >> observe_silver >> dq_gate >> gold >> observe_gold >> export >> maintain
     fraud >> export
     drain_stream >> trading_silver >> trading_gold >> export

@@ -296,6 +296,27 @@ const pages = {
     const d = await getJson("/api/health");
     const stale = (ts) => ts && Date.now() - Date.parse(ts) > 26 * 3600 * 1000;
     content.append(el("p", { class: "note", id: "as-of", text: "As the last export saw the lake: " + when(d.last_export.exported_at) + " (run " + (d.last_export.run_id || "–") + "). Stream lag is read from Kafka now." }));
+    content.append(el("h2", { text: "Anomalies" }),
+      el("p", { class: "note", text: "Metric values outside the range each table's own history makes normal (lakehouse observe). lakehouse anomalies explain --id N tells why." }),
+      table([
+        { key: "anomaly_id", label: "#", num: true },
+        { key: "partition_date", label: "Date" },
+        { key: "severity", label: "Severity", cls: (v) => (v === "error" ? "bad" : "") },
+        { key: "table_name", label: "Table" },
+        { key: "metric", label: "Metric" },
+        { key: "dimension", label: "Column" },
+        { key: "observed", label: "Observed", format: (v) => (v === null ? "–" : Number(v).toLocaleString("en-IN", { maximumFractionDigits: 4 })), num: true },
+        { key: "detail", label: "Evidence" }], d.anomalies, { id: "anomalies", empty: "No anomaly found (or lakehouse observe has not run)." }));
+    if (d.anomaly_charts.length) {
+      content.append(el("div", { class: "charts" }, ...d.anomaly_charts.map((c) => chart(
+        "anomaly-" + c.anomaly_id, "#" + c.anomaly_id + " " + c.title + " and its band", "line",
+        c.points.map((p) => p.partition_date),
+        [
+          { label: "Value", data: c.points.map((p) => num(p.value)) },
+          { label: "Band low", data: c.points.map((p) => num(p.expected_low)), borderDash: [4, 4], pointRadius: 0 },
+          { label: "Band high", data: c.points.map((p) => num(p.expected_high)), borderDash: [4, 4], pointRadius: 0 },
+        ], "count", { xTitle: "Partition date", yTitle: "Value" }))));
+    }
     content.append(el("h2", { text: "Freshness per layer" }), table([
       { key: "layer", label: "Layer" }, { key: "table_name", label: "Table" },
       { key: "latest_event_ts", label: "Newest event", format: when },

@@ -293,7 +293,24 @@ final class DemoCommand extends LakehouseCommand {
       summary.put("trading_trades", tradingSilver.merged().get(TradingTables.TRADES));
       summary.put("trading_quarantined", tradingSilver.quarantined());
 
-      step(out, 7, "Export: marts to PostgreSQL", t0);
+      step(out, 7, "Observe, then export the marts to PostgreSQL", t0);
+      dev.lakehouse.ops.anomaly.Observer.Outcome observed =
+          dev.lakehouse.ops.anomaly.Observer.observe(
+              spark,
+              config,
+              java.util.UUID.randomUUID().toString(),
+              dev.lakehouse.ops.anomaly.TableMetrics.TARGETS,
+              start,
+              end);
+      long errors = observed.findings().stream().filter(f -> f.severity().equals("error")).count();
+      out.printf(
+          "      %,d metric values of bronze, silver and gold; %d anomalies (%d errors)%s%n",
+          observed.metrics(),
+          observed.findings().size(),
+          errors,
+          observed.findings().isEmpty() ? "" : ": lakehouse anomalies list");
+      summary.put("metric_values", observed.metrics());
+      summary.put("anomalies", observed.findings().size());
       pg = LocalServices.postgres(config);
       PostgresExporter.Result export = PostgresExporter.export(spark, config);
       out.printf(

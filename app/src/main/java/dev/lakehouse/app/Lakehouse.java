@@ -51,6 +51,8 @@ import picocli.CommandLine.Spec;
       FxCommand.class,
       PricesCommand.class,
       TradingCommand.class,
+      ObserveCommand.class,
+      AnomaliesCommand.class,
       StatusCommand.class,
       DqGateCommand.class,
       MaintainCommand.class,

@@ -7,6 +7,7 @@ import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
 import dev.lakehouse.fraud.StreamCheckpoint;
+import dev.lakehouse.ops.anomaly.Anomalies;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
@@ -26,20 +27,40 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description =
         "The health of the lakehouse: freshness of each layer, the stream's lag behind Kafka, the"
-            + " last runs, data-quality failures, dead letters and late arrivals of the last day."
-            + " Exit code 1 when something is stale or failing, so it can serve as a health check;"
-            + " --json for monitors.")
+            + " last runs, data-quality failures, dead letters and late arrivals of the last day,"
+            + " open anomalies. Exit code 1 when something is stale or failing or an open anomaly"
+            + " is an error, so it can serve as a health check; --json for monitors; --format"
+            + " prometheus for a node-exporter textfile (always exit code 0 then: the health is"
+            + " lakehouse_healthy).")
 final class StatusCommand extends LakehouseCommand {
   private final List<String> problems = new ArrayList<>();
 
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text (default) or prometheus (the text exposition format).")
+  String format = "text";
+
   @Override
-  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter out) throws Exception {
+  protected void validate(LakehouseConfig config) {
+    if (!format.equals("text") && !format.equals("prometheus")) {
+      throw new dev.lakehouse.common.ConfigException(
+          "Unknown --format '" + format + "': text or prometheus.");
+    }
+  }
+
+  @Override
+  protected Map<String, Object> execute(LakehouseConfig config, PrintWriter realOut)
+      throws Exception {
+    boolean prometheus = format.equals("prometheus");
+    PrintWriter out = prometheus ? new PrintWriter(new java.io.StringWriter()) : realOut;
     LakehouseSpark.Lease lease = LakehouseSpark.open(config, "lakehouse-status");
     SparkSession spark = lease.spark();
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -92,6 +113,36 @@ final class StatusCommand extends LakehouseCommand {
                 .getLong(0);
         out.printf("Late arrivals waiting for a backfill: %,d%n", late);
         summary.put("late_arrivals_outstanding", late);
+      }
+      List<Anomalies.Anomaly> open =
+          Anomalies.open(spark, config.intValue(Settings.ANOMALY_OPEN_DAYS));
+      out.printf("%nOpen anomalies: %s%n", open.isEmpty() ? "none" : open.size());
+      List<Map<String, Object>> anomalies = new ArrayList<>();
+      for (Anomalies.Anomaly a : open) {
+        out.printf("  #%d %-5s %s %s%n", a.id(), a.severity(), a.date(), a.detail());
+        anomalies.add(
+            Map.of(
+                "id",
+                a.id(),
+                "severity",
+                a.severity(),
+                "date",
+                a.date().toString(),
+                "series",
+                a.series()));
+        if (a.severity().equals("error")) {
+          problems.add("anomaly #" + a.id() + ": " + a.series() + " on " + a.date());
+        }
+      }
+      if (!open.isEmpty()) {
+        out.println("  (lakehouse anomalies explain --id N tells why)");
+      }
+      summary.put("open_anomalies", anomalies);
+      if (prometheus) {
+        summary.put("problems", problems);
+        realOut.print(StatusMetrics.render(spark, summary, open));
+        realOut.flush();
+        return Map.of();
       }
     } finally {
       lease.close();

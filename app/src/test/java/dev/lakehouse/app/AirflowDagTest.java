@@ -76,8 +76,10 @@ class AirflowDagTest {
             "drain_stream",
             "fraud",
             "silver",
+            "observe_silver",
             "dq_gate",
             "gold",
+            "observe_gold",
             "trading_silver",
             "trading_gold",
             "export",
@@ -88,9 +90,11 @@ class AirflowDagTest {
         .containsExactly(
             "prices_fetch>>drain_stream",
             "drain_stream>>silver",
-            "silver>>dq_gate",
+            "silver>>observe_silver",
+            "observe_silver>>dq_gate",
             "dq_gate>>gold",
-            "gold>>export",
+            "gold>>observe_gold",
+            "observe_gold>>export",
             "export>>maintain",
             "fraud>>export",
             "drain_stream>>trading_silver",
@@ -135,7 +139,16 @@ class AirflowDagTest {
     }
     // The dated stages use the logical date.
     for (String task :
-        new String[] {"silver", "dq_gate", "gold", "maintain", "trading_silver", "trading_gold"}) {
+        new String[] {
+          "silver",
+          "observe_silver",
+          "dq_gate",
+          "gold",
+          "observe_gold",
+          "maintain",
+          "trading_silver",
+          "trading_gold"
+        }) {
       assertThat(String.join(" ", rendered(task(task)))).contains("--date " + LOGICAL_DATE);
     }
   }

@@ -83,6 +83,72 @@ class PipelineInvariantsTest extends CliTestBase {
   }
 
   @Test
+  void aDayThatLostItsRowsIsAnAnomalyThatFailsTheGateWhenAskedAndIsExplained() {
+    // The demo observed every date. Silver loses all but one of 2026-10-20's transactions.
+    assertThat(scalar("SELECT count(DISTINCT partition_date) FROM ops.table_metrics"))
+        .isGreaterThan(90);
+    long before =
+        scalar(
+            "SELECT count(*) FROM silver.transactions WHERE to_date(event_ts) = DATE"
+                + " '2026-10-20'");
+    assertThat(before).isGreaterThan(5);
+    spark()
+        .sql(
+            "DELETE FROM silver.transactions WHERE to_date(event_ts) = DATE '2026-10-20' AND"
+                + " transaction_id <> (SELECT min(transaction_id) FROM silver.transactions WHERE"
+                + " to_date(event_ts) = DATE '2026-10-20')");
+
+    CliRun observe =
+        CliRun.of(concat(common, "observe", "--date", "2026-10-20", "--layer", "silver", "--json"));
+    assertThat(observe.exitCode()).as(observe.err()).isZero();
+    JsonNode found = observe.json().get("anomalies");
+    JsonNode drop = null;
+    for (JsonNode a : found) {
+      if (a.get("date").asText().equals("2026-10-20")
+          && a.get("series").asText().equals("row_count of silver.transactions")
+          && a.get("severity").asText().equals("error")) {
+        drop = a;
+      }
+    }
+    assertThat(drop).as(observe.out()).isNotNull();
+
+    // The gate ignores anomalies by default, and fails on them when configured to.
+    CliRun gate =
+        CliRun.of(
+            concat(
+                common,
+                "--conf",
+                "dq-gate.fail-on-anomalies=error",
+                "dq-gate",
+                "--date",
+                "2026-10-20"));
+    assertThat(gate.exitCode()).as(gate.out() + gate.err()).isEqualTo(3);
+    assertThat(gate.out()).contains("anomaly #" + drop.get("id").asLong());
+
+    CliRun explain =
+        CliRun.of(concat(common, "anomalies", "explain", "--id", drop.get("id").asText()));
+    assertThat(explain.exitCode()).as(explain.err()).isZero();
+    assertThat(explain.out())
+        .contains("Anomaly " + drop.get("id").asLong() + " (error): on 2026-10-20 (Tuesday)")
+        .contains("row_count of silver.transactions was 1,")
+        .contains("the median");
+    CliRun unknown = CliRun.of(concat(common, "anomalies", "explain", "--id", "999999"));
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("No anomaly #999999");
+
+    // status in Prometheus' format, for a textfile collector: exit 0, the health in a gauge.
+    CliRun prometheus = CliRun.of(concat(common, "status", "--format", "prometheus"));
+    assertThat(prometheus.exitCode()).as(prometheus.err()).isZero();
+    assertThat(prometheus.out())
+        .contains("# TYPE lakehouse_healthy gauge")
+        .contains(
+            "lakehouse_table_rows{table=\"silver.transactions\"} "
+                + (scalar("SELECT count(*) FROM silver.transactions")))
+        .contains("# TYPE lakehouse_stream_rows_total counter")
+        .contains("lakehouse_anomalies_open{severity=\"error\"}");
+  }
+
+  @Test
   void theDashboardsShowTheDemosMartsThroughTheReadOnlyLogin() throws Exception {
     LakehouseConfig web =
         dev.lakehouse.common.TestLake.config(

@@ -12,6 +12,7 @@ import dev.lakehouse.contract.Topic;
 import dev.lakehouse.ingest.EventGenerator;
 import dev.lakehouse.ingest.Faults;
 import dev.lakehouse.ingest.GeneratorOptions;
+import dev.lakehouse.ops.anomaly.Anomalies;
 import dev.lakehouse.ops.anomaly.Detector;
 import dev.lakehouse.ops.anomaly.Observer;
 import dev.lakehouse.ops.anomaly.TableMetrics;
@@ -58,6 +59,8 @@ class AnomalyDetectionTest {
   static List<Detector.Finding> clean;
   static long judgedDays;
   static double faultyMidpoint;
+  static List<String> dropExplained;
+  static List<String> nullsExplained;
   static double cleanMidpoint;
 
   @BeforeAll
@@ -67,6 +70,8 @@ class AnomalyDetectionTest {
     load(FAULTS);
     faulty = Observer.observe(spark, config, "faulty", bronze(), START, END).findings();
     faultyMidpoint = midpoint(FAULTS.volumeDrop().plusDays(7));
+    dropExplained = explain(FAULTS.volumeDrop(), "row_count", "zscore");
+    nullsExplained = explain(FAULTS.nullSpike(), "null_rate", "zscore");
     spark.sql("DROP TABLE " + Tables.BRONZE_TRANSACTIONS + " PURGE");
     spark.sql("DELETE FROM " + Tables.OPS_TABLE_METRICS);
     spark.sql("DELETE FROM " + Tables.OPS_ANOMALIES);
@@ -88,6 +93,16 @@ class AnomalyDetectionTest {
     if (spark != null) {
       spark.stop();
     }
+  }
+
+  /** The explanation of the anomaly of a metric on a date. */
+  static List<String> explain(LocalDate date, String metric, String strategy) {
+    Anomalies.Anomaly a =
+        Anomalies.between(spark, date, date).stream()
+            .filter(x -> x.metric().equals(metric) && x.strategy().equals(strategy))
+            .findFirst()
+            .orElseThrow();
+    return Anomalies.explain(spark, a);
   }
 
   /** The centre of the row count's band on a date. */
@@ -159,6 +174,20 @@ class AnomalyDetectionTest {
         faulty.stream()
             .map(f -> f.value().date() + " " + f.value().series() + " " + f.severity())
             .toList());
+  }
+
+  @Test
+  void anAnomalyIsExplainedInSentences() {
+    System.out.println(String.join("\n", dropExplained));
+    System.out.println(String.join("\n", nullsExplained));
+    assertThat(dropExplained.get(0))
+        .startsWith("Anomaly ")
+        .contains("(error): on 2026-10-13 (Tuesday) row_count of bronze.transactions was")
+        .contains("below the mean");
+    assertThat(dropExplained.get(1)).contains("first day outside its range");
+    // The null spike names the column that moved, against its usual rate.
+    assertThat(nullsExplained.get(0)).contains("null_rate(device_id) of bronze.transactions");
+    assertThat(nullsExplained.get(2)).contains("nulls in device_id").contains("(usually 0.0%)");
   }
 
   @Test

@@ -88,6 +88,7 @@ public final class Settings {
   public static final String ANOMALY_TRAINING_DAYS = "anomaly.training-days";
   public static final String ANOMALY_MIN_POINTS = "anomaly.min-points";
   public static final String ANOMALY_OPEN_DAYS = "anomaly.open-days";
+  public static final String ANOMALY_MIN_ROWS = "anomaly.min-rows";
   public static final String DQ_GATE_FAIL_ON_ANOMALIES = "dq-gate.fail-on-anomalies";
   public static final String WEB_BIND_ADDRESS = "web.bind-address";
   public static final String WEB_PORT = "web.port";
@@ -411,7 +412,8 @@ public final class Settings {
               ANOMALY_CHECKS,
               "row_count:zscore:3,row_count:rate_of_change:0.5,distinct_keys:zscore:3,"
                   + "null_rate:zscore:4,mean:zscore:4,p50:zscore:4,sum:zscore:4,"
-                  + "quarantine_ratio:zscore:4,dead_letter_ratio:zscore:4,share:psi:0.2",
+                  + "quarantine_ratio:zscore:4,dead_letter_ratio:zscore:4,"
+                  + "share.txn_type:psi:0.2,share.channel:psi:0.2,share.currency:psi:0.2",
               Setting::anyText,
               "The anomaly checks of lakehouse observe, metric:strategy:threshold each (zscore,"
                   + " seasonal_zscore: standard deviations from the mean of the training days, of"
@@ -429,6 +431,12 @@ public final class Settings {
               Setting.integer(2, 100),
               "Same-weekday values a seasonal baseline needs (twice as many of any weekday"
                   + " otherwise); with fewer a metric is not judged."),
+          Setting.of(
+              ANOMALY_MIN_ROWS,
+              "200",
+              Setting.integer(0, 1_000_000_000),
+              "Below this many rows on a date only its counts are judged: the null rates, shares"
+                  + " and amounts of a handful of rows are noise."),
           Setting.of(
               ANOMALY_OPEN_DAYS,
               "3",

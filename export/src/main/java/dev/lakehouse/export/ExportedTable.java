@@ -99,7 +99,9 @@ record ExportedTable(
           HealthTables.DEAD_LETTERS,
           HealthTables.LATE_ARRIVALS,
           HealthTables.FRESHNESS,
-          HealthTables.STREAM);
+          HealthTables.STREAM,
+          HealthTables.ANOMALIES,
+          HealthTables.METRICS);
 
   /** The run suffix of a version's name: the first 8 hex digits of the export's run id. */
   private static final Pattern SUFFIX = Pattern.compile("[0-9a-f]{8}");

@@ -68,6 +68,42 @@ final class HealthTables {
               + " GROUP BY 1, 2",
           Tables.OPS_LATE_ARRIVALS);
 
+  static final ExportedTable ANOMALIES =
+      one(
+          "health_anomalies",
+          "One row per anomaly lakehouse observe found, for the last 90 observed days.",
+          "anomaly_id BIGINT, table_name STRING, partition_date DATE, metric STRING, dimension"
+              + " STRING, strategy STRING, observed DECIMAL(38,6), expected DECIMAL(38,6),"
+              + " expected_low DECIMAL(38,6), expected_high DECIMAL(38,6), score DOUBLE, severity"
+              + " STRING, detail STRING, detected_at TIMESTAMP",
+          "SELECT anomaly_id, table_name, partition_date, metric, dimension, strategy, observed,"
+              + " expected, expected_low, expected_high, score, severity, detail, detected_at FROM "
+              + Tables.OPS_ANOMALIES
+              + " WHERE partition_date > (SELECT date_sub(max(partition_date), 90) FROM "
+              + Tables.OPS_ANOMALIES
+              + ")",
+          Tables.OPS_ANOMALIES);
+
+  static final ExportedTable METRICS =
+      one(
+          "health_metrics",
+          "One row per table, partition date and metric over the last 120 observed days: every"
+              + " table's row count, and the history of each metric an anomaly was found in, with"
+              + " its band.",
+          "table_name STRING, partition_date DATE, metric STRING, dimension STRING, value"
+              + " DECIMAL(38,6), expected_low DECIMAL(38,6), expected_high DECIMAL(38,6)",
+          "SELECT m.table_name, m.partition_date, m.metric, m.dimension, m.value, m.expected_low,"
+              + " m.expected_high FROM "
+              + Tables.OPS_TABLE_METRICS
+              + " m LEFT JOIN (SELECT DISTINCT table_name, metric, dimension FROM "
+              + Tables.OPS_ANOMALIES
+              + ") a ON a.table_name = m.table_name AND a.metric = m.metric AND a.dimension ="
+              + " m.dimension WHERE (m.metric = 'row_count' OR a.metric IS NOT NULL) AND"
+              + " m.partition_date > (SELECT date_sub(max(partition_date), 120) FROM "
+              + Tables.OPS_TABLE_METRICS
+              + ")",
+          Tables.OPS_TABLE_METRICS);
+
   static final ExportedTable FRESHNESS =
       ExportedTable.derived(
           "health_freshness",

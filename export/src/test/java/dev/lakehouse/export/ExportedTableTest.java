@@ -61,7 +61,9 @@ class ExportedTableTest {
             "health_dead_letters",
             "health_late_arrivals",
             "health_freshness",
-            "health_stream");
+            "health_stream",
+            "health_anomalies",
+            "health_metrics");
   }
 
   @Test

@@ -201,8 +201,161 @@ final class Dashboards {
       export.put("exported_at", manifest.isEmpty() ? null : manifest.get(0).get("exported_at"));
       export.put("marts", manifest);
       m.put("last_export", export);
+      List<Map<String, Object>> anomalies =
+          optional(
+              c,
+              "health_anomalies",
+              "SELECT anomaly_id, table_name, partition_date, metric, dimension, strategy,"
+                  + " observed, expected_low, expected_high, severity, detail"
+                  + " FROM marts.health_anomalies ORDER BY partition_date DESC,"
+                  + " CASE severity WHEN 'error' THEN 0 ELSE 1 END, anomaly_id LIMIT 50");
+      m.put("anomalies", anomalies);
+      // The history and band of the series of the latest anomalies, for a small chart each.
+      List<Map<String, Object>> charts = new ArrayList<>();
+      if (db.hasMart(c, "health_metrics")) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Map<String, Object> a : anomalies) {
+          String key = a.get("table_name") + "|" + a.get("metric") + "|" + a.get("dimension");
+          if (charts.size() == 6 || !seen.add(key)) {
+            continue;
+          }
+          List<Map<String, Object>> points =
+              MartsDatabase.rows(
+                  c,
+                  "SELECT partition_date, value, expected_low, expected_high FROM"
+                      + " marts.health_metrics WHERE table_name = ? AND metric = ? AND dimension"
+                      + " = ? ORDER BY partition_date DESC LIMIT 60",
+                  a.get("table_name"),
+                  a.get("metric"),
+                  a.get("dimension"));
+          if (points.isEmpty()) {
+            continue; // a mix (PSI) has no single series
+          }
+          java.util.Collections.reverse(points);
+          Map<String, Object> chart = new LinkedHashMap<>();
+          chart.put("anomaly_id", a.get("anomaly_id"));
+          chart.put(
+              "title",
+              a.get("metric")
+                  + ("".equals(a.get("dimension")) ? "" : " (" + a.get("dimension") + ")")
+                  + " of "
+                  + a.get("table_name"));
+          chart.put("points", points);
+          charts.add(chart);
+        }
+      }
+      m.put("anomaly_charts", charts);
       return m;
     }
+  }
+
+  /**
+   * The health in Prometheus' text format, for the monitoring people already run: what the last
+   * export saw, the anomalies, and the stream's lag right now.
+   */
+  String metrics() throws SQLException {
+    Map<String, Object> h = health();
+    dev.lakehouse.common.PrometheusText p = new dev.lakehouse.common.PrometheusText();
+    p.family("lakehouse_table_rows", "gauge", "Rows of the layer's transactions table.");
+    p.family(
+        "lakehouse_table_latest_event_timestamp_seconds",
+        "gauge",
+        "Unix time of the newest event of the layer's transactions table.");
+    for (Map<String, Object> r : rows(h, "freshness")) {
+      String layer = (String) r.get("layer");
+      String table = (String) r.get("table_name");
+      p.sample("lakehouse_table_rows", number(r.get("row_count")), "layer", layer, "table", table);
+      if (r.get("latest_event_ts") != null) {
+        p.sample(
+            "lakehouse_table_latest_event_timestamp_seconds",
+            java.time.Instant.parse((String) r.get("latest_event_ts")).getEpochSecond(),
+            "layer",
+            layer,
+            "table",
+            table);
+      }
+    }
+    p.family("lakehouse_job_last_run_failed", "gauge", "1 when the job's latest run failed.");
+    java.util.Set<String> jobs = new java.util.HashSet<>();
+    for (Map<String, Object> r : rows(h, "runs")) {
+      if (jobs.add((String) r.get("job"))) {
+        p.sample(
+            "lakehouse_job_last_run_failed",
+            "FAILED".equals(r.get("status")) ? 1 : 0,
+            "job",
+            (String) r.get("job"));
+      }
+    }
+    p.family("lakehouse_dead_letters_total", "counter", "Dead letters by topic and reason code.");
+    for (Map<String, Object> r : rows(h, "dead_letters")) {
+      p.sample(
+          "lakehouse_dead_letters_total",
+          number(r.get("dead_letters")),
+          "topic",
+          (String) r.get("kafka_topic"),
+          "reason",
+          String.valueOf(r.get("reason_code")));
+    }
+    double outstanding = 0;
+    for (Map<String, Object> r : rows(h, "late_arrivals")) {
+      outstanding += number(r.get("outstanding"));
+    }
+    p.family(
+            "lakehouse_late_arrivals_outstanding",
+            "gauge",
+            "Late arrivals waiting for a backfill (of the 50 newest event dates).")
+        .sample("lakehouse_late_arrivals_outstanding", outstanding);
+    p.family(
+        "lakehouse_stream_lag_messages",
+        "gauge",
+        "Messages Kafka holds beyond what bronze landed (absent when Kafka is unreachable).");
+    for (Map<String, Object> r : rows(h, "stream")) {
+      if (r.get("lag") != null) {
+        p.sample(
+            "lakehouse_stream_lag_messages",
+            number(r.get("lag")),
+            "stream",
+            "bronze",
+            "topic",
+            (String) r.get("kafka_topic"),
+            "partition",
+            String.valueOf(r.get("kafka_partition")));
+      }
+    }
+    p.family("lakehouse_anomalies", "gauge", "Anomalies of the newest observed date, by severity.");
+    List<Map<String, Object>> anomalies = rows(h, "anomalies");
+    String newest = anomalies.isEmpty() ? null : (String) anomalies.get(0).get("partition_date");
+    for (String severity : List.of("warn", "error")) {
+      p.sample(
+          "lakehouse_anomalies",
+          anomalies.stream()
+              .filter(a -> a.get("partition_date").equals(newest))
+              .filter(a -> severity.equals(a.get("severity")))
+              .count(),
+          "severity",
+          severity);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> export = (Map<String, Object>) h.get("last_export");
+    if (export.get("exported_at") != null) {
+      p.family(
+              "lakehouse_export_last_timestamp_seconds",
+              "gauge",
+              "Unix time of the last export that published something.")
+          .sample(
+              "lakehouse_export_last_timestamp_seconds",
+              java.time.Instant.parse((String) export.get("exported_at")).getEpochSecond());
+    }
+    return p.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rows(Map<String, Object> h, String key) {
+    return (List<Map<String, Object>>) h.get(key);
+  }
+
+  private static double number(Object v) {
+    return v == null ? 0 : ((Number) v).doubleValue();
   }
 
   /** Fraud alerts: per day and rule, and the latest 100. */

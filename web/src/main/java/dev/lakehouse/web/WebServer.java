@@ -208,6 +208,11 @@ public final class WebServer implements AutoCloseable {
       case "/api/health" -> json(ex, dashboards.health());
       case "/api/fraud" -> json(ex, dashboards.fraud());
       case "/api/markets" -> json(ex, dashboards.markets());
+      case "/metrics" -> {
+        ex.getResponseHeaders()
+            .set("Content-Type", dev.lakehouse.common.PrometheusText.CONTENT_TYPE);
+        send(ex, 200, dashboards.metrics().getBytes(StandardCharsets.UTF_8));
+      }
       default -> error(ex, 404, "No page at " + path + ".");
     }
   }

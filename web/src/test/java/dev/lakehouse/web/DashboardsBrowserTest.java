@@ -251,6 +251,13 @@ class DashboardsBrowserTest {
     assertThat(manifest).hasSize(2);
     assertThat(cell(manifest.get(0), "gold_snapshot_id")).isEqualTo("12");
     assertThat(browser.findElement(By.id("as-of")).getText()).contains("new-run");
+    // The anomalies, the latest first, and the history of the first one's metric with its band.
+    List<WebElement> anomalies = browser.findElements(By.cssSelector("#anomalies tbody tr"));
+    assertThat(anomalies).hasSize(2);
+    assertThat(cell(anomalies.get(0), "anomaly_id")).isEqualTo("7");
+    assertThat(cell(anomalies.get(0), "severity")).isEqualTo("error");
+    assertThat(chartData("anomaly-7", 0)).containsExactly(410.0, 395.0, 120.0);
+    assertThat(chartData("anomaly-7", 1)).containsExactly(335.0, 338.0, 340.0);
     assertNoConsoleErrors();
   }
 
@@ -325,6 +332,31 @@ class DashboardsBrowserTest {
         .hasMessageContaining("The marts are missing")
         .hasMessageContaining("monthly_kpis")
         .hasMessageContaining("lakehouse export");
+  }
+
+  @Test
+  void metricsAreServedInPrometheusTextFormat() throws Exception {
+    HttpResponse<String> metrics = get(base + "metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("text/plain; version=0.0.4");
+    assertThat(metrics.body())
+        .contains("# TYPE lakehouse_table_rows gauge")
+        .contains("lakehouse_table_rows{layer=\"bronze\",table=\"bronze.transactions\"} 1234")
+        .contains("lakehouse_job_last_run_failed{job=\"gold\"} 1")
+        .contains("lakehouse_job_last_run_failed{job=\"silver\"} 0")
+        .contains("# TYPE lakehouse_dead_letters_total counter")
+        .contains(
+            "lakehouse_dead_letters_total{topic=\"transactions\",reason=\"MALFORMED_JSON\"} 7")
+        .contains(
+            "lakehouse_stream_lag_messages{stream=\"bronze\",topic=\"transactions\","
+                + "partition=\"0\"} 7")
+        .contains("lakehouse_anomalies{severity=\"error\"} 1")
+        .contains("lakehouse_late_arrivals_outstanding 2");
+    // Every sample line is name{labels} value, as the format says.
+    for (String line : metrics.body().split("\n")) {
+      assertThat(line).matches("# (HELP|TYPE) .*|[a-z_]+(\\{[^}]*\\})? -?[0-9.eE+-]+|NaN");
+    }
   }
 
   @Test

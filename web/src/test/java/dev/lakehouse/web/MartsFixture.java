@@ -224,6 +224,27 @@ final class MartsFixture {
           "('2026-10-29', 'Automotive', 1, 0.01, 1, 0, 1.0)",
           "('2026-10-30', 'Automotive', 1, 0.05, 1, 0, 1.0)",
           "('2026-10-30', 'Technology', 1, -0.02, 0, 1, 0.0)");
+      mart(
+          s,
+          "health_anomalies",
+          "anomaly_id bigint, table_name text, partition_date date, metric text, dimension text,"
+              + " strategy text, observed numeric(38,6), expected numeric(38,6), expected_low"
+              + " numeric(38,6), expected_high numeric(38,6), score double precision, severity"
+              + " text, detail text, detected_at timestamptz",
+          "(7, 'silver.transactions', '2026-10-31', 'row_count', '', 'zscore', 120, 400, 340,"
+              + " 460, -7.0, 'error', 'row_count of silver.transactions is 120, 7.0 standard"
+              + " deviations below the mean 400', '2026-11-01 01:20:00+00')",
+          "(6, 'silver.transactions', '2026-10-30', 'null_rate', 'device_id', 'zscore', 0.02, 0,"
+              + " 0, 0.02, 4.2, 'warn', 'null_rate(device_id) of silver.transactions is 0.0210',"
+              + " '2026-11-01 01:20:00+00')");
+      mart(
+          s,
+          "health_metrics",
+          "table_name text, partition_date date, metric text, dimension text, value"
+              + " numeric(38,6), expected_low numeric(38,6), expected_high numeric(38,6)",
+          "('silver.transactions', '2026-10-29', 'row_count', '', 410, 335, 455)",
+          "('silver.transactions', '2026-10-30', 'row_count', '', 395, 338, 458)",
+          "('silver.transactions', '2026-10-31', 'row_count', '', 120, 340, 460)");
       s.execute(
           "CREATE TABLE marts.export_manifest (mart text NOT NULL, gold_snapshot_id bigint NOT"
               + " NULL, run_id text NOT NULL, row_count bigint NOT NULL, checksum text NOT NULL,"

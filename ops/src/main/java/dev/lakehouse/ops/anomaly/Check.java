@@ -18,9 +18,10 @@ import java.util.Locale;
  *   <li>{@code rate_of_change}: threshold is the largest fall from the level of the days before
  *       (the median of the last 7 normal ones), as a fraction ({@code 0.5}: half); the matching
  *       rise is {@code 1 / (1 - threshold)}; the squared bounds are an error.
- *   <li>{@code psi}: on the shares of one categorical column, the population stability index
- *       against the training window's mean shares; above the threshold a warning, above 2.5 times
- *       it an error (0.1 and 0.25 are the customary limits).
+ *   <li>{@code psi}: on the shares of one categorical column (metric {@code share} for every
+ *       column, {@code share.channel} for one), the population stability index against the training
+ *       window's mean shares; above the threshold a warning, above 2.5 times it an error (0.1 and
+ *       0.25 are the customary limits).
  * </ul>
  */
 public record Check(String metric, Strategy strategy, double threshold) {
@@ -46,7 +47,8 @@ public record Check(String metric, Strategy strategy, double threshold) {
         if (!(threshold > 0) || (s == Strategy.RATE_OF_CHANGE && threshold >= 1)) {
           throw new IllegalArgumentException();
         }
-        if (s == Strategy.PSI != p[0].trim().equals("share")) {
+        String metric = p[0].trim();
+        if (s == Strategy.PSI != (metric.equals("share") || metric.startsWith("share."))) {
           throw new IllegalArgumentException();
         }
         checks.add(new Check(p[0].trim(), s, threshold));
@@ -55,7 +57,8 @@ public record Check(String metric, Strategy strategy, double threshold) {
             "anomaly.checks: '"
                 + entry
                 + "' is not metric:strategy:threshold with a strategy of zscore, seasonal_zscore,"
-                + " rate_of_change (threshold below 1) or psi (for metric share only), for example"
+                + " rate_of_change (threshold below 1) or psi (for share, or share.<column>, only),"
+                + " for example"
                 + " row_count:seasonal_zscore:3.");
       }
     }

@@ -48,11 +48,21 @@ public final class Detector {
   private final List<Check> checks;
   private final int trainingDays;
   private final int minPoints;
+  private final long minRows;
 
   public Detector(List<Check> checks, int trainingDays, int minPoints) {
+    this(checks, trainingDays, minPoints, 0);
+  }
+
+  /**
+   * @param minRows below this many rows on a date, only its counts are judged: the null rates,
+   *     shares and amounts of a handful of rows are noise
+   */
+  public Detector(List<Check> checks, int trainingDays, int minPoints, long minRows) {
     this.checks = List.copyOf(checks);
     this.trainingDays = trainingDays;
     this.minPoints = minPoints;
+    this.minRows = minRows;
   }
 
   /**
@@ -71,14 +81,27 @@ public final class Detector {
     current.forEach(v -> dates.add(v.date()));
     for (LocalDate date : dates) {
       List<MetricValue> today = current.stream().filter(v -> v.date().equals(date)).toList();
+      java.util.Set<String> small = new HashSet<>();
+      for (MetricValue v : today) {
+        if (v.metric().equals("row_count") && v.value() < minRows) {
+          small.add(v.table());
+        }
+      }
       List<Finding> found = new ArrayList<>();
       for (Check check : checks) {
         if (check.strategy() == Strategy.PSI) {
-          found.addAll(psi(check, date, today, series, excluded));
+          found.addAll(
+              psi(
+                  check,
+                  date,
+                  today.stream().filter(v -> !small.contains(v.table())).toList(),
+                  series,
+                  excluded));
           continue;
         }
         for (MetricValue v : today) {
-          if (!v.metric().equals(check.metric())) {
+          if (!v.metric().equals(check.metric())
+              || (small.contains(v.table()) && !isCount(v.metric()))) {
             continue;
           }
           TreeMap<LocalDate, Double> past = series.getOrDefault(v.series(), new TreeMap<>());
@@ -266,8 +289,10 @@ public final class Detector {
       Map<Series, TreeMap<LocalDate, Double>> series,
       Set<Key> excluded) {
     Map<String, List<MetricValue>> byColumn = new TreeMap<>();
+    String only =
+        check.metric().startsWith("share.") ? check.metric().substring("share.".length()) : null;
     for (MetricValue v : today) {
-      if (v.metric().equals("share")) {
+      if (v.metric().equals("share") && (only == null || column(v).equals(only))) {
         byColumn.computeIfAbsent(v.table() + "\u0000" + column(v), k -> new ArrayList<>()).add(v);
       }
     }

@@ -38,7 +38,8 @@ public final class Observer {
     return new Detector(
         Check.parse(config.listValue(Settings.ANOMALY_CHECKS)),
         config.intValue(Settings.ANOMALY_TRAINING_DAYS),
-        config.intValue(Settings.ANOMALY_MIN_POINTS));
+        config.intValue(Settings.ANOMALY_MIN_POINTS),
+        config.longValue(Settings.ANOMALY_MIN_ROWS));
   }
 
   public static Outcome observe(
