@@ -113,7 +113,7 @@ function chart(id, title, kind, labels, series, unit, options) {
         backgroundColor: COLORS[i % COLORS.length] + (kind === "bar" ? "cc" : "33"),
         borderColor: COLORS[i % COLORS.length],
         borderWidth: kind === "bar" ? 0 : 2,
-        pointRadius: s.pointRadius || 3,
+        pointRadius: s.pointRadius ?? 3,
         pointStyle: s.pointStyle || "circle",
         borderDash: s.borderDash,
         spanGaps: true,

@@ -70,7 +70,29 @@ class ComposeFileTest {
             "spark-master",
             "spark-worker",
             "airflow",
-            "fraud-stream");
+            "fraud-stream",
+            "dashboards");
+  }
+
+  @Test
+  void theDashboardsReadTheStacksMartsAsTheReadOnlyLoginAndArePublishedOnLoopbackOnly() {
+    Map<String, String> environment = new TreeMap<>(dockerfileEnvironment());
+    environment.putAll(environment(env("dashboards")));
+    environment.put("LAKEHOUSE_BI_PASSWORD", "secret-from-the-environment");
+    LakehouseConfig web = LakehouseConfig.load(airflowProfile(environment), Map.of(), environment);
+    assertThat(web.get(Settings.POSTGRES_URL))
+        .isEqualTo("jdbc:postgresql://postgres:5432/lakehouse");
+    assertThat(web.get(Settings.WEB_POSTGRES_USER)).isEqualTo("lakehouse_bi");
+    assertThat(web.secret(Settings.BI_PASSWORD)).hasValue("secret-from-the-environment");
+    assertThat(web.boolValue(Settings.POSTGRES_EMBEDDED)).isFalse();
+    assertThat(web.get(Settings.WEB_BIND_ADDRESS)).isEqualTo("0.0.0.0");
+    assertThat(services.get("dashboards").get("ports").get(0).asText())
+        .isEqualTo("127.0.0.1:" + web.get(Settings.WEB_PORT) + ":" + web.get(Settings.WEB_PORT));
+    assertThat(services.get("dashboards").get("command").toString())
+        .contains("--profile compose serve");
+    // The login init-roles.sh creates, with the password the postgres service is given.
+    assertThat(services.get("postgres").get("environment").get("LAKEHOUSE_BI_PASSWORD").asText())
+        .contains("LAKEHOUSE_BI_PASSWORD");
   }
 
   @Test

@@ -84,6 +84,7 @@ public final class Settings {
   public static final String POSTGRES_PASSWORD = "postgres.password";
   public static final String POSTGRES_EMBEDDED = "postgres.embedded";
   public static final String EXPORT_PARALLELISM = "export.parallelism";
+  public static final String EXPORT_DRIVER_COPY_ROWS = "export.driver-copy-rows";
   public static final String ANOMALY_CHECKS = "anomaly.checks";
   public static final String ANOMALY_TRAINING_DAYS = "anomaly.training-days";
   public static final String ANOMALY_MIN_POINTS = "anomaly.min-points";
@@ -394,6 +395,12 @@ public final class Settings {
               "4",
               Setting.integer(1, 64),
               "Parallel COPY streams of the PostgreSQL export."),
+          Setting.of(
+              EXPORT_DRIVER_COPY_ROWS,
+              "50000",
+              Setting.integer(0, 10_000_000),
+              "Tables of at most this many rows are COPYed from the driver over one connection;"
+                  + " larger ones from the executors in parallel (export.parallelism)."),
           Setting.of(
               EXPORT_LOCK_TIMEOUT_SECONDS,
               "5",

@@ -161,13 +161,22 @@ public final class PostgresExporter {
       for (ExportedTable table : ExportedTable.ALL) {
         MartsSchema.Published last = publishedSnapshots.get(table.name());
         if (table.isDerived()) {
+          // A summary is small: one query, its rows held here, its checksum taken here.
           Dataset<Row> data = derived(table);
-          Checksum checksum = checksum(data);
+          List<Row> rows = data.collectAsList();
+          Checksum checksum = Checksum.of(rows);
           if (last != null && checksum.text().equals(last.checksum())) {
             unchanged.add(table.name());
           } else {
             newVersions.add(table.versionName(suffix));
-            staged.add(stage(marts, table, DERIVED, data, checksum));
+            staged.add(
+                stage(
+                    marts,
+                    table,
+                    DERIVED,
+                    data.schema(),
+                    checksum,
+                    versioned -> copyRows(rows, versioned)));
           }
           continue;
         }
@@ -227,16 +236,31 @@ public final class PostgresExporter {
                 ? spark.table(gold)
                 : spark.read().option("snapshot-id", snapshot).table(gold))
             .drop(ROW_HASH);
-    return stage(marts, table, snapshot, data, checksum(data));
+    Checksum checksum = checksum(data);
+    Copy copy =
+        checksum.count() <= config.longValue(Settings.EXPORT_DRIVER_COPY_ROWS)
+            ? versioned -> copyRows(data.collectAsList(), versioned)
+            : versioned -> copy(data, versioned);
+    return stage(marts, table, snapshot, data.schema(), checksum, copy);
+  }
+
+  /** How a table's rows reach its new version. */
+  private interface Copy {
+    void into(String versioned) throws SQLException;
   }
 
   private StagedTable stage(
-      MartsSchema marts, ExportedTable table, long snapshot, Dataset<Row> data, Checksum checksum)
+      MartsSchema marts,
+      ExportedTable table,
+      long snapshot,
+      StructType schema,
+      Checksum checksum,
+      Copy copy)
       throws SQLException {
     String version = table.versionName(suffix);
     String versioned = MartsSql.versioned(version);
-    marts.execute(MartsSql.createVersion(version, data.schema()));
-    copy(data, versioned);
+    marts.execute(MartsSql.createVersion(version, schema));
+    copy.into(versioned);
     long count = marts.rowCount(versioned);
     if (count != checksum.count()) {
       throw new IllegalStateException(
@@ -262,7 +286,7 @@ public final class PostgresExporter {
       grain = grain(Tables.qualified(table.goldTable()));
       source = table.goldTable();
     }
-    List<String> columns = Arrays.asList(data.schema().fieldNames());
+    List<String> columns = Arrays.asList(schema.fieldNames());
     marts.execute(MartsSql.comments("TABLE", versioned, source, grain, columns));
     marts.execute(List.of(MartsSql.analyze(version)));
     return new StagedTable(table, version, snapshot, count, checksum, grain);
@@ -295,9 +319,21 @@ public final class PostgresExporter {
       StructField f = schema.fields()[i];
       columns[i] = col(f.name()).cast(f.dataType()).as(f.name());
     }
-    // Read once: the checksum, the COPY and the count check all see the same rows, even if a
-    // job writes to the sources meanwhile.
-    return result.select(columns).localCheckpoint();
+    return result.select(columns);
+  }
+
+  /**
+   * A small table: its rows COPYed over one connection from the driver, which spares the shuffle
+   * and the connections of a parallel COPY (most marts and every summary are small).
+   */
+  private void copyRows(List<Row> rows, String versioned) throws SQLException {
+    try (Connection c = PostgresConnections.connect(config)) {
+      c.unwrap(org.postgresql.PGConnection.class)
+          .getCopyAPI()
+          .copyIn(CsvEncoding.copyCommand(versioned), new CsvReader(rows.iterator()));
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY into " + versioned + " failed: " + e.getMessage(), e);
+    }
   }
 
   /** COPY from every partition in parallel, each over its own connection. */
