@@ -26,10 +26,28 @@ final class StreamLag implements Function<List<Map<String, Object>>, Map<String,
     this.bootstrap = bootstrap;
   }
 
+  /** True when the first bootstrap address accepts a TCP connection within half a second. */
+  private boolean listening() {
+    String first = bootstrap.split(",")[0].trim();
+    int colon = first.lastIndexOf(':');
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(
+          new java.net.InetSocketAddress(
+              first.substring(0, colon), Integer.parseInt(first.substring(colon + 1))),
+          500);
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   @Override
   public Map<String, Long> apply(List<Map<String, Object>> landed) {
     if (landed.isEmpty()) {
       return Map.of();
+    }
+    if (!listening()) {
+      return null; // nothing listens: say so at once rather than after the admin client's timeouts
     }
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (Map<String, Object> r : landed) {
