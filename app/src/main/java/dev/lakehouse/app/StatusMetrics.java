@@ -103,6 +103,7 @@ final class StatusMetrics {
           "transactions");
     }
     streamProgress(spark, p);
+    fraudProgress(spark, p);
 
     p.family(
         "lakehouse_dq_failed_rows_last_day", "gauge", "Rows that failed a rule in the last day.");
@@ -131,6 +132,35 @@ final class StatusMetrics {
     return p.toString();
   }
 
+  /** The fraud stream's decisions in all, and its pace over the last hour it decided in. */
+  private static void fraudProgress(SparkSession spark, PrometheusText p) {
+    if (!spark.catalog().tableExists(Tables.qualified(Tables.FRAUD_DECISIONS))) {
+      return;
+    }
+    Row r =
+        spark
+            .sql(
+                "SELECT count(*), max(detected_ts), count_if(detected_ts > (SELECT max(detected_ts)"
+                    + " - INTERVAL 1 HOUR FROM "
+                    + Tables.FRAUD_DECISIONS
+                    + ")) FROM "
+                    + Tables.FRAUD_DECISIONS)
+            .first();
+    p.family(
+            "lakehouse_stream_rows_total",
+            "counter",
+            "Rows a stream has processed (bronze: landed; fraud: transactions scored).")
+        .sample("lakehouse_stream_rows_total", r.getLong(0), "stream", "fraud");
+    if (!r.isNullAt(1)) {
+      p.family(
+              "lakehouse_stream_rows_per_second",
+              "gauge",
+              "Rows per second a stream processed (bronze: over its last 10 batches; fraud: over"
+                  + " its last hour).")
+          .sample("lakehouse_stream_rows_per_second", r.getLong(2) / 3600.0, "stream", "fraud");
+    }
+  }
+
   /** The bronze stream's totals and its pace over its last 10 batches. */
   private static void streamProgress(SparkSession spark, PrometheusText p) {
     if (!spark.catalog().tableExists(Tables.qualified(Tables.OPS_STREAM_BATCHES))) {
@@ -142,7 +172,10 @@ final class StatusMetrics {
                 "SELECT coalesce(sum(bronze_rows), 0), coalesce(sum(dead_letters), 0) FROM "
                     + Tables.OPS_STREAM_BATCHES)
             .first();
-    p.family("lakehouse_stream_rows_total", "counter", "Rows the bronze stream has landed.")
+    p.family(
+            "lakehouse_stream_rows_total",
+            "counter",
+            "Rows a stream has processed (bronze: landed; fraud: transactions scored).")
         .sample("lakehouse_stream_rows_total", totals.getLong(0), "stream", "bronze");
     p.family(
             "lakehouse_stream_dead_letters_total",
@@ -163,7 +196,8 @@ final class StatusMetrics {
         p.family(
                 "lakehouse_stream_rows_per_second",
                 "gauge",
-                "Rows per second the bronze stream landed over its last 10 batches.")
+                "Rows per second a stream processed (bronze: over its last 10 batches; fraud: over"
+                    + " its last hour).")
             .sample(
                 "lakehouse_stream_rows_per_second", pace.getLong(0) / seconds, "stream", "bronze");
         p.family(

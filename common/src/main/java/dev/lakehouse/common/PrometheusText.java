@@ -14,8 +14,10 @@ public final class PrometheusText {
   /** The content type a server answers with. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final StringBuilder out = new StringBuilder();
-  private final Map<String, String> declared = new LinkedHashMap<>();
+  /**
+   * Each family's lines, header first: a family's samples stay together, as the format requires.
+   */
+  private final Map<String, StringBuilder> families = new LinkedHashMap<>();
 
   /** Declares a family once; {@code type} is gauge or counter. */
   public PrometheusText family(String name, String type, String help) {
@@ -25,7 +27,9 @@ public final class PrometheusText {
     if (type.equals("counter") && !name.endsWith("_total")) {
       throw new IllegalArgumentException("A counter's name ends with _total: " + name);
     }
-    if (declared.putIfAbsent(name, type) == null) {
+    if (!families.containsKey(name)) {
+      StringBuilder out = new StringBuilder();
+      families.put(name, out);
       out.append("# HELP ")
           .append(name)
           .append(' ')
@@ -38,7 +42,8 @@ public final class PrometheusText {
 
   /** One sample of a declared family; labels as name, value, name, value ... */
   public PrometheusText sample(String name, double value, String... labels) {
-    if (!declared.containsKey(name)) {
+    StringBuilder out = families.get(name);
+    if (out == null) {
       throw new IllegalStateException("Declare " + name + " before its samples.");
     }
     out.append(name);
@@ -78,16 +83,18 @@ public final class PrometheusText {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.valueOf((long) v);
     }
-    return String.valueOf(v);
+    return java.math.BigDecimal.valueOf(v).toPlainString();
   }
 
   @Override
   public String toString() {
-    return out.toString();
+    StringBuilder all = new StringBuilder();
+    families.values().forEach(all::append);
+    return all.toString();
   }
 
   /** The names declared so far, in order. */
   public List<String> families() {
-    return List.copyOf(declared.keySet());
+    return List.copyOf(families.keySet());
   }
 }
