@@ -133,7 +133,7 @@ public final class Anomalies {
    */
   public static List<String> explain(SparkSession spark, Anomaly a) {
     List<String> lines = new ArrayList<>();
-    String day = a.date() + " (" + weekday(a.date()) + ")";
+    String day = a.date() + " (" + Detector.weekday(a.date()) + ")";
     switch (a.strategy()) {
       case "psi" ->
           lines.add(
@@ -298,10 +298,5 @@ public final class Anomalies {
                     e.getValue()[0] * 100,
                     e.getValue()[1] * 100))
         .toList();
-  }
-
-  private static String weekday(LocalDate d) {
-    String name = d.getDayOfWeek().name();
-    return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
   }
 }

@@ -378,7 +378,8 @@ public final class Detector {
     return metric.endsWith("_rate") || metric.endsWith("_ratio") || metric.equals("share");
   }
 
-  private static String weekday(LocalDate d) {
+  /** The date's weekday as people write it ("Tuesday"). */
+  static String weekday(LocalDate d) {
     String name = d.getDayOfWeek().name();
     return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
   }
