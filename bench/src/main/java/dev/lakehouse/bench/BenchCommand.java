@@ -36,14 +36,24 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "The benchmark: ingest (plain KafkaConsumer limit, Spark-to-Parquet baseline, our bronze),"
-            + " silver with 10 and 100 days of history (pruned and unpruned MERGE), export (plain"
-            + " COPY limit, Spark JDBC default and tuned, ours) and the demo at 1x and 5x, each"
-            + " measured in its own JVM, repeated, with medians, ratios and peak memory. Writes"
-            + " results.json and results.md to --out and the table into docs/benchmark.md. Works in"
-            + " <data-dir>/bench, which it empties first.")
+        "The benchmark: ingest (plain KafkaConsumer fetching, and parsing: the limit;"
+            + " Spark-to-Parquet: the baseline; our bronze), the daily silver and gold run against"
+            + " a bare Spark job over the same window and a 100-day backfill against the daily run,"
+            + " export (the marts against plain COPY and Spark's JDBC writer; one 1,000,000-row"
+            + " mart against plain COPY) and the demo, each measured in its own JVM, repeated,"
+            + " with medians, ratios and peak memory. Writes results.json and results.md to --out"
+            + " and the table into docs/benchmark.md. Works in <data-dir>/bench, which it empties"
+            + " first.")
 final class BenchCommand extends LakehouseCommand {
-  static final Set<String> SECTIONS = Set.of("ingest", "silver", "export", "demo");
+  static final Set<String> SECTIONS = Set.of("ingest", "daily", "silver", "export", "demo");
+  static final List<String> DEFAULT_SECTIONS = List.of("ingest", "daily", "export", "demo");
+
+  /** The daily probe's history: 100 days backfilled, then the daily run of the 101st. */
+  static final int DAILY_DAYS = 101;
+
+  /** Rows of the large mart the export section publishes. */
+  static final long LARGE_MART_ROWS = 1_000_000;
+
   static final LocalDate END = LocalDate.of(2026, 10, 31);
 
   @Option(
@@ -71,7 +81,7 @@ final class BenchCommand extends LakehouseCommand {
       names = "--demo-scales",
       paramLabel = "K",
       split = ",",
-      defaultValue = "1,5",
+      defaultValue = "1",
       description = "Demo sizes as multiples of its default (default: ${DEFAULT-VALUE}).")
   List<Integer> demoScales;
 
@@ -79,7 +89,10 @@ final class BenchCommand extends LakehouseCommand {
       names = "--only",
       paramLabel = "SECTION",
       split = ",",
-      description = "Run only these sections: ingest, silver, export, demo (default: all).")
+      description =
+          "Run only these sections: ingest, daily, export, demo, and silver (the MERGE with and"
+              + " without its window predicate over 10 and 100 days of history; not run by"
+              + " default). Default: ingest, daily, export, demo.")
   List<String> only;
 
   @Option(
@@ -92,6 +105,17 @@ final class BenchCommand extends LakehouseCommand {
       names = {"--no-docs", "--no-readme"},
       description = "Do not write the results table into docs/benchmark.md.")
   boolean noReadme;
+
+  @Option(
+      names = "--profile",
+      description =
+          "Then run the daily probe and the demo once more, unmeasured, with Spark's event log"
+              + " on, and write where their time goes (bench/profile) to profile-daily.txt and"
+              + " profile-demo.txt in --out.")
+  boolean profile;
+
+  /** JVM options added to the probes' (the event log of a profiled run). */
+  private List<String> probeJvmOptions = List.of();
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private PrintWriter progress;
@@ -114,7 +138,7 @@ final class BenchCommand extends LakehouseCommand {
         throw new ConfigException(
             "Unknown section '"
                 + s
-                + "' in --only; the sections are ingest, silver, export, demo.");
+                + "' in --only; the sections are ingest, daily, export, demo, silver.");
       }
     }
     if (demoScales.stream().anyMatch(k -> k < 1)) {
@@ -123,9 +147,7 @@ final class BenchCommand extends LakehouseCommand {
   }
 
   private Set<String> sections() {
-    return only == null
-        ? new LinkedHashSet<>(List.of("ingest", "silver", "export", "demo"))
-        : new LinkedHashSet<>(only);
+    return only == null ? new LinkedHashSet<>(DEFAULT_SECTIONS) : new LinkedHashSet<>(only);
   }
 
   @Override
@@ -147,11 +169,45 @@ final class BenchCommand extends LakehouseCommand {
     if (sections.contains("ingest")) {
       ingest(report);
     }
-    if (sections.contains("silver") || sections.contains("export")) {
-      silverAndExport(report, sections);
+    if (sections.contains("silver")) {
+      silver(report);
+    }
+    Path lake = null;
+    if (sections.contains("daily") || sections.contains("export")) {
+      lake = daily(report, sections.contains("daily") ? repeats : 1);
+    }
+    if (sections.contains("export")) {
+      export(report, lake);
     }
     if (sections.contains("demo")) {
       demo(report);
+    }
+    if (profile) {
+      Files.createDirectories(results);
+      Path dir = work.resolve("profile-daily");
+      profiled(
+          "daily",
+          List.of(
+              BenchProbe.class.getName(),
+              "daily",
+              "dir=" + dir,
+              "bootstrap=localhost:" + EmbeddedKafka.freePort(),
+              "days=" + DAILY_DAYS,
+              "per-day=" + perDay,
+              "repeats=1",
+              "end=" + END),
+          true,
+          home,
+          results);
+      deleteRecursively(dir);
+      dir = work.resolve("profile-demo");
+      profiled(
+          "demo",
+          List.of("dev.lakehouse.app.Lakehouse", "--data-dir", dir.toString(), "--json", "demo"),
+          false,
+          home,
+          results);
+      deleteRecursively(dir);
     }
     report.parameter("total_minutes", Math.round((System.nanoTime() - started) / 6e9) / 10.0);
     Files.createDirectories(results);
@@ -199,7 +255,8 @@ final class BenchCommand extends LakehouseCommand {
         producer.sendAll(generator.messages(), n -> {});
       }
       for (int i = 1; i <= repeats; i++) {
-        for (String variant : new String[] {"kafka-consumer", "spark-parquet", "bronze"}) {
+        for (String variant :
+            new String[] {"kafka-fetch", "kafka-consumer", "spark-parquet", "bronze"}) {
           Path dir = work.resolve("ingest-" + variant + "-" + i);
           Probe r = probe(variant, "dir=" + dir, "bootstrap=" + kafka.bootstrapServers());
           long n = r.result.get("events").asLong();
@@ -230,11 +287,9 @@ final class BenchCommand extends LakehouseCommand {
     deleteRecursively(kafkaDir);
   }
 
-  private void silverAndExport(BenchReport report, Set<String> sections) throws Exception {
+  /** The silver MERGE with and without its window predicate, over 10 and 100 days of history. */
+  private void silver(BenchReport report) throws Exception {
     for (int days : new int[] {10, 100}) {
-      if (!sections.contains("silver") && days == 10) {
-        continue;
-      }
       Path dir = work.resolve("silver-" + days);
       step(
           "silver: building %d days of history at %,d transactions a day, then timing the last"
@@ -260,20 +315,82 @@ final class BenchCommand extends LakehouseCommand {
           BenchReport.list(doubles(r.result.get("pruned_seconds"))),
           BenchReport.list(doubles(r.result.get("unpruned_seconds"))),
           r.result.get("silver_transactions_before").asLong());
+      deleteRecursively(dir);
     }
-    if (sections.contains("export")) {
-      Path dir = work.resolve("silver-100");
-      step("export: gold for the 100-day data set, then four ways to PostgreSQL");
-      Probe r = probe("export", "dir=" + dir, "days=100", "repeats=" + repeats, "end=" + END);
-      long rows = r.result.get("rows").asLong();
-      Map<String, List<Double>> seconds = new LinkedHashMap<>();
-      r.result
-          .get("seconds")
-          .fields()
-          .forEachRemaining(e -> seconds.put(e.getKey(), doubles(e.getValue())));
-      report.export(rows, r.result.get("tables").asInt(), seconds, r.peakRss);
-      seconds.forEach((v, s) -> step("export %-12s %,d rows: %s s", v, rows, BenchReport.list(s)));
+  }
+
+  /**
+   * {@code runs} lakes of {@value #DAILY_DAYS} days, each in its own JVM: the backfill of all but
+   * the last day, then the last day's daily run and its floor. Returns the last lake, which the
+   * export section uses.
+   */
+  private Path daily(BenchReport report, int runs) throws Exception {
+    Path dir = null;
+    for (int i = 1; i <= runs; i++) {
+      if (dir != null) {
+        deleteRecursively(dir);
+      }
+      dir = work.resolve("daily-" + i);
+      step(
+          "daily %d/%d: %d days at %,d transactions a day into bronze; backfill of %d days, then"
+              + " the last day's daily run and the bare job",
+          i, runs, DAILY_DAYS, perDay, DAILY_DAYS - 1);
+      Probe r =
+          probe(
+              "daily",
+              "dir=" + dir,
+              "bootstrap=localhost:" + EmbeddedKafka.freePort(),
+              "days=" + DAILY_DAYS,
+              "per-day=" + perDay,
+              "repeats=1",
+              "end=" + END);
+      double backfill = r.result.get("backfill_seconds").asDouble();
+      List<Double> dailySeconds = doubles(r.result.get("daily_seconds"));
+      List<Double> floorSeconds = doubles(r.result.get("floor_seconds"));
+      report.daily(backfill, dailySeconds, floorSeconds, r.result.get("window_rows").asLong());
+      step(
+          "daily %d/%d: backfill %.1f s; daily silver + gold %s s; bare job %s s (%,d rows in the"
+              + " window)",
+          i,
+          runs,
+          backfill,
+          BenchReport.list(dailySeconds),
+          BenchReport.list(floorSeconds),
+          r.result.get("window_rows").asLong());
     }
+    return dir;
+  }
+
+  private void export(BenchReport report, Path lake) throws Exception {
+    step("export: the marts of the %d-day lake, four ways to PostgreSQL", DAILY_DAYS);
+    Probe r =
+        probe("export", "dir=" + lake, "days=" + DAILY_DAYS, "repeats=" + repeats, "end=" + END);
+    long rows = r.result.get("rows").asLong();
+    Map<String, List<Double>> seconds = new LinkedHashMap<>();
+    r.result
+        .get("seconds")
+        .fields()
+        .forEachRemaining(e -> seconds.put(e.getKey(), doubles(e.getValue())));
+    report.export(rows, r.result.get("tables").asInt(), seconds, r.peakRss);
+    seconds.forEach((v, s) -> step("export %-12s %,d rows: %s s", v, rows, BenchReport.list(s)));
+    step("export: one mart of %,d rows, ours and plain COPY", LARGE_MART_ROWS);
+    Probe large =
+        probe("export-large", "dir=" + lake, "rows=" + LARGE_MART_ROWS, "repeats=" + repeats);
+    Map<String, List<Double>> largeSeconds = new LinkedHashMap<>();
+    large
+        .result
+        .get("seconds")
+        .fields()
+        .forEachRemaining(e -> largeSeconds.put(e.getKey(), doubles(e.getValue())));
+    List<String> published = new ArrayList<>();
+    large.result.get("published").forEach(n -> published.add(n.asText()));
+    report.exportLarge(large.result.get("rows").asLong(), largeSeconds, published);
+    largeSeconds.forEach(
+        (v, s) ->
+            step(
+                "export large %-6s %,d rows: %s s",
+                v, large.result.get("rows").asLong(), BenchReport.list(s)));
+    deleteRecursively(lake);
   }
 
   private void demo(BenchReport report) throws Exception {
@@ -301,6 +418,48 @@ final class BenchCommand extends LakehouseCommand {
         deleteRecursively(dir);
       }
     }
+  }
+
+  /**
+   * Runs a probe or command once with Spark's event log on, then writes bench/profile's summary of
+   * that log to profile-NAME.txt in the results.
+   */
+  private void profiled(
+      String name, List<String> mainAndArgs, boolean expectResult, Path home, Path results)
+      throws Exception {
+    Path logs = work.resolve("eventlogs").resolve(name);
+    Files.createDirectories(logs);
+    step("profile %s: one unmeasured run with Spark's event log in %s", name, logs);
+    probeJvmOptions =
+        List.of(
+            "-Dspark.eventLog.enabled=true",
+            "-Dspark.eventLog.compress=false",
+            "-Dspark.eventLog.dir=" + logs.toUri());
+    long t0 = System.nanoTime();
+    try {
+      run(mainAndArgs, "profile-" + name, expectResult);
+    } finally {
+      probeJvmOptions = List.of();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Process p =
+        new ProcessBuilder("python3", home.resolve("bench/profile").toString(), logs.toString())
+            .redirectErrorStream(true)
+            .start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("bench/profile failed on " + logs + ":\n" + text);
+    }
+    Files.writeString(
+        results.resolve("profile-" + name + ".txt"),
+        String.format(
+                "Where the time of one %s run goes (%.0f s with the event log on), by the lakehouse"
+                    + " code that started each Spark SQL execution; nested executions (a stream's"
+                    + " batch and the writes inside it) count in both.%n%n",
+                name.equals("demo") ? "`lakehouse demo`" : "daily-probe", seconds)
+            + text);
+    step("profile %s: %s", name, results.resolve("profile-" + name + ".txt"));
+    deleteRecursively(logs);
   }
 
   private void step(String format, Object... args) {
@@ -338,6 +497,7 @@ final class BenchCommand extends LakehouseCommand {
         command.add(arg);
       }
     }
+    command.addAll(probeJvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.addAll(mainAndArgs);

@@ -43,6 +43,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -71,11 +72,14 @@ public final class BenchProbe {
     }
     Map<String, Object> result =
         switch (args[0]) {
-          case "kafka-consumer" -> kafkaConsumer(p);
+          case "kafka-fetch" -> kafkaConsumer(p, false);
+          case "kafka-consumer" -> kafkaConsumer(p, true);
           case "spark-parquet" -> sparkParquet(p);
           case "bronze" -> bronze(p);
           case "silver" -> silver(p);
+          case "daily" -> daily(p);
           case "export" -> export(p);
+          case "export-large" -> exportLarge(p);
           default -> throw new IllegalArgumentException("Unknown probe " + args[0]);
         };
     System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
@@ -108,8 +112,11 @@ public final class BenchProbe {
     return m;
   }
 
-  /** The limit: one plain KafkaConsumer reading every message and parsing its JSON. */
-  static Map<String, Object> kafkaConsumer(Map<String, String> p) {
+  /**
+   * The limit: one plain KafkaConsumer reading every message and, with {@code parse}, parsing its
+   * JSON (without: the cost of fetching alone, the first part of bronze's CPU breakdown).
+   */
+  static Map<String, Object> kafkaConsumer(Map<String, String> p, boolean parse) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, p.get("bootstrap"));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -134,6 +141,9 @@ public final class BenchProbe {
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           events++;
+          if (!parse) {
+            continue;
+          }
           try {
             JSON.readTree(r.value());
           } catch (Exception e) {
@@ -208,6 +218,117 @@ public final class BenchProbe {
     Map<String, Object> m = measured(r.consumed(), t0, cpu0);
     m.put("batches", r.batches());
     spark.stop();
+    return m;
+  }
+
+  /**
+   * The daily path against its floor, and a backfill against the daily path, on one lake: {@code
+   * days} days at {@code per-day} transactions a day are generated and drained into bronze; every
+   * date but the last is built in one silver backfill and one gold range run (timed: the backfill);
+   * then, {@code repeats} times after a warm-up and each time from the same snapshots (rolled
+   * back), the last date's daily silver and gold runs (timed together: the daily run) and the
+   * floor, a bare Spark job that reads the same window of bronze and writes it back to an Iceberg
+   * table. The JVM is warm for every timed run; its start-up is excluded.
+   */
+  static Map<String, Object> daily(Map<String, String> p) {
+    int days = Integer.parseInt(p.get("days"));
+    int perDay = Integer.parseInt(p.get("per-day"));
+    int repeats = Integer.parseInt(p.get("repeats"));
+    LocalDate end = LocalDate.parse(p.get("end"));
+    LakehouseConfig config = config(p, Map.of());
+    SparkSession spark = loadBronze(config, days, perDay, end);
+    LocalDate first = end.minusDays(days - 1L);
+    Map<String, Object> m = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+    SilverJob.run(spark, config, SilverJob.Request.backfill(first, end.minusDays(1), false));
+    GoldJob.runRange(spark, config, first, end.minusDays(1));
+    m.put("backfill_seconds", (System.nanoTime() - t0) / 1e9);
+    m.put("backfill_days", days - 1);
+    Map<String, Long> baseline = snapshots(spark, "silver", "gold", "ops");
+    int lookback = config.intValue(Settings.SILVER_LOOKBACK_DAYS);
+    LocalDate windowStart = end.minusDays(lookback);
+    List<Double> dailySeconds = new ArrayList<>();
+    List<Double> floorSeconds = new ArrayList<>();
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + Tables.CATALOG + ".bench");
+    long windowRows = 0;
+    for (int i = 0; i <= repeats; i++) {
+      rollback(spark, baseline);
+      long d0 = System.nanoTime();
+      SilverJob.run(spark, config, SilverJob.Request.daily(end, lookback, true));
+      GoldJob.runDaily(spark, config, end, true);
+      double daily = (System.nanoTime() - d0) / 1e9;
+      long f0 = System.nanoTime();
+      windowRows = floor(spark, windowStart, end);
+      double floor = (System.nanoTime() - f0) / 1e9;
+      if (i > 0) {
+        dailySeconds.add(daily);
+        floorSeconds.add(floor);
+      }
+    }
+    rollback(spark, baseline);
+    m.put("daily_seconds", dailySeconds);
+    m.put("floor_seconds", floorSeconds);
+    m.put("window_rows", windowRows);
+    m.put("silver_transactions", spark.table(Tables.qualified(Tables.SILVER_TRANSACTIONS)).count());
+    spark.stop();
+    return m;
+  }
+
+  /**
+   * Generates {@code days * perDay} transactions over {@code days} days ending {@code end} into
+   * Kafka (an embedded broker unless one answers at the configured address) and drains them into
+   * bronze; returns the session.
+   */
+  private static SparkSession loadBronze(
+      LakehouseConfig config, int days, int perDay, LocalDate end) {
+    Optional<? extends AutoCloseable> broker =
+        KafkaTopics.reachable(config.get(Settings.KAFKA_BOOTSTRAP))
+            ? Optional.empty()
+            : Optional.of(EmbeddedServices.startKafka(config));
+    EventGenerator generator =
+        new EventGenerator(GeneratorOptions.from(config, (long) days * perDay, days, 42L, end));
+    generator.plan();
+    KafkaTopics.ensureTopics(
+        config.get(Settings.KAFKA_BOOTSTRAP), config.intValue(Settings.KAFKA_PARTITIONS));
+    try (EventProducer producer = new EventProducer(config.get(Settings.KAFKA_BOOTSTRAP))) {
+      producer.sendAll(generator.messages(), n -> {});
+    }
+    SparkSession spark = LakehouseSpark.session(config, "bench-daily");
+    BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
+    closeQuietly(broker);
+    return spark;
+  }
+
+  /**
+   * The floor of a daily run: read the window's bronze transactions and write them back to an
+   * Iceberg table, nothing else. Returns the rows written.
+   */
+  static long floor(SparkSession spark, LocalDate from, LocalDate to) {
+    String time = Topic.TRANSACTIONS.eventTimeColumn();
+    Dataset<Row> window =
+        spark
+            .table(Tables.qualified(Tables.BRONZE_TRANSACTIONS))
+            .filter(
+                col(time)
+                    .geq(java.sql.Timestamp.valueOf(from.atStartOfDay()))
+                    .and(col(time).lt(java.sql.Timestamp.valueOf(to.plusDays(1).atStartOfDay()))));
+    try {
+      window.writeTo(Tables.CATALOG + ".bench.floor").using("iceberg").createOrReplace();
+    } catch (Exception e) {
+      throw new IllegalStateException("The floor job failed: " + e.getMessage(), e);
+    }
+    return spark.table(Tables.CATALOG + ".bench.floor").count();
+  }
+
+  /** The current snapshot of every table in these namespaces, by name (namespace.table). */
+  static Map<String, Long> snapshots(SparkSession spark, String... namespaces) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String ns : namespaces) {
+      for (Row r : spark.sql("SHOW TABLES IN " + Tables.CATALOG + "." + ns).collectAsList()) {
+        String table = ns + "." + r.getString(1);
+        m.put(table, LakehouseSpark.currentSnapshotId(spark, table));
+      }
+    }
     return m;
   }
 
@@ -371,13 +492,14 @@ public final class BenchProbe {
       dev.lakehouse.trading.TradingGold.createIfMissing(spark, config);
       Map<String, byte[]> csv = new LinkedHashMap<>();
       long rows = 0;
-      for (String table : PostgresExporter.exportedTables()) {
+      for (Map.Entry<String, String> table : PostgresExporter.exportedMarts().entrySet()) {
         StringBuilder sb = new StringBuilder();
-        List<Row> all = spark.table(Tables.qualified(table)).drop("row_hash").collectAsList();
+        List<Row> all =
+            spark.table(Tables.qualified(table.getKey())).drop("row_hash").collectAsList();
         for (Row r : all) {
           PostgresExporter.csvLine(r, sb);
         }
-        csv.put(table, sb.toString().getBytes(StandardCharsets.UTF_8));
+        csv.put(table.getValue(), sb.toString().getBytes(StandardCharsets.UTF_8));
         rows += all.size();
       }
       String url = config.get(Settings.POSTGRES_URL);
@@ -421,6 +543,94 @@ public final class BenchProbe {
     }
   }
 
+  /**
+   * One large mart against plain COPY: gold.fct_transactions of the lake in {@code dir} is
+   * rewritten to {@code rows} rows (its own rows repeated under new keys), then, {@code repeats}
+   * times after a warm-up, published by our export (the other marts were published before and are
+   * unchanged, so it publishes this one; the health summary of runs changes with every export and
+   * is published too) and COPYed from one connection as CSV prepared in memory.
+   */
+  static Map<String, Object> exportLarge(Map<String, String> p) throws Exception {
+    int repeats = Integer.parseInt(p.get("repeats"));
+    long rows = Long.parseLong(p.get("rows"));
+    LakehouseConfig config = config(p, Map.of());
+    Optional<AutoCloseable> pg =
+        PostgresConnections.reachable(config)
+            ? Optional.empty()
+            : Optional.of(EmbeddedServices.startPostgres(config));
+    SparkSession spark = LakehouseSpark.session(config, "bench-export-large");
+    try {
+      String fct = Tables.qualified(Tables.GOLD_FCT_TRANSACTIONS);
+      Dataset<Row> gold = spark.table(fct);
+      long have = gold.count();
+      long copies = (rows + have - 1) / have;
+      String key = Topic.TRANSACTIONS.keyField();
+      Column[] columns =
+          java.util.Arrays.stream(gold.columns())
+              .map(
+                  c ->
+                      c.equals(key)
+                          ? org.apache
+                              .spark
+                              .sql
+                              .functions
+                              .concat(
+                                  col(c), org.apache.spark.sql.functions.lit("-"), col("copy_no"))
+                              .as(c)
+                          : col(c))
+              .toArray(Column[]::new);
+      gold.crossJoin(spark.range(copies).withColumnRenamed("id", "copy_no"))
+          .select(columns)
+          .limit((int) rows)
+          .writeTo(fct)
+          .overwrite(org.apache.spark.sql.functions.lit(true));
+      Dataset<Row> big = spark.table(fct).drop("row_hash");
+      long written = big.count();
+      PostgresExporter.export(spark, config);
+      java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+      StringBuilder sb = new StringBuilder();
+      java.util.Iterator<Row> it = big.toLocalIterator();
+      while (it.hasNext()) {
+        PostgresExporter.csvLine(it.next(), sb);
+        if (sb.length() > (1 << 20)) {
+          buffer.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+          sb.setLength(0);
+        }
+      }
+      buffer.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+      Map<String, byte[]> csv = Map.of("fct_transactions", buffer.toByteArray());
+      List<Double> ours = new ArrayList<>();
+      List<Double> copy = new ArrayList<>();
+      List<String> published = new ArrayList<>();
+      for (int i = 0; i <= repeats; i++) {
+        try (Connection c = PostgresConnections.connect(config);
+            Statement st = c.createStatement()) {
+          st.execute("DELETE FROM marts.export_manifest WHERE mart = 'fct_transactions'");
+        }
+        long t0 = System.nanoTime();
+        PostgresExporter.Result r = PostgresExporter.export(spark, config);
+        double s = (System.nanoTime() - t0) / 1e9;
+        double c = copy(config, csv);
+        if (i > 0) {
+          ours.add(s);
+          copy.add(c);
+        }
+        published = List.copyOf(r.published().keySet());
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rows", written);
+      m.put("csv_bytes", buffer.size());
+      m.put("published", published);
+      m.put("seconds", Map.of("ours", ours, "copy", copy));
+      return m;
+    } finally {
+      spark.stop();
+      if (pg.isPresent()) {
+        pg.get().close();
+      }
+    }
+  }
+
   private static double ours(SparkSession spark, LakehouseConfig config) throws Exception {
     try (Connection c = PostgresConnections.connect(config);
         Statement st = c.createStatement()) {
@@ -440,14 +650,13 @@ public final class BenchProbe {
       try (Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS bench_copy CASCADE");
         st.execute("CREATE SCHEMA bench_copy");
-        for (String table : csv.keySet()) {
-          String name = table.substring(table.indexOf('.') + 1);
-          st.execute("CREATE TABLE bench_copy." + name + " (LIKE marts." + name + ")");
+        for (String mart : csv.keySet()) {
+          st.execute("CREATE TABLE bench_copy." + mart + " (LIKE marts." + mart + ")");
         }
       }
       var api = c.unwrap(PGConnection.class).getCopyAPI();
       for (Map.Entry<String, byte[]> e : csv.entrySet()) {
-        String name = e.getKey().substring(e.getKey().indexOf('.') + 1);
+        String name = e.getKey();
         api.copyIn(
             "COPY bench_copy." + name + " FROM STDIN WITH (FORMAT csv)",
             new ByteArrayInputStream(e.getValue()));
@@ -466,13 +675,17 @@ public final class BenchProbe {
       st.execute("CREATE SCHEMA " + schema);
     }
     long t0 = System.nanoTime();
-    for (String table : PostgresExporter.exportedTables()) {
+    for (Map.Entry<String, String> table : PostgresExporter.exportedMarts().entrySet()) {
       var writer =
-          spark.table(Tables.qualified(table)).drop("row_hash").write().mode(SaveMode.Overwrite);
+          spark
+              .table(Tables.qualified(table.getKey()))
+              .drop("row_hash")
+              .write()
+              .mode(SaveMode.Overwrite);
       if (batch != null) {
         writer = writer.option("batchsize", batch);
       }
-      writer.jdbc(url, schema + "." + table.substring(table.indexOf('.') + 1), props);
+      writer.jdbc(url, schema + "." + table.getValue(), props);
     }
     return (System.nanoTime() - t0) / 1e9;
   }

@@ -17,12 +17,20 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
   private final String user;
   private final String password;
   private final String table;
+  private final org.apache.spark.util.CollectionAccumulator<Checksum> checksums;
 
-  CopyPartition(String url, String user, String password, String table) {
+  /** Each partition's checksum goes to {@code checksums} (once per partition: an action's). */
+  CopyPartition(
+      String url,
+      String user,
+      String password,
+      String table,
+      org.apache.spark.util.CollectionAccumulator<Checksum> checksums) {
     this.url = url;
     this.user = user;
     this.password = password;
     this.table = table;
+    this.checksums = checksums;
   }
 
   @Override
@@ -30,9 +38,11 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
     if (!rows.hasNext()) {
       return;
     }
+    Checksum.Running checksum = new Checksum.Running();
     try (Connection c = PostgresConnections.connect(url, user, password)) {
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      copy.copyIn(CsvEncoding.copyCommand(table), new CsvReader(rows));
+      copy.copyIn(CsvEncoding.copyCommand(table), new CsvReader(rows, checksum));
     }
+    checksums.add(checksum.checksum());
   }
 }

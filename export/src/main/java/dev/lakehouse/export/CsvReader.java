@@ -10,10 +10,17 @@ import org.apache.spark.sql.Row;
 final class CsvReader extends Reader {
   private static final int ROWS_PER_BATCH = 200;
   private final Iterator<Row> rows;
+  private final Checksum.Running checksum;
   private StringReader current = new StringReader("");
 
   CsvReader(Iterator<Row> rows) {
+    this(rows, null);
+  }
+
+  /** Rows as CSV, each line also added to {@code checksum} (none when null). */
+  CsvReader(Iterator<Row> rows, Checksum.Running checksum) {
     this.rows = rows;
+    this.checksum = checksum;
   }
 
   /** One row as a line of {@link CsvEncoding}. */
@@ -30,7 +37,11 @@ final class CsvReader extends Reader {
       }
       StringBuilder sb = new StringBuilder(256);
       for (int i = 0; i < ROWS_PER_BATCH && rows.hasNext(); i++) {
+        int start = sb.length();
         appendLine(rows.next(), sb);
+        if (checksum != null) {
+          checksum.add(sb.subSequence(start, sb.length()));
+        }
       }
       current = new StringReader(sb.toString());
       n = current.read(buf, off, len);

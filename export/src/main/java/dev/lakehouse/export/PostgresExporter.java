@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -92,6 +91,15 @@ public final class PostgresExporter {
         .filter(t -> !t.isDerived())
         .map(ExportedTable::goldTable)
         .toList();
+  }
+
+  /** The mart each of {@link #exportedTables()} is published as, by lake table, in order. */
+  public static Map<String, String> exportedMarts() {
+    Map<String, String> m = new LinkedHashMap<>();
+    ExportedTable.ALL.stream()
+        .filter(t -> !t.isDerived())
+        .forEach(t -> m.put(t.goldTable(), t.name()));
+    return m;
   }
 
   public static Result export(SparkSession spark, LakehouseConfig config) {
@@ -175,8 +183,7 @@ public final class PostgresExporter {
                     table,
                     DERIVED,
                     data.schema(),
-                    checksum,
-                    versioned -> copyRows(rows, versioned)));
+                    versioned -> copyRows(rows, versioned, checksum)));
           }
           continue;
         }
@@ -236,31 +243,48 @@ public final class PostgresExporter {
                 ? spark.table(gold)
                 : spark.read().option("snapshot-id", snapshot).table(gold))
             .drop(ROW_HASH);
-    Checksum checksum = checksum(data);
-    Copy copy =
-        checksum.count() <= config.longValue(Settings.EXPORT_DRIVER_COPY_ROWS)
-            ? versioned -> copyRows(data.collectAsList(), versioned)
-            : versioned -> copy(data, versioned);
-    return stage(marts, table, snapshot, data.schema(), checksum, copy);
+    long limit = config.longValue(Settings.EXPORT_DRIVER_COPY_ROWS);
+    if (recordsAt(table.goldTable(), snapshot) <= limit) {
+      // A small table: one Spark job brings its rows here, and the count and checksum are taken
+      // from them, where a second job over the table would cost more than the rows themselves.
+      List<Row> rows = data.collectAsList();
+      Checksum checksum = Checksum.of(rows);
+      return stage(
+          marts, table, snapshot, data.schema(), versioned -> copyRows(rows, versioned, checksum));
+    }
+    // A large one: COPYed from the executors, its checksum taken in the same pass.
+    return stage(marts, table, snapshot, data.schema(), versioned -> copy(data, versioned));
   }
 
-  /** How a table's rows reach its new version. */
+  /**
+   * The rows of the table's data files at a snapshot, from its summary (no Spark job); at least the
+   * rows a read returns (row-level deletes are not subtracted). Long.MAX_VALUE when unknown.
+   */
+  private long recordsAt(String table, long snapshot) {
+    if (snapshot < 0) {
+      return 0;
+    }
+    org.apache.iceberg.Snapshot s = LakehouseSpark.icebergTable(spark, table).snapshot(snapshot);
+    String total = s == null || s.summary() == null ? null : s.summary().get("total-records");
+    try {
+      return total == null ? Long.MAX_VALUE : Long.parseLong(total);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** How a table's rows reach its new version; returns the checksum of the rows it copied. */
   private interface Copy {
-    void into(String versioned) throws SQLException;
+    Checksum into(String versioned) throws SQLException;
   }
 
   private StagedTable stage(
-      MartsSchema marts,
-      ExportedTable table,
-      long snapshot,
-      StructType schema,
-      Checksum checksum,
-      Copy copy)
+      MartsSchema marts, ExportedTable table, long snapshot, StructType schema, Copy copy)
       throws SQLException {
     String version = table.versionName(suffix);
     String versioned = MartsSql.versioned(version);
     marts.execute(MartsSql.createVersion(version, schema));
-    copy.into(versioned);
+    Checksum checksum = copy.into(versioned);
     long count = marts.rowCount(versioned);
     if (count != checksum.count()) {
       throw new IllegalStateException(
@@ -283,7 +307,7 @@ public final class PostgresExporter {
       grain = table.derivation().grain();
       source = "a query over " + String.join(", ", table.derivation().sources());
     } else {
-      grain = grain(Tables.qualified(table.goldTable()));
+      grain = grain(table.goldTable());
       source = table.goldTable();
     }
     List<String> columns = Arrays.asList(schema.fieldNames());
@@ -326,7 +350,8 @@ public final class PostgresExporter {
    * A small table: its rows COPYed over one connection from the driver, which spares the shuffle
    * and the connections of a parallel COPY (most marts and every summary are small).
    */
-  private void copyRows(List<Row> rows, String versioned) throws SQLException {
+  private Checksum copyRows(List<Row> rows, String versioned, Checksum checksum)
+      throws SQLException {
     try (Connection c = PostgresConnections.connect(config)) {
       c.unwrap(org.postgresql.PGConnection.class)
           .getCopyAPI()
@@ -334,37 +359,33 @@ public final class PostgresExporter {
     } catch (java.io.IOException e) {
       throw new SQLException("COPY into " + versioned + " failed: " + e.getMessage(), e);
     }
+    return checksum;
   }
 
-  /** COPY from every partition in parallel, each over its own connection. */
-  private void copy(Dataset<Row> data, String versioned) {
+  /**
+   * COPY from at most export.parallelism partitions in parallel (coalesced: no shuffle), each over
+   * its own connection; the checksum of what was sent, from every partition's own.
+   */
+  private Checksum copy(Dataset<Row> data, String versioned) {
     String url = config.get(Settings.POSTGRES_URL);
     String user = config.get(Settings.POSTGRES_USER);
     String password = config.secret(Settings.POSTGRES_PASSWORD).orElse(null);
     int parallelism = config.intValue(Settings.EXPORT_PARALLELISM);
-    data.repartition(parallelism)
-        .foreachPartition(new CopyPartition(url, user, password, versioned));
+    org.apache.spark.util.CollectionAccumulator<Checksum> parts =
+        spark.sparkContext().collectionAccumulator("export checksum of " + versioned);
+    data.coalesce(parallelism)
+        .foreachPartition(new CopyPartition(url, user, password, versioned, parts));
+    Checksum total = new Checksum(0, BigInteger.ZERO);
+    for (Checksum part : parts.value()) {
+      total = total.plus(part);
+    }
+    return total;
   }
 
-  private static Checksum checksum(Dataset<Row> data) {
-    Row r =
-        data.selectExpr("count(*)", "sum(CAST(xxhash64(to_json(struct(*))) AS DECIMAL(38,0)))")
-            .first();
-    return new Checksum(
-        r.getLong(0), r.isNullAt(1) ? BigInteger.ZERO : r.getDecimal(1).toBigIntegerExact());
-  }
-
-  /** The table's grain, as its comment in gold states it. */
+  /** The table's grain, as its comment in gold states it (a table property: no Spark job). */
   private String grain(String gold) {
-    return spark
-        .sql("DESCRIBE TABLE EXTENDED " + gold)
-        .filter(col("col_name").equalTo("Comment"))
-        .select("data_type")
-        .as(Encoders.STRING())
-        .collectAsList()
-        .stream()
-        .findFirst()
-        .orElse("");
+    String comment = LakehouseSpark.icebergTable(spark, gold).properties().get("comment");
+    return comment == null ? "" : comment;
   }
 
   /** Drops the versions a failed export created; none of them is published. */

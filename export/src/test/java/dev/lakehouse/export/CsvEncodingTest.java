@@ -95,6 +95,36 @@ class CsvEncodingTest {
   }
 
   @Test
+  void theChecksumTakenWhileStreamingEqualsTheChecksumOfTheRowsAndAddsUpByParts() throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 450; i++) {
+      rows.add(RowFactory.create(i, "r" + i, i % 3 == 0 ? null : new BigDecimal(i + ".50")));
+    }
+    // Independently: the first 8 bytes of each line's SHA-256, as a signed long, summed.
+    java.math.BigInteger expected = java.math.BigInteger.ZERO;
+    for (int i = 0; i < 450; i++) {
+      String text = i + ",\"r" + i + "\"," + (i % 3 == 0 ? "" : i + ".50") + "\n";
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      expected = expected.add(java.math.BigInteger.valueOf(java.nio.ByteBuffer.wrap(d).getLong()));
+    }
+
+    Checksum.Running streamed = new Checksum.Running();
+    try (Reader reader = new CsvReader(rows.iterator(), streamed)) {
+      char[] buf = new char[64];
+      while (reader.read(buf, 0, buf.length) >= 0) {
+        // read to the end
+      }
+    }
+
+    assertThat(streamed.checksum()).isEqualTo(new Checksum(450, expected));
+    assertThat(Checksum.of(rows)).isEqualTo(new Checksum(450, expected));
+    assertThat(Checksum.of(rows.subList(0, 100)).plus(Checksum.of(rows.subList(100, 450))))
+        .isEqualTo(new Checksum(450, expected));
+  }
+
+  @Test
   void readerOfNoRowsIsEmpty() throws IOException {
     try (Reader reader = new CsvReader(List.<Row>of().iterator())) {
       assertThat(reader.read(new char[8], 0, 8)).isEqualTo(-1);
