@@ -107,7 +107,7 @@ final class BenchCommand extends LakehouseCommand {
   boolean noReadme;
 
   @Option(
-      names = "--profile",
+      names = "--spark-profile",
       description =
           "Then run the daily probe and the demo once more, unmeasured, with Spark's event log"
               + " on, and write where their time goes (bench/profile) to profile-daily.txt and"
