@@ -23,12 +23,29 @@ import org.apache.spark.sql.SparkSession;
  * The event dates gold must rebuild because silver changed since the snapshots gold last consumed,
  * whatever dates those changes touched: the days(event_ts) partitions of silver.transactions that
  * any commit since then added or removed files in (read from Iceberg's metadata, compactions
- * ignored), and the dates of every transaction of an account, customer or merchant whose silver row
- * changed (a late reference row, a corrected opening balance, a new merchant category).
+ * ignored), and the dates of the transactions a changed account, customer or merchant row can
+ * change in gold (a late reference row, a corrected opening balance, a new merchant category): of
+ * an account or merchant, every date, but only when a column gold's dated models read changed; of a
+ * customer gold already holds a current version of, the dates from the earliest change's updated_at
+ * on (a move opens a version there, a correction recorded no later than its version's start
+ * rewrites that version in place, an attribute of the dimension alone changes no fact); of a new or
+ * inferred customer, every date.
  */
 final class SilverChanges {
   /** Dates to rebuild; {@code everything} when gold must rebuild all of silver, and why. */
   record Changes(SortedSet<LocalDate> dates, boolean everything, String reason) {}
+
+  /**
+   * The columns of a reference table that gold's dated models (facts, balances, marts) read; a
+   * change elsewhere (an overdraft limit, a merchant's city, updated_at) reaches only the
+   * dimension, which every run rebuilds from the whole of silver.
+   */
+  static final Map<Topic, List<String>> DATED_COLUMNS =
+      Map.of(
+          Topic.ACCOUNTS,
+          List.of("account_id", "customer_id", "account_type", "opened_at", "opening_balance"),
+          Topic.MERCHANTS,
+          List.of("merchant_id", "category"));
 
   private SilverChanges() {}
 
@@ -64,17 +81,104 @@ final class SilverChanges {
       if (LakehouseSpark.icebergTable(spark, table).snapshot(was) == null) {
         return everything(spark, table + " no longer has snapshot " + was);
       }
+      if (topic == Topic.CUSTOMERS
+          && org.apache.iceberg.util.SnapshotUtil.isAncestorOf(
+              LakehouseSpark.icebergTable(spark, table), now, was)) {
+        dates.addAll(datesOfChangedCustomers(spark, statesSince(spark, table, was, now), was));
+        continue;
+      }
+      if (topic == Topic.CUSTOMERS) {
+        // Not an ancestor (rolled back past): every date of every customer that differs.
+        dates.addAll(
+            datesOfTransactionsOf(
+                spark,
+                topic,
+                spark.sql(
+                    "SELECT * FROM "
+                        + Tables.qualified(table)
+                        + " EXCEPT SELECT * FROM "
+                        + Tables.qualified(table)
+                        + " VERSION AS OF "
+                        + was)));
+        continue;
+      }
+      String columns = String.join(", ", DATED_COLUMNS.get(topic));
       Dataset<Row> changed =
           spark.sql(
-              "SELECT * FROM "
+              "SELECT "
+                  + columns
+                  + " FROM "
                   + Tables.qualified(table)
-                  + " EXCEPT SELECT * FROM "
+                  + " EXCEPT SELECT "
+                  + columns
+                  + " FROM "
                   + Tables.qualified(table)
                   + " VERSION AS OF "
                   + was);
       dates.addAll(datesOfTransactionsOf(spark, topic, changed));
     }
     return new Changes(dates, false, null);
+  }
+
+  /**
+   * The event dates of the silver transactions a customer change since snapshot {@code was} can
+   * change: from the earliest updated_at among the customer's rows in the states since then on,
+   * when gold holds a current, not inferred, version of the customer; every date otherwise.
+   */
+  private static SortedSet<LocalDate> datesOfChangedCustomers(
+      SparkSession spark, List<Long> states, long was) {
+    String table = Tables.qualified(Topic.CUSTOMERS.silverTable());
+    String key = Topic.CUSTOMERS.keyField();
+    String time = Topic.CUSTOMERS.eventTimeColumn();
+    List<String> changedInState = new ArrayList<>();
+    for (long state : states) {
+      changedInState.add(
+          "(SELECT * FROM "
+              + table
+              + " VERSION AS OF "
+              + state
+              + " EXCEPT SELECT * FROM "
+              + table
+              + " VERSION AS OF "
+              + was
+              + ")");
+    }
+    String sql =
+        "WITH changed AS ("
+            + String.join(" UNION ALL ", changedInState)
+            + "), first_change AS (SELECT "
+            + key
+            + ", min("
+            + time
+            + ") AS first_change, count_if("
+            + time
+            + " IS NULL) AS undated FROM changed GROUP BY "
+            + key
+            + "), since AS (SELECT f."
+            + key
+            + ", CASE WHEN d."
+            + key
+            + " IS NULL OR d.is_inferred OR f.undated > 0 THEN NULL ELSE f.first_change END AS"
+            + " since FROM first_change f LEFT JOIN (SELECT "
+            + key
+            + ", is_inferred FROM "
+            + Tables.qualified(Tables.GOLD_DIM_CUSTOMER)
+            + " WHERE is_current) d ON d."
+            + key
+            + " = f."
+            + key
+            + ") SELECT DISTINCT to_date(t.event_ts) FROM "
+            + Tables.qualified(Tables.SILVER_TRANSACTIONS)
+            + " t JOIN since s ON t."
+            + key
+            + " = s."
+            + key
+            + " AND (s.since IS NULL OR t.event_ts >= s.since)";
+    SortedSet<LocalDate> dates = new TreeSet<>();
+    for (Row r : spark.sql(sql).collectAsList()) {
+      dates.add(r.getDate(0).toLocalDate());
+    }
+    return dates;
   }
 
   /**

@@ -279,6 +279,31 @@ class GoldScheduleTest {
   }
 
   @Test
+  void aMoveRebuildsFromItsDateOnAndDimensionOnlyChangesRebuildNoDate() {
+    // After the 03-10 run: C1 (transactions since 03-01) moves to Chennai on 03-09, A1's overdraft
+    // limit rises and M9 moves to Goa. Only C1's facts from 03-09 on can change, and 03-10 is in
+    // the daily window 03-07..03-10: nothing to catch up.
+    move("C1", "Chennai", "2026-03-09");
+    spark.sql("UPDATE silver.accounts SET overdraft_limit = 5000.00 WHERE account_id = 'A1'");
+    spark.sql("UPDATE silver.merchants SET city = 'Goa' WHERE merchant_id = 'M9'");
+    GoldResult next = goldDaily("2026-03-10");
+    assertThat(next.windowStart()).isEqualTo(LocalDate.parse("2026-03-07"));
+    assertThat(next.catchUp()).isNull();
+    // T6 (03-10) joins the Chennai version; T4 (03-05) keeps Mumbai, T1 (03-01) Pune.
+    assertThat(
+            rows(
+                "SELECT f.transaction_id, d.city FROM gold.fct_transactions f JOIN"
+                    + " gold.dim_customer d ON d.customer_key = f.customer_key WHERE"
+                    + " f.transaction_id IN ('T1', 'T4', 'T6') ORDER BY 1"))
+        .isEqualTo("[[T1,Pune], [T4,Mumbai], [T6,Chennai]]");
+    // The dimensions carry the other two changes all the same.
+    assertThat(rows("SELECT overdraft_limit FROM gold.dim_account WHERE account_key = 'A1'"))
+        .isEqualTo("[[5000.00]]");
+    assertThat(rows("SELECT city FROM gold.dim_merchant WHERE merchant_key = 'M9'"))
+        .isEqualTo("[[Goa]]");
+  }
+
+  @Test
   void aTransactionBeforeTheAccountOpenedStartsItsBalancesAndStatement() {
     // A4 opened 03-02 with 0; its 100 deposit on 03-01 starts the series.
     assertThat(
