@@ -185,20 +185,10 @@ final class BenchCommand extends LakehouseCommand {
     if (profile) {
       Files.createDirectories(results);
       Path dir = work.resolve("profile-daily");
-      profiled(
-          "daily",
-          List.of(
-              BenchProbe.class.getName(),
-              "daily",
-              "dir=" + dir,
-              "bootstrap=localhost:" + EmbeddedKafka.freePort(),
-              "days=" + DAILY_DAYS,
-              "per-day=" + perDay,
-              "repeats=1",
-              "end=" + END),
-          true,
-          home,
-          results);
+      List<String> daily = new ArrayList<>(List.of(BenchProbe.class.getName()));
+      daily.add("daily");
+      daily.addAll(dailyArguments(dir));
+      profiled("daily", daily, true, home, results);
       deleteRecursively(dir);
       dir = work.resolve("profile-demo");
       profiled(
@@ -335,15 +325,7 @@ final class BenchCommand extends LakehouseCommand {
           "daily %d/%d: %d days at %,d transactions a day into bronze; backfill of %d days, then"
               + " the last day's daily run and the bare job",
           i, runs, DAILY_DAYS, perDay, DAILY_DAYS - 1);
-      Probe r =
-          probe(
-              "daily",
-              "dir=" + dir,
-              "bootstrap=localhost:" + EmbeddedKafka.freePort(),
-              "days=" + DAILY_DAYS,
-              "per-day=" + perDay,
-              "repeats=1",
-              "end=" + END);
+      Probe r = probe("daily", dailyArguments(dir).toArray(String[]::new));
       double backfill = r.result.get("backfill_seconds").asDouble();
       List<Double> dailySeconds = doubles(r.result.get("daily_seconds"));
       List<Double> floorSeconds = doubles(r.result.get("floor_seconds"));
@@ -359,6 +341,17 @@ final class BenchCommand extends LakehouseCommand {
           r.result.get("window_rows").asLong());
     }
     return dir;
+  }
+
+  /** The daily probe's arguments for a lake in {@code dir}: one timed daily run. */
+  private List<String> dailyArguments(Path dir) {
+    return List.of(
+        "dir=" + dir,
+        "bootstrap=localhost:" + EmbeddedKafka.freePort(),
+        "days=" + DAILY_DAYS,
+        "per-day=" + perDay,
+        "repeats=1",
+        "end=" + END);
   }
 
   private void export(BenchReport report, Path lake) throws Exception {

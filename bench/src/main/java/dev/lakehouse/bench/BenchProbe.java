@@ -353,21 +353,7 @@ public final class BenchProbe {
     int repeats = Integer.parseInt(p.get("repeats"));
     LocalDate end = LocalDate.parse(p.get("end"));
     LakehouseConfig config = config(p, Map.of());
-    Optional<? extends AutoCloseable> broker =
-        KafkaTopics.reachable(config.get(Settings.KAFKA_BOOTSTRAP))
-            ? Optional.empty()
-            : Optional.of(EmbeddedServices.startKafka(config));
-    EventGenerator generator =
-        new EventGenerator(GeneratorOptions.from(config, (long) days * perDay, days, 42L, end));
-    generator.plan();
-    KafkaTopics.ensureTopics(
-        config.get(Settings.KAFKA_BOOTSTRAP), config.intValue(Settings.KAFKA_PARTITIONS));
-    try (EventProducer producer = new EventProducer(config.get(Settings.KAFKA_BOOTSTRAP))) {
-      producer.sendAll(generator.messages(), n -> {});
-    }
-    SparkSession spark = LakehouseSpark.session(config, "bench-silver");
-    BronzeStream.run(spark, config, new BronzeStream.Options(true, false));
-    closeQuietly(broker);
+    SparkSession spark = loadBronze(config, days, perDay, end);
     SilverJob.run(
         spark,
         config,
