@@ -466,10 +466,7 @@ public final class BenchProbe {
     LocalDate end = LocalDate.parse(p.get("end"));
     int days = Integer.parseInt(p.get("days"));
     LakehouseConfig config = config(p, Map.of());
-    Optional<AutoCloseable> pg =
-        PostgresConnections.reachable(config)
-            ? Optional.empty()
-            : Optional.of(EmbeddedServices.startPostgres(config));
+    Optional<AutoCloseable> pg = postgres(config);
     SparkSession spark = LakehouseSpark.session(config, "bench-export");
     try {
       GoldJob.runRange(spark, config, end.minusDays(days - 1L), end);
@@ -540,10 +537,7 @@ public final class BenchProbe {
     int repeats = Integer.parseInt(p.get("repeats"));
     long rows = Long.parseLong(p.get("rows"));
     LakehouseConfig config = config(p, Map.of());
-    Optional<AutoCloseable> pg =
-        PostgresConnections.reachable(config)
-            ? Optional.empty()
-            : Optional.of(EmbeddedServices.startPostgres(config));
+    Optional<AutoCloseable> pg = postgres(config);
     SparkSession spark = LakehouseSpark.session(config, "bench-export-large");
     try {
       String fct = Tables.qualified(Tables.GOLD_FCT_TRANSACTIONS);
@@ -674,6 +668,13 @@ public final class BenchProbe {
       writer.jdbc(url, schema + "." + table.getValue(), props);
     }
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** An embedded PostgreSQL, unless one answers at the configured address. */
+  private static Optional<AutoCloseable> postgres(LakehouseConfig config) {
+    return PostgresConnections.reachable(config)
+        ? Optional.empty()
+        : Optional.of(EmbeddedServices.startPostgres(config));
   }
 
   private static void closeQuietly(Optional<? extends AutoCloseable> resource) {
