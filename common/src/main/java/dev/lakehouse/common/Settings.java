@@ -85,6 +85,7 @@ public final class Settings {
   public static final String POSTGRES_EMBEDDED = "postgres.embedded";
   public static final String EXPORT_PARALLELISM = "export.parallelism";
   public static final String EXPORT_DRIVER_COPY_ROWS = "export.driver-copy-rows";
+  public static final String EXPORT_TABLES_AT_ONCE = "export.tables-at-once";
   public static final String ANOMALY_CHECKS = "anomaly.checks";
   public static final String ANOMALY_TRAINING_DAYS = "anomaly.training-days";
   public static final String ANOMALY_MIN_POINTS = "anomaly.min-points";
@@ -401,6 +402,12 @@ public final class Settings {
               Setting.integer(0, 10_000_000),
               "Tables of at most this many rows are COPYed from the driver over one connection;"
                   + " larger ones from the executors in parallel (export.parallelism)."),
+          Setting.of(
+              EXPORT_TABLES_AT_ONCE,
+              "3",
+              Setting.integer(1, 16),
+              "Tables the PostgreSQL export stages at the same time, each read by its own Spark"
+                  + " job and copied, keyed and indexed over its own connection."),
           Setting.of(
               EXPORT_LOCK_TIMEOUT_SECONDS,
               "5",

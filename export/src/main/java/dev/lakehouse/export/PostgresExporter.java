@@ -17,10 +17,17 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * Exports the marts and the dimensions they need to PostgreSQL. Readers query each mart under a
  * stable name, the view {@code marts.<mart>}; behind it, each export that changes the mart writes a
  * new version, a table of schema {@code marts_data} named for the run: COPY from the executors in
- * parallel, row count checked against gold, then primary key, indexes and comments. One transaction
- * then points the view of every changed mart at its new version together with its row in {@code
+ * parallel, row count checked against gold, then primary key, indexes and comments, a few tables at
+ * a time (export.tables-at-once), each over its own connection. One transaction then points the
+ * view of every changed mart at its new version together with its row in {@code
  * marts.export_manifest}. Readers see the old or the new version, never a partial or empty one;
  * views and grants defined on {@code marts.<mart>} survive, since the view itself stays. The old
  * versions are dropped afterwards, when nothing holds them. A table whose gold snapshot was already
@@ -158,7 +166,7 @@ public final class PostgresExporter {
     List<String> unchanged = new ArrayList<>();
     List<StagedTable> staged = new ArrayList<>();
     // Named before each version is created, so a COPY or check that fails leaves no version behind.
-    List<String> newVersions = new ArrayList<>();
+    List<String> newVersions = Collections.synchronizedList(new ArrayList<>());
     boolean published = false;
     int dropped;
     try (Connection c = PostgresConnections.connect(config)) {
@@ -166,33 +174,17 @@ public final class PostgresExporter {
       marts.lockExports();
       marts.prepare();
       Map<String, MartsSchema.Published> publishedSnapshots = marts.publishedSnapshots();
+      List<Callable<StagedTable>> work = new ArrayList<>();
       for (ExportedTable table : ExportedTable.ALL) {
         MartsSchema.Published last = publishedSnapshots.get(table.name());
-        if (table.isDerived()) {
-          // A summary is small: one query, its rows held here, its checksum taken here.
-          Dataset<Row> data = derived(table);
-          List<Row> rows = data.collectAsList();
-          Checksum checksum = Checksum.of(rows);
-          if (last != null && checksum.text().equals(last.checksum())) {
-            unchanged.add(table.name());
-          } else {
-            newVersions.add(table.versionName(suffix));
-            staged.add(
-                stage(
-                    marts,
-                    table,
-                    DERIVED,
-                    data.schema(),
-                    versioned -> copyRows(rows, versioned, checksum)));
-          }
-          continue;
-        }
-        long snapshot = LakehouseSpark.currentSnapshotId(spark, table.goldTable());
-        if (last != null && last.snapshot() == snapshot) {
-          unchanged.add(table.name());
+        work.add(() -> stageIfChanged(table, last, newVersions));
+      }
+      List<StagedTable> outcomes = allOf(work);
+      for (int i = 0; i < outcomes.size(); i++) {
+        if (outcomes.get(i) == null) {
+          unchanged.add(ExportedTable.ALL.get(i).name());
         } else {
-          newVersions.add(table.versionName(suffix));
-          staged.add(stage(marts, table, snapshot));
+          staged.add(outcomes.get(i));
         }
       }
       beforePublish.accept(runId);
@@ -228,6 +220,84 @@ public final class PostgresExporter {
         unchanged.size(),
         dropped);
     return new Result(runId, rowsPublished, unchanged, seconds, rows);
+  }
+
+  /**
+   * The table's new version, staged over a connection of its own; null when what it would publish
+   * is what its view shows already (the same gold snapshot, or a summary with the same checksum).
+   */
+  private StagedTable stageIfChanged(
+      ExportedTable table, MartsSchema.Published last, List<String> newVersions)
+      throws SQLException {
+    if (table.isDerived()) {
+      // A summary is small: one query, its rows held here, its checksum taken here.
+      Dataset<Row> data = derived(table);
+      List<Row> rows = data.collectAsList();
+      Checksum checksum = Checksum.of(rows);
+      if (last != null && checksum.text().equals(last.checksum())) {
+        return null;
+      }
+      newVersions.add(table.versionName(suffix));
+      try (Connection c = PostgresConnections.connect(config)) {
+        return stage(
+            MartsSchema.on(c, lockWaits),
+            table,
+            DERIVED,
+            data.schema(),
+            versioned -> copyRows(rows, versioned, checksum));
+      }
+    }
+    long snapshot = LakehouseSpark.currentSnapshotId(spark, table.goldTable());
+    if (last != null && last.snapshot() == snapshot) {
+      return null;
+    }
+    newVersions.add(table.versionName(suffix));
+    try (Connection c = PostgresConnections.connect(config)) {
+      return stage(MartsSchema.on(c, lockWaits), table, snapshot);
+    }
+  }
+
+  /**
+   * Runs the tables' work export.tables-at-once at a time (Spark runs their jobs side by side) and
+   * returns the results in order. Every table's work ends before this returns, failed or not, so
+   * the versions a failure leaves are all named when they are dropped; the first failure in table
+   * order is then thrown.
+   */
+  private <T> List<T> allOf(List<Callable<T>> work) throws SQLException {
+    int threads = Math.min(config.intValue(Settings.EXPORT_TABLES_AT_ONCE), work.size());
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(threads, 1),
+            r -> {
+              Thread t = new Thread(r, "export-stage-" + next.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : pool.invokeAll(work)) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof SQLException sql) {
+            throw sql;
+          } else if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+          } else if (cause instanceof Error error) {
+            throw error;
+          }
+          throw new IllegalStateException(cause.getMessage(), cause);
+        }
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("The export was interrupted while staging its tables.", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**

@@ -485,6 +485,42 @@ class PostgresExportTest {
     assertThat(ledger.get(1).getString(1)).contains("simulated crash");
   }
 
+  /**
+   * Tables are staged side by side: when one of them fails (a statement that breaks its grain)
+   * while others are staged, the export fails naming the key, and no version of any table is left
+   * behind, whichever finished first.
+   */
+  @Test
+  void aTableThatFailsWhileOthersAreStagedLeavesNoVersionOfAny(@TempDir Path dir) throws Exception {
+    Lake lake = Lake.withOneStatement(dir);
+    lake.export();
+    String statementVersion = lake.versions("monthly_statement").get(0);
+    long manifest = lake.query("SELECT count(*) FROM marts.export_manifest");
+    // A1's statement twice: the new version's primary key fails. The health summaries change too
+    // (the first export is a run of its own now), so they are staged at the same time.
+    lake.spark.sql(
+        "INSERT INTO "
+            + Tables.qualified(Tables.GOLD_MONTHLY_STATEMENT)
+            + " SELECT * FROM "
+            + Tables.qualified(Tables.GOLD_MONTHLY_STATEMENT));
+    assertThat(lake.config.intValue(Settings.EXPORT_TABLES_AT_ONCE)).isGreaterThan(1);
+
+    assertThatThrownBy(lake::export)
+        .hasMessageContaining("primary key (account_id, month_start)")
+        .hasMessageContaining("The previous marts are unchanged.");
+
+    assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
+    assertThat(lake.query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
+    assertThat(lake.versions("monthly_statement")).containsExactly(statementVersion);
+    assertThat(
+            lake.query(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts_data'"))
+        .isEqualTo(ExportedTable.ALL.size());
+    assertThat(lake.ledger())
+        .extracting(row -> row.getString(0))
+        .containsExactly("SUCCESS", "FAILED");
+  }
+
   /** Counts the published statements over and over until stopped, noting what it saw. */
   static final class StatementReader implements Runnable {
     final AtomicBoolean running = new AtomicBoolean(true);
