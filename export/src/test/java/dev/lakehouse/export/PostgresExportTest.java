@@ -237,6 +237,23 @@ class PostgresExportTest {
       return PostgresConnections.connect(config);
     }
 
+    /**
+     * After a failed export of a lake with one published statement: that statement is what readers
+     * see, the manifest is as it was, and nothing of the failed run is left (one version per mart,
+     * the one its view shows).
+     */
+    void assertOnlyThePublishedVersionsAreLeft(String statementVersion, long manifest)
+        throws SQLException {
+      assertThat(query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
+      assertThat(query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
+      assertThat(versions("monthly_statement")).containsExactly(statementVersion);
+      assertThat(
+              query(
+                  "SELECT count(*) FROM information_schema.tables WHERE table_schema ="
+                      + " 'marts_data'"))
+          .isEqualTo(ExportedTable.ALL.size());
+    }
+
     long query(String sql) throws SQLException {
       try (Connection c = connect();
           Statement s = c.createStatement();
@@ -472,14 +489,7 @@ class PostgresExportTest {
 
     assertThatThrownBy(failing::run).hasMessageContaining("simulated crash");
 
-    assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
-    assertThat(lake.query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
-    // Nothing of the failed run is left: one version per mart, the one its view shows.
-    assertThat(lake.versions("monthly_statement")).containsExactly(statementVersion);
-    assertThat(
-            lake.query(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts_data'"))
-        .isEqualTo(ExportedTable.ALL.size());
+    lake.assertOnlyThePublishedVersionsAreLeft(statementVersion, manifest);
     List<Row> ledger = lake.ledger();
     assertThat(ledger).extracting(row -> row.getString(0)).containsExactly("SUCCESS", "FAILED");
     assertThat(ledger.get(1).getString(1)).contains("simulated crash");
@@ -509,13 +519,7 @@ class PostgresExportTest {
         .hasMessageContaining("primary key (account_id, month_start)")
         .hasMessageContaining("The previous marts are unchanged.");
 
-    assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
-    assertThat(lake.query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
-    assertThat(lake.versions("monthly_statement")).containsExactly(statementVersion);
-    assertThat(
-            lake.query(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts_data'"))
-        .isEqualTo(ExportedTable.ALL.size());
+    lake.assertOnlyThePublishedVersionsAreLeft(statementVersion, manifest);
     assertThat(lake.ledger())
         .extracting(row -> row.getString(0))
         .containsExactly("SUCCESS", "FAILED");
