@@ -105,6 +105,7 @@ public final class Settings {
   public static final String GOLD_FEE_SCHEDULE = "gold.fee-schedule";
   public static final String GOLD_TIER_THRESHOLDS = "gold.tier-thresholds";
   public static final String GOLD_ACTIVITY_THRESHOLDS = "gold.activity-thresholds";
+  public static final String GOLD_MODELS_AT_ONCE = "gold.models-at-once";
 
   private static final List<Setting> ALL =
       List.of(
@@ -526,6 +527,12 @@ public final class Settings {
               "withdrawals=100000,loans=100000,investments=100000",
               Setting::namedAmounts,
               "Monthly INR totals above which a month counts as high activity."),
+          Setting.of(
+              GOLD_MODELS_AT_ONCE,
+              "3",
+              Setting.integer(1, 16),
+              "Gold models written at the same time when none reads another's table (1: one after"
+                  + " another)."),
           Setting.secret(
               PII_HMAC_KEY, "Key of the HMAC that replaces PII in silver. Environment only."),
           Setting.of(

@@ -13,15 +13,23 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -30,7 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds gold from silver by walking the models of {@link GoldModels} in order: the dimensions,
  * fct_transactions (MERGEd over the run's window with literal dates), balances from the window's
- * first day to the last day gold knows, and the marts of every month those days touch.
+ * first day to the last day gold knows, and the marts of every month those days touch. Models that
+ * read none of each other's tables ({@link GoldModels#waves}) are written gold.models-at-once at a
+ * time.
  *
  * <p>The window is the requested one (D-L..D, or --from..--to) widened to every event date silver
  * changed since the silver snapshots the last successful gold run read ({@link SilverChanges}): a
@@ -258,32 +268,108 @@ public final class GoldJob {
     }
     Map<String, Object> parameters =
         GoldModels.parameters(config, windowStart, windowEnd, rangeEnd, inputs);
-    for (GoldModel model : GoldModels.ORDER) {
-      if (model.write() instanceof GoldModel.Write.Scd2) {
-        // Every state silver held since the last run, in order: two changes between runs are two
-        // versions.
-        long t0 = System.nanoTime();
-        for (long state : customerStates) {
-          Map<String, Object> asOf = new HashMap<>(parameters);
-          asOf.put(
-              "silver_customers",
-              SqlTemplate.tableAt(Tables.qualified(Tables.SILVER_CUSTOMERS), state));
-          ModelWriter.write(spark, model, asOf);
+    int atOnce = config.intValue(Settings.GOLD_MODELS_AT_ONCE);
+    ExecutorService pool = atOnce > 1 ? models(atOnce) : null;
+    Map<GoldModel, OptionalLong> rows = new HashMap<>();
+    try {
+      for (List<GoldModel> wave : GoldModels.waves()) {
+        List<Callable<OptionalLong>> work = new ArrayList<>();
+        for (GoldModel model : wave) {
+          work.add(() -> write(model, parameters));
         }
-        LOG.info(
-            "Gold model {} written from {} silver state(s) in {} ms.",
-            model.name(),
-            customerStates.size(),
-            (System.nanoTime() - t0) / 1_000_000);
-        continue;
+        List<OptionalLong> done = allOf(pool, work);
+        for (int i = 0; i < wave.size(); i++) {
+          rows.put(wave.get(i), done.get(i));
+        }
       }
-      long t0 = System.nanoTime();
-      ModelWriter.write(spark, model, parameters)
-          .ifPresent(rows -> written.put(model.target(), rows));
-      LOG.info(
-          "Gold model {} written in {} ms.", model.name(), (System.nanoTime() - t0) / 1_000_000);
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+    // Recorded in the models' order, whichever finished first.
+    for (GoldModel model : GoldModels.ORDER) {
+      rows.get(model).ifPresent(n -> written.put(model.target(), n));
     }
     return new GoldResult(runId, "SUCCESS", windowStart, windowEnd, rangeEnd, written, catchUp);
+  }
+
+  /** Writes one model; the rows written when its write reports them. */
+  private OptionalLong write(GoldModel model, Map<String, Object> parameters) {
+    long t0 = System.nanoTime();
+    if (model.write() instanceof GoldModel.Write.Scd2) {
+      // Every state silver held since the last run, in order: two changes between runs are two
+      // versions.
+      for (long state : customerStates) {
+        Map<String, Object> asOf = new HashMap<>(parameters);
+        asOf.put(
+            "silver_customers",
+            SqlTemplate.tableAt(Tables.qualified(Tables.SILVER_CUSTOMERS), state));
+        ModelWriter.write(spark, model, asOf);
+      }
+      LOG.info(
+          "Gold model {} written from {} silver state(s) in {} ms.",
+          model.name(),
+          customerStates.size(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return OptionalLong.empty();
+    }
+    OptionalLong rows = ModelWriter.write(spark, model, parameters);
+    LOG.info("Gold model {} written in {} ms.", model.name(), (System.nanoTime() - t0) / 1_000_000);
+    return rows;
+  }
+
+  /**
+   * Threads that write the models of one wave at the same time (Spark runs their jobs side by
+   * side).
+   */
+  private static ExecutorService models(int threads) {
+    AtomicInteger next = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, "gold-model-" + next.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * The results of a wave's work in order: on this thread when there is no pool or one model, else
+   * side by side. Every model of the wave ends before this returns; then the first failure in the
+   * models' order is thrown, as a run one model after another would have.
+   */
+  private static <T> List<T> allOf(ExecutorService pool, List<Callable<T>> work) {
+    List<T> out = new ArrayList<>();
+    try {
+      if (pool == null || work.size() == 1) {
+        for (Callable<T> w : work) {
+          out.add(w.call());
+        }
+        return out;
+      }
+      for (Future<T> f : pool.invokeAll(work)) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+          } else if (cause instanceof Error error) {
+            throw error;
+          }
+          throw new IllegalStateException(cause.getMessage(), cause);
+        }
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("The gold run was interrupted while writing its models.", e);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   private static String fingerprintOf(String parameters) {

@@ -9,6 +9,8 @@ import dev.lakehouse.contract.Vocabulary.BalanceEffect;
 import dev.lakehouse.gold.GoldModel.Write;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +135,38 @@ final class GoldModels {
               List.of("fct_transactions", "first_month", "last_month")));
 
   private GoldModels() {}
+
+  /**
+   * {@link #ORDER} in waves: a model goes in the wave after the last one holding a model whose
+   * table it reads (its parameters name the tables it reads), so the models of one wave read only
+   * tables that earlier waves finished and can be written at the same time. Within a wave, ORDER's
+   * order.
+   */
+  static List<List<GoldModel>> waves() {
+    Map<String, Integer> waveOfTable = new HashMap<>();
+    List<List<GoldModel>> waves = new ArrayList<>();
+    for (GoldModel model : ORDER) {
+      int wave = 0;
+      // A model's own table is not known yet here: reading it (dim_customer) delays nothing.
+      for (String parameter : model.parameters()) {
+        Integer upstream = waveOfTable.get(parameter);
+        if (upstream != null) {
+          wave = Math.max(wave, upstream + 1);
+        }
+      }
+      if (wave == waves.size()) {
+        waves.add(new ArrayList<>());
+      }
+      waves.get(wave).add(model);
+      waveOfTable.put(shortName(model.target()), wave);
+    }
+    return waves.stream().map(List::copyOf).toList();
+  }
+
+  /** gold.dim_account -> dim_account: the parameter name a model reads the table by. */
+  private static String shortName(String target) {
+    return target.substring(target.indexOf('.') + 1);
+  }
 
   static GoldModel named(String name) {
     return ORDER.stream()
