@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.SideBySide;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.ops.RunLedger;
 import dev.lakehouse.ops.RunRecord;
@@ -22,12 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -174,12 +169,14 @@ public final class PostgresExporter {
       marts.lockExports();
       marts.prepare();
       Map<String, MartsSchema.Published> publishedSnapshots = marts.publishedSnapshots();
-      List<Callable<StagedTable>> work = new ArrayList<>();
+      List<SideBySide.Work<StagedTable, SQLException>> work = new ArrayList<>();
       for (ExportedTable table : ExportedTable.ALL) {
         MartsSchema.Published last = publishedSnapshots.get(table.name());
         work.add(() -> stageIfChanged(table, last, newVersions));
       }
-      List<StagedTable> outcomes = allOf(work);
+      // A table that fails lets the others finish, so every version created is named below.
+      List<StagedTable> outcomes =
+          SideBySide.all("export-stage", config.intValue(Settings.EXPORT_TABLES_AT_ONCE), work);
       for (int i = 0; i < outcomes.size(); i++) {
         if (outcomes.get(i) == null) {
           unchanged.add(ExportedTable.ALL.get(i).name());
@@ -254,49 +251,6 @@ public final class PostgresExporter {
     newVersions.add(table.versionName(suffix));
     try (Connection c = PostgresConnections.connect(config)) {
       return stage(MartsSchema.on(c, lockWaits), table, snapshot);
-    }
-  }
-
-  /**
-   * Runs the tables' work export.tables-at-once at a time (Spark runs their jobs side by side) and
-   * returns the results in order. Every table's work ends before this returns, failed or not, so
-   * the versions a failure leaves are all named when they are dropped; the first failure in table
-   * order is then thrown.
-   */
-  private <T> List<T> allOf(List<Callable<T>> work) throws SQLException {
-    int threads = Math.min(config.intValue(Settings.EXPORT_TABLES_AT_ONCE), work.size());
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(threads, 1),
-            r -> {
-              Thread t = new Thread(r, "export-stage-" + next.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<T> out = new ArrayList<>();
-      for (Future<T> f : pool.invokeAll(work)) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof SQLException sql) {
-            throw sql;
-          } else if (cause instanceof RuntimeException runtime) {
-            throw runtime;
-          } else if (cause instanceof Error error) {
-            throw error;
-          }
-          throw new IllegalStateException(cause.getMessage(), cause);
-        }
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("The export was interrupted while staging its tables.", e);
-    } finally {
-      pool.shutdownNow();
     }
   }
 

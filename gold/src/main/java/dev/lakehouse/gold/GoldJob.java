@@ -6,6 +6,7 @@ import dev.lakehouse.common.ConfigException;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.SideBySide;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.ops.RunLedger;
 import dev.lakehouse.ops.RunRecord;
@@ -24,12 +25,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -269,22 +264,15 @@ public final class GoldJob {
     Map<String, Object> parameters =
         GoldModels.parameters(config, windowStart, windowEnd, rangeEnd, inputs);
     int atOnce = config.intValue(Settings.GOLD_MODELS_AT_ONCE);
-    ExecutorService pool = atOnce > 1 ? models(atOnce) : null;
     Map<GoldModel, OptionalLong> rows = new HashMap<>();
-    try {
-      for (List<GoldModel> wave : GoldModels.waves()) {
-        List<Callable<OptionalLong>> work = new ArrayList<>();
-        for (GoldModel model : wave) {
-          work.add(() -> write(model, parameters));
-        }
-        List<OptionalLong> done = allOf(pool, work);
-        for (int i = 0; i < wave.size(); i++) {
-          rows.put(wave.get(i), done.get(i));
-        }
+    for (List<GoldModel> wave : GoldModels.waves()) {
+      List<SideBySide.Work<OptionalLong, RuntimeException>> work = new ArrayList<>();
+      for (GoldModel model : wave) {
+        work.add(() -> write(model, parameters));
       }
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
+      List<OptionalLong> done = SideBySide.all("gold-model", atOnce, work);
+      for (int i = 0; i < wave.size(); i++) {
+        rows.put(wave.get(i), done.get(i));
       }
     }
     // Recorded in the models' order, whichever finished first.
@@ -317,59 +305,6 @@ public final class GoldJob {
     OptionalLong rows = ModelWriter.write(spark, model, parameters);
     LOG.info("Gold model {} written in {} ms.", model.name(), (System.nanoTime() - t0) / 1_000_000);
     return rows;
-  }
-
-  /**
-   * Threads that write the models of one wave at the same time (Spark runs their jobs side by
-   * side).
-   */
-  private static ExecutorService models(int threads) {
-    AtomicInteger next = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        threads,
-        r -> {
-          Thread t = new Thread(r, "gold-model-" + next.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-  }
-
-  /**
-   * The results of a wave's work in order: on this thread when there is no pool or one model, else
-   * side by side. Every model of the wave ends before this returns; then the first failure in the
-   * models' order is thrown, as a run one model after another would have.
-   */
-  private static <T> List<T> allOf(ExecutorService pool, List<Callable<T>> work) {
-    List<T> out = new ArrayList<>();
-    try {
-      if (pool == null || work.size() == 1) {
-        for (Callable<T> w : work) {
-          out.add(w.call());
-        }
-        return out;
-      }
-      for (Future<T> f : pool.invokeAll(work)) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException runtime) {
-            throw runtime;
-          } else if (cause instanceof Error error) {
-            throw error;
-          }
-          throw new IllegalStateException(cause.getMessage(), cause);
-        }
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("The gold run was interrupted while writing its models.", e);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   private static String fingerprintOf(String parameters) {
