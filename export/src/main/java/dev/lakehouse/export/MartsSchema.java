@@ -137,6 +137,18 @@ final class MartsSchema {
     }
   }
 
+  /** COPYs the CSV rows {@code csv} reads into table {@code versioned} over this connection. */
+  void copyIn(String versioned, java.io.Reader csv) throws SQLException {
+    try {
+      connection
+          .unwrap(org.postgresql.PGConnection.class)
+          .getCopyAPI()
+          .copyIn(CsvEncoding.copyCommand(versioned), csv);
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY into " + versioned + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Runs the statements in order, each committed on its own. */
   void execute(List<String> statements) throws SQLException {
     try (Statement s = connection.createStatement()) {

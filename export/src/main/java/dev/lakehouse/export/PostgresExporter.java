@@ -241,7 +241,7 @@ public final class PostgresExporter {
             table,
             DERIVED,
             data.schema(),
-            versioned -> copyRows(rows, versioned, checksum));
+            (marts, versioned) -> copyRows(marts, rows, versioned, checksum));
       }
     }
     long snapshot = LakehouseSpark.currentSnapshotId(spark, table.goldTable());
@@ -274,10 +274,14 @@ public final class PostgresExporter {
       List<Row> rows = data.collectAsList();
       Checksum checksum = Checksum.of(rows);
       return stage(
-          marts, table, snapshot, data.schema(), versioned -> copyRows(rows, versioned, checksum));
+          marts,
+          table,
+          snapshot,
+          data.schema(),
+          (over, versioned) -> copyRows(over, rows, versioned, checksum));
     }
     // A large one: COPYed from the executors, its checksum taken in the same pass.
-    return stage(marts, table, snapshot, data.schema(), versioned -> copy(data, versioned));
+    return stage(marts, table, snapshot, data.schema(), (over, versioned) -> copy(data, versioned));
   }
 
   /**
@@ -297,9 +301,12 @@ public final class PostgresExporter {
     }
   }
 
-  /** How a table's rows reach its new version; returns the checksum of the rows it copied. */
+  /**
+   * How a table's rows reach its new version, created over {@code marts}' connection; returns the
+   * checksum of the rows it copied.
+   */
   private interface Copy {
-    Checksum into(String versioned) throws SQLException;
+    Checksum into(MartsSchema marts, String versioned) throws SQLException;
   }
 
   private StagedTable stage(
@@ -308,7 +315,7 @@ public final class PostgresExporter {
     String version = table.versionName(suffix);
     String versioned = MartsSql.versioned(version);
     marts.execute(MartsSql.createVersion(version, schema));
-    Checksum checksum = copy.into(versioned);
+    Checksum checksum = copy.into(marts, versioned);
     long count = marts.rowCount(versioned);
     if (count != checksum.count()) {
       throw new IllegalStateException(
@@ -371,18 +378,12 @@ public final class PostgresExporter {
   }
 
   /**
-   * A small table: its rows COPYed over one connection from the driver, which spares the shuffle
-   * and the connections of a parallel COPY (most marts and every summary are small).
+   * A small table: its rows COPYed from the driver over the connection that stages it, which spares
+   * the shuffle and the connections of a parallel COPY (most marts and every summary are small).
    */
-  private Checksum copyRows(List<Row> rows, String versioned, Checksum checksum)
-      throws SQLException {
-    try (Connection c = PostgresConnections.connect(config)) {
-      c.unwrap(org.postgresql.PGConnection.class)
-          .getCopyAPI()
-          .copyIn(CsvEncoding.copyCommand(versioned), new CsvReader(rows.iterator()));
-    } catch (java.io.IOException e) {
-      throw new SQLException("COPY into " + versioned + " failed: " + e.getMessage(), e);
-    }
+  private static Checksum copyRows(
+      MartsSchema marts, List<Row> rows, String versioned, Checksum checksum) throws SQLException {
+    marts.copyIn(versioned, new CsvReader(rows.iterator()));
     return checksum;
   }
 
