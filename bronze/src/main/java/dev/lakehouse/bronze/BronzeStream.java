@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.Settings;
+import dev.lakehouse.common.SideBySide;
 import dev.lakehouse.common.Tables;
 import dev.lakehouse.contract.KafkaTopics;
 import dev.lakehouse.contract.Topic;
@@ -445,33 +446,44 @@ public final class BronzeStream {
         batchConsumed += r.getLong(4);
         batchDead += r.getLong(6);
       }
-      boolean replay = false;
+      // Each table's append is its own Spark job and commit, stamped with the batch's offsets, so
+      // they may run side by side: a replay skips whichever tables already hold the batch. The
+      // ledger, written last, is what says the batch is done.
+      List<SideBySide.Work<CommitGuard.Outcome, RuntimeException>> appends = new ArrayList<>();
       for (String topic : Topic.names()) {
         if (validPerTopic.getOrDefault(topic, 0L) > 0) {
-          replay |=
-              CommitGuard.appendOnce(
+          appends.add(
+              () ->
+                  CommitGuard.appendOnce(
                       session,
                       Topic.of(topic).bronzeTable(),
                       MessageParsing.valid(parsed, topic, ingestedAt),
                       qid,
                       batchId,
                       rangesByTopic.get(topic),
-                      "kafka_offset")
-                  != CommitGuard.Outcome.WROTE;
+                      "kafka_offset"));
         }
       }
-      Map<String, Long> reasons = new TreeMap<>();
       if (batchDead > 0) {
-        replay |=
-            CommitGuard.appendOnce(
+        appends.add(
+            () ->
+                CommitGuard.appendOnce(
                     session,
                     Tables.BRONZE_DEAD_LETTERS,
                     MessageParsing.deadLetters(parsed, ingestedAt),
                     qid,
                     batchId,
                     allRanges,
-                    "kafka_offset")
-                != CommitGuard.Outcome.WROTE;
+                    "kafka_offset"));
+      }
+      boolean replay = false;
+      for (CommitGuard.Outcome outcome :
+          SideBySide.all(
+              "bronze-append", config.intValue(Settings.BRONZE_TABLES_AT_ONCE), appends)) {
+        replay |= outcome != CommitGuard.Outcome.WROTE;
+      }
+      Map<String, Long> reasons = new TreeMap<>();
+      if (batchDead > 0) {
         for (Row r :
             parsed
                 .filter(col("reason_code").isNotNull())

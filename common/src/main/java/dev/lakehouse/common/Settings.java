@@ -24,6 +24,7 @@ public final class Settings {
   public static final String CONTRACT_LATEST_TIMESTAMP = "contract.latest-timestamp";
   public static final String CONTRACT_MAX_AMOUNT = "contract.max-amount";
   public static final String BRONZE_CHECKPOINT_DIR = "bronze.checkpoint-dir";
+  public static final String BRONZE_TABLES_AT_ONCE = "bronze.tables-at-once";
   public static final String GEN_LATE_RATE = "generate.late-settlement-rate";
   public static final String GEN_VERY_LATE_RATE = "generate.very-late-settlement-rate";
   public static final String GEN_OUT_OF_ORDER_RATE = "generate.out-of-order-rate";
@@ -204,6 +205,12 @@ public final class Settings {
               "${data-dir}/checkpoints/bronze",
               Setting::anyText,
               "Checkpoint location of the bronze stream."),
+          Setting.of(
+              BRONZE_TABLES_AT_ONCE,
+              "3",
+              Setting.integer(1, 16),
+              "Bronze tables a micro-batch appends to at the same time (the topics' tables and the"
+                  + " dead letters; the batch ledger always last; 1: one after another)."),
           Setting.of(
               GEN_LATE_RATE,
               "0.25",
