@@ -60,6 +60,9 @@ public final class FxRatesLoader {
     settings.setHeaderExtractionEnabled(true);
     settings.setSkipEmptyLines(true);
     settings.getFormat().setComment('#');
+    // On this thread: a read-ahead thread still reading when the file is closed after a bad header
+    // failed with "Stream closed" instead of naming the header (seen under load).
+    settings.setReadInputOnSeparateThread(false);
     CsvParser parser = new CsvParser(settings);
     List<String> errors = new ArrayList<>();
     Map<String, FxRates.Rate> byKey = new LinkedHashMap<>();
