@@ -103,7 +103,8 @@ final class BenchCommand extends LakehouseCommand {
 
   @Option(
       names = {"--no-docs", "--no-readme"},
-      description = "Do not write the results table into docs/benchmark.md.")
+      description =
+          "Do not write the results table into docs/benchmark.md nor the targets into README.md.")
   boolean noReadme;
 
   @Option(
@@ -207,6 +208,14 @@ final class BenchCommand extends LakehouseCommand {
     Path readme = home.resolve("docs").resolve("benchmark.md");
     if (!noReadme && Files.isRegularFile(readme)) {
       report.intoReadme(readme, markdown);
+    }
+    Path projectReadme = home.resolve("README.md");
+    if (!noReadme && Files.isRegularFile(projectReadme)) {
+      BenchReport.between(
+          projectReadme,
+          BenchReport.TARGETS_START,
+          BenchReport.TARGETS_END,
+          report.readmeSummary());
     }
     out.println();
     out.println(markdown);

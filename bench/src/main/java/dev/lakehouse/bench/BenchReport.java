@@ -16,6 +16,8 @@ import java.util.TreeMap;
 final class BenchReport {
   static final String README_START = "<!-- bench:start -->";
   static final String README_END = "<!-- bench:end -->";
+  static final String TARGETS_START = "<!-- bench-targets:start -->";
+  static final String TARGETS_END = "<!-- bench-targets:end -->";
 
   private final int repeats;
   private final Map<String, Object> machine = new LinkedHashMap<>();
@@ -475,7 +477,13 @@ final class BenchReport {
                       k, 200_000L * k, median(s.seconds), gb(max(s.peak)), list(s.seconds))));
       md.append('\n');
     }
-    md.append("**Targets**\n\n| target | measured | met |\n|---|---|---|\n");
+    md.append("**Targets**\n\n").append(targetsTable());
+    return md.toString();
+  }
+
+  /** The targets, measured and met, as a Markdown table. */
+  String targetsTable() {
+    StringBuilder md = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
     for (Map<String, Object> t : targets()) {
       md.append(
           String.format(
@@ -485,19 +493,34 @@ final class BenchReport {
     return md.toString();
   }
 
+  /** The README's summary: when and at which commit, then the targets table. */
+  String readmeSummary() {
+    return String.format(
+            "Measured %s at commit %s (medians of %d runs; the full tables, profiles and what each"
+                + " missed target would need: [docs/benchmark.md](docs/benchmark.md)):%n%n",
+            machine.get("date"), machine.get("commit"), repeats)
+        + targetsTable();
+  }
+
   /**
    * Replaces the text between the bench markers of a document (docs/benchmark.md) with the table.
    */
   void intoReadme(Path readme, String markdown) throws IOException {
-    String text = Files.readString(readme, StandardCharsets.UTF_8);
-    int start = text.indexOf(README_START);
-    int end = text.indexOf(README_END);
+    between(readme, README_START, README_END, markdown);
+  }
+
+  /** Replaces the text between {@code startMarker} and {@code endMarker} of a document, if any. */
+  static void between(Path document, String startMarker, String endMarker, String markdown)
+      throws IOException {
+    String text = Files.readString(document, StandardCharsets.UTF_8);
+    int start = text.indexOf(startMarker);
+    int end = text.indexOf(endMarker);
     if (start < 0 || end < start) {
       return;
     }
     Files.writeString(
-        readme,
-        text.substring(0, start + README_START.length()) + "\n" + markdown + text.substring(end),
+        document,
+        text.substring(0, start + startMarker.length()) + "\n" + markdown + text.substring(end),
         StandardCharsets.UTF_8);
   }
 

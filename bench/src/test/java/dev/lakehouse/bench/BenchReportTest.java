@@ -88,6 +88,13 @@ class BenchReportTest {
         .contains("daily / bare job: 4.40x; backfill of 100 days / daily run: 6.36x")
         .contains("ours also republished fct_transactions, health_runs")
         .contains("**no**");
+    // The README's summary is the same targets table, after a line naming the run.
+    assertThat(r.readmeSummary())
+        .startsWith("Measured ")
+        .contains("[docs/benchmark.md](docs/benchmark.md)")
+        .contains("| export >= 1x Spark's default JDBC writer | 5.00x | yes |")
+        .endsWith(r.targetsTable());
+    assertThat(md).contains("**Targets**\n\n" + r.targetsTable());
   }
 
   @Test
@@ -108,5 +115,28 @@ class BenchReportTest {
                 + "\nnew table\n"
                 + BenchReport.README_END
                 + "\n\nafter\n");
+  }
+
+  @Test
+  void theReadmeSummaryReplacesOnlyItsOwnMarkers() throws Exception {
+    Path readme = dir.resolve("README.md");
+    String other = BenchReport.README_START + "\nkept\n" + BenchReport.README_END + "\n";
+    Files.writeString(
+        readme,
+        "# Title\n\n"
+            + BenchReport.TARGETS_START
+            + "\nold targets\n"
+            + BenchReport.TARGETS_END
+            + "\n\n"
+            + other);
+    BenchReport.between(readme, BenchReport.TARGETS_START, BenchReport.TARGETS_END, "| t |\n");
+    assertThat(Files.readString(readme))
+        .isEqualTo(
+            "# Title\n\n"
+                + BenchReport.TARGETS_START
+                + "\n| t |\n"
+                + BenchReport.TARGETS_END
+                + "\n\n"
+                + other);
   }
 }
