@@ -52,10 +52,10 @@ final class Browsers {
 
   /**
    * .ci/run installs the browser in the background while Maven builds the modules before this one
-   * and names the installing process in LAKEHOUSE_TEST_BROWSER_INSTALL_PID: wait for it to end.
+   * and names the installing process in CI_BROWSER_INSTALL_PID: wait for it to end.
    */
   private static void awaitInstall() {
-    String pid = System.getenv("LAKEHOUSE_TEST_BROWSER_INSTALL_PID");
+    String pid = System.getenv("CI_BROWSER_INSTALL_PID");
     if (pid == null || pid.isBlank()) {
       return;
     }
