@@ -48,6 +48,7 @@ final class ChildJvm implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.addAll(javaOptions());
+    command.addAll(speedOptions());
     command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     Files.createDirectories(logDir);
@@ -70,11 +71,11 @@ final class ChildJvm implements AutoCloseable {
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("--add-opens")
           || arg.startsWith("-Djdk.reflect")
-          || arg.startsWith("-Dspark.")
-          || arg.startsWith("-XX:TieredStopAtLevel")) {
+          || arg.startsWith("-Dspark.")) {
         cmd.add(arg);
       }
     }
+    cmd.addAll(speedOptions());
     cmd.add("-cp");
     cmd.add(
         System.getProperty("java.class.path")
@@ -91,6 +92,23 @@ final class ChildJvm implements AutoCloseable {
     for (String opt : System.getProperty("spark.jvm.opens", "").split(" ")) {
       if (!opt.isBlank()) {
         out.add(opt);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * This JVM's test-speed options that suit any JVM a test starts (C1 only, transparent huge pages;
+   * see test.jvm.fast in the parent pom): short-lived JVMs spend their CPU on compiling and on page
+   * faults, not on running compiled code.
+   */
+  static List<String> speedOptions() {
+    List<String> out = new ArrayList<>();
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:TieredStopAtLevel")
+          || arg.equals("-XX:+UseTransparentHugePages")
+          || arg.startsWith("-XX:ReservedCodeCacheSize")) {
+        out.add(arg);
       }
     }
     return out;

@@ -324,10 +324,14 @@ class ClusterTest {
 
   /** spark-submit --master spark://127.0.0.1:port of the jobs jar, in a JVM of its own. */
   static Submission submit(String... args) throws Exception {
-    // C1 only, as in the test JVMs: these JVMs live for seconds, not long enough for C2 to pay.
-    String executorJvm = String.join(" ", ChildJvm.javaOptions()) + " -XX:TieredStopAtLevel=1";
+    // The test JVMs' speed options (C1 only, huge pages): these JVMs live for seconds, not long
+    // enough for C2 to pay.
+    List<String> speed = ChildJvm.speedOptions();
+    String executorJvm = String.join(" ", ChildJvm.javaOptions()) + " " + String.join(" ", speed);
+    List<String> driverJvm = new java.util.ArrayList<>(List.of("-Xmx1g"));
+    driverJvm.addAll(speed);
     return ChildJvm.sparkSubmit(
-        List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"),
+        driverJvm,
         List.of(
             "--master",
             "spark://127.0.0.1:" + masterPort,

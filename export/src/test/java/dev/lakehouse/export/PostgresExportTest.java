@@ -3,296 +3,39 @@ package dev.lakehouse.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakehouse.common.LakehouseConfig;
 import dev.lakehouse.common.LakehouseSpark;
-import dev.lakehouse.common.Settings;
 import dev.lakehouse.common.Tables;
-import dev.lakehouse.common.TestLake;
-import dev.lakehouse.fraud.FraudTables;
-import dev.lakehouse.gold.GoldJob;
-import dev.lakehouse.gold.GoldTables;
-import dev.lakehouse.gold.SilverRows;
-import dev.lakehouse.silver.SilverTables;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
 /**
- * The export against a real PostgreSQL server (embedded binaries), on small hand-built golds. The
- * server and the Spark context are shared by the class; every test exports to a database of its
- * own, and a test that changes gold builds a lake of its own.
+ * The export of a gold built by a gold run (customer C1, account A1): what it publishes, its
+ * no-ops, the health summaries, lock waits, privileges and the earlier layout.
  */
-class PostgresExportTest {
-  @TempDir static Path shared;
-  static EmbeddedPostgres pg;
-  static SparkSession spark;
-  static final AtomicInteger DATABASES = new AtomicInteger();
-
+class PostgresExportTest extends PostgresExportTestBase {
   /** Customer C1 with account A1 (opening 100.00, one 10.00 deposit); no test changes it. */
   static Lake oneAccount;
 
   @BeforeAll
-  static void start() throws Exception {
-    pg =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(shared.resolve("pg"))
-            .setCleanDataDirectory(true)
-            .start();
-    // Starts the shared context; each lake then works in a session of its own on it.
-    spark = TestLake.spark(TestLake.config(shared.resolve("base")));
+  static void buildTheLakeWithOneAccount() throws Exception {
     oneAccount = Lake.withOneAccount(shared.resolve("one-account"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    spark.stop();
-    pg.close();
-  }
-
-  /** An empty database on the shared server, as the URL the export connects to. */
-  static String newDatabase() throws SQLException {
-    String name = "export_" + DATABASES.incrementAndGet();
-    try (Connection c = pg.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
-    return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + name;
-  }
-
-  /**
-   * A lake (Iceberg warehouse and the Spark session that sees it, on the shared context) and the
-   * database it exports to.
-   */
-  static final class Lake {
-    final Path dir;
-    final SparkSession spark;
-    final String url;
-    final LakehouseConfig config;
-    private int accounts;
-
-    private Lake(Path dir, SparkSession spark, String url, String user) {
-      this.dir = dir;
-      this.spark = spark;
-      this.url = url;
-      this.config =
-          TestLake.config(
-              dir,
-              Settings.POSTGRES_URL + "=" + url,
-              Settings.POSTGRES_USER + "=" + user,
-              Settings.EXPORT_PARALLELISM + "=2",
-              // Tables of one row go through the driver's COPY, larger ones the executors'.
-              Settings.EXPORT_DRIVER_COPY_ROWS + "=1");
-    }
-
-    private Lake(Path dir, SparkSession spark, String url) {
-      this(dir, spark, url, "postgres");
-    }
-
-    /** A new lake with customer C1 and account A1, gold built, exporting to a new database. */
-    static Lake withOneAccount(Path dir) throws SQLException {
-      Lake lake = new Lake(dir, PostgresExportTest.spark.newSession(), newDatabase());
-      // The session's catalog must point at this lake's warehouse before anything loads it.
-      LakehouseSpark.catalogProperties(lake.config).forEach((k, v) -> lake.spark.conf().set(k, v));
-      // Iceberg's catalog takes its Hadoop settings from the active session when it initialises.
-      SparkSession.setActiveSession(lake.spark);
-      SilverTables.createIfMissing(lake.spark);
-      SilverRows.append(lake.spark, Tables.SILVER_CUSTOMERS, List.of(SilverRows.customer("C1")));
-      lake.addAccountAndRebuild(); // A1
-      FraudTables.createIfMissing(lake.spark);
-      lake.spark.sql(
-          "INSERT INTO "
-              + Tables.qualified(Tables.FRAUD_ALERTS)
-              + " VALUES ('amount:T9', 'amount', 1.25, 'T9', 'C1', 'A1', 'CARD_PAYMENT', 3000.05,"
-              + " 'USD', 250006.17, TIMESTAMP '2026-01-05 10:00:00', TIMESTAMP '2026-01-05"
-              + " 10:00:01', 'INR 250006.17 >= 200000', 'transactions', 0, 41, TIMESTAMP"
-              + " '2026-01-05 10:00:00')");
-      return lake;
-    }
-
-    /**
-     * A new lake whose gold holds only A1's statement (opening 100.00, one 10.00 deposit), written
-     * straight into gold, exporting to a new database: for the tests of publishing, which need a
-     * gold that changes, not a gold run, which costs seconds.
-     */
-    static Lake withOneStatement(Path dir) throws SQLException {
-      Lake lake = new Lake(dir, PostgresExportTest.spark.newSession(), newDatabase());
-      LakehouseSpark.catalogProperties(lake.config).forEach((k, v) -> lake.spark.conf().set(k, v));
-      SparkSession.setActiveSession(lake.spark);
-      GoldTables.createIfMissing(lake.spark);
-      lake.addStatementToGold(); // A1
-      return lake;
-    }
-
-    /** The same gold, exporting to a new database. */
-    Lake exportingToNewDatabase() throws SQLException {
-      Lake lake = new Lake(dir, spark, newDatabase());
-      lake.accounts = accounts;
-      return lake;
-    }
-
-    /** The same gold and database, exported by another PostgreSQL user. */
-    Lake exportingAs(String user) {
-      Lake lake = new Lake(dir, spark, url, user);
-      lake.accounts = accounts;
-      return lake;
-    }
-
-    /** A new account with one deposit, then gold again: the statement mart gains a row. */
-    void addAccountAndRebuild() {
-      accounts++;
-      SilverRows.append(
-          spark,
-          Tables.SILVER_ACCOUNTS,
-          List.of(SilverRows.account("A" + accounts, "C1", "100.00")));
-      SilverRows.append(
-          spark,
-          Tables.SILVER_TRANSACTIONS,
-          List.of(
-              SilverRows.tx("A" + accounts, "DEPOSIT", "10.00", "SUCCESS", "2026-01-05", null)));
-      GoldJob.runRange(spark, config, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31));
-    }
-
-    /**
-     * One more statement row straight into gold (account A2, A3 ...): a new gold snapshot of the
-     * statement mart without the cost of a gold run, which the export tests do not need.
-     */
-    void addStatementToGold() {
-      accounts++;
-      spark.sql(
-          "INSERT INTO "
-              + Tables.qualified(Tables.GOLD_MONTHLY_STATEMENT)
-              + " VALUES ('A"
-              + accounts
-              + "', 'C1', DATE '2026-01-01', 100.00, 10.00, 0.00, 0.00, 110.00, 1, 1)");
-    }
-
-    PostgresExporter.Result export() {
-      return PostgresExporter.export(spark, config);
-    }
-
-    /** An export whose lock waits are short, so that a test of them runs in a second or two. */
-    PostgresExporter.Result exportWaiting(LockWaits waits) {
-      return new PostgresExporter(spark, config, run -> {}, waits).run();
-    }
-
-    /** Runs statements as the superuser postgres on the lake's database (what a DBA does). */
-    void asDba(String... statements) throws SQLException {
-      try (Connection c = PostgresConnections.connect(url, "postgres", null);
-          Statement s = c.createStatement()) {
-        for (String sql : statements) {
-          s.execute(sql);
-        }
-      }
-    }
-
-    /** The versions of a mart in schema marts_data, by name. */
-    List<String> versions(String mart) throws SQLException {
-      List<String> names = new ArrayList<>();
-      try (Connection c = connect();
-          Statement s = c.createStatement();
-          ResultSet r =
-              s.executeQuery(
-                  "SELECT table_name FROM information_schema.tables WHERE table_schema ="
-                      + " 'marts_data' AND table_name LIKE '"
-                      + mart
-                      + "\\_\\_%' ORDER BY 1")) {
-        while (r.next()) {
-          names.add(r.getString(1));
-        }
-      }
-      return names;
-    }
-
-    Connection connect() throws SQLException {
-      return PostgresConnections.connect(config);
-    }
-
-    /**
-     * After a failed export of a lake with one published statement: that statement is what readers
-     * see, the manifest is as it was, and nothing of the failed run is left (one version per mart,
-     * the one its view shows).
-     */
-    void assertOnlyThePublishedVersionsAreLeft(String statementVersion, long manifest)
-        throws SQLException {
-      assertThat(query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(1);
-      assertThat(query("SELECT count(*) FROM marts.export_manifest")).isEqualTo(manifest);
-      assertThat(versions("monthly_statement")).containsExactly(statementVersion);
-      assertThat(
-              query(
-                  "SELECT count(*) FROM information_schema.tables WHERE table_schema ="
-                      + " 'marts_data'"))
-          .isEqualTo(ExportedTable.ALL.size());
-    }
-
-    long query(String sql) throws SQLException {
-      try (Connection c = connect();
-          Statement s = c.createStatement();
-          ResultSet r = s.executeQuery(sql)) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
-
-    String text(String sql) throws SQLException {
-      try (Connection c = connect();
-          Statement s = c.createStatement();
-          ResultSet r = s.executeQuery(sql)) {
-        r.next();
-        return r.getString(1);
-      }
-    }
-
-    /** The export's rows in ops.runs, oldest first: status and error. */
-    List<Row> ledger() {
-      return spark
-          .sql(
-              "SELECT status, error FROM "
-                  + Tables.qualified(Tables.OPS_RUNS)
-                  + " WHERE job = 'export' ORDER BY started_at")
-          .collectAsList();
-    }
-
-    String ledgerStatus(String runId) {
-      return spark
-          .sql(
-              "SELECT status FROM "
-                  + Tables.qualified(Tables.OPS_RUNS)
-                  + " WHERE run_id = '"
-                  + runId
-                  + "'")
-          .first()
-          .getString(0);
-    }
   }
 
   @Test
@@ -470,160 +213,6 @@ class PostgresExportTest {
                 "SELECT count(*) FROM marts.health_runs WHERE status = 'FAILED'"
                     + " AND error = 'simulated failure'"))
         .isEqualTo(1);
-  }
-
-  @Test
-  void aFailedExportLeavesThePreviousDataInPlace(@TempDir Path dir) throws Exception {
-    Lake lake = Lake.withOneStatement(dir);
-    lake.export(); // marts hold A1's statement
-    String statementVersion = lake.versions("monthly_statement").get(0);
-    lake.addStatementToGold(); // gold now has 2 statements
-    long manifest = lake.query("SELECT count(*) FROM marts.export_manifest");
-    PostgresExporter failing =
-        new PostgresExporter(
-            lake.spark,
-            lake.config,
-            run -> {
-              throw new IllegalStateException("simulated crash after staging");
-            });
-
-    assertThatThrownBy(failing::run).hasMessageContaining("simulated crash");
-
-    lake.assertOnlyThePublishedVersionsAreLeft(statementVersion, manifest);
-    List<Row> ledger = lake.ledger();
-    assertThat(ledger).extracting(row -> row.getString(0)).containsExactly("SUCCESS", "FAILED");
-    assertThat(ledger.get(1).getString(1)).contains("simulated crash");
-  }
-
-  /**
-   * Tables are staged side by side: when one of them fails (a statement that breaks its grain)
-   * while others are staged, the export fails naming the key, and no version of any table is left
-   * behind, whichever finished first.
-   */
-  @Test
-  void aTableThatFailsWhileOthersAreStagedLeavesNoVersionOfAny(@TempDir Path dir) throws Exception {
-    Lake lake = Lake.withOneStatement(dir);
-    lake.export();
-    String statementVersion = lake.versions("monthly_statement").get(0);
-    long manifest = lake.query("SELECT count(*) FROM marts.export_manifest");
-    // A1's statement twice: the new version's primary key fails. The health summaries change too
-    // (the first export is a run of its own now), so they are staged at the same time.
-    lake.spark.sql(
-        "INSERT INTO "
-            + Tables.qualified(Tables.GOLD_MONTHLY_STATEMENT)
-            + " SELECT * FROM "
-            + Tables.qualified(Tables.GOLD_MONTHLY_STATEMENT));
-    assertThat(lake.config.intValue(Settings.EXPORT_TABLES_AT_ONCE)).isGreaterThan(1);
-
-    assertThatThrownBy(lake::export)
-        .hasMessageContaining("primary key (account_id, month_start)")
-        .hasMessageContaining("The previous marts are unchanged.");
-
-    lake.assertOnlyThePublishedVersionsAreLeft(statementVersion, manifest);
-    assertThat(lake.ledger())
-        .extracting(row -> row.getString(0))
-        .containsExactly("SUCCESS", "FAILED");
-  }
-
-  /** Counts the published statements over and over until stopped, noting what it saw. */
-  static final class StatementReader implements Runnable {
-    final AtomicBoolean running = new AtomicBoolean(true);
-    final Set<Long> seen = ConcurrentHashMap.newKeySet();
-    final List<String> errors = new CopyOnWriteArrayList<>();
-    final AtomicLong reads = new AtomicLong();
-    private final Lake lake;
-
-    StatementReader(Lake lake) {
-      this.lake = lake;
-    }
-
-    @Override
-    public void run() {
-      try (Connection c = lake.connect();
-          Statement s = c.createStatement()) {
-        while (running.get()) {
-          readOnce(s);
-        }
-      } catch (SQLException e) {
-        errors.add(e.getMessage());
-      }
-    }
-
-    private void readOnce(Statement s) {
-      try (ResultSet r =
-          s.executeQuery(
-              "SELECT count(*), count(DISTINCT account_id) FROM marts.monthly_statement")) {
-        r.next();
-        long rows = r.getLong(1);
-        long accounts = r.getLong(2);
-        seen.add(rows);
-        if (rows != accounts) {
-          errors.add("duplicate statements: " + rows + " rows for " + accounts + " accounts");
-        }
-        reads.incrementAndGet();
-      } catch (SQLException e) {
-        errors.add(e.getMessage());
-      }
-    }
-  }
-
-  @Test
-  void aConcurrentReaderNeverSeesAnEmptyOrPartialTable(@TempDir Path dir) throws Exception {
-    Lake lake = Lake.withOneStatement(dir);
-    lake.export(); // the reader needs the table: A1's statement
-    StatementReader statements = new StatementReader(lake);
-    Thread reader = new Thread(statements);
-    reader.start();
-    try {
-      // Three publications while the reader queries: 2, 3 and 4 statements.
-      lake.addStatementToGold();
-      lake.export();
-      lake.addStatementToGold();
-      lake.export();
-      lake.addStatementToGold();
-      lake.export();
-    } finally {
-      statements.running.set(false);
-      reader.join();
-    }
-    assertThat(statements.errors).isEmpty();
-    assertThat(statements.reads.get()).isGreaterThan(10);
-    assertThat(statements.seen).isSubsetOf(1L, 2L, 3L, 4L).contains(4L).doesNotContain(0L);
-    assertThat(lake.query("SELECT count(*) FROM marts.monthly_statement")).isEqualTo(4);
-    assertThat(lake.versions("monthly_statement")).hasSize(1); // the three replaced are dropped
-  }
-
-  @Test
-  void anAnalystsViewAndAGrantOnAMartSurviveThePublicationOfNewData(@TempDir Path dir)
-      throws Exception {
-    Lake lake = Lake.withOneStatement(dir);
-    lake.export(); // A1's statement: opening 100.00 + a 10.00 deposit = closing 110.00
-    lake.asDba(
-        "CREATE SCHEMA analyst",
-        "CREATE VIEW analyst.big_balances AS SELECT account_id, closing_balance_inr"
-            + " FROM marts.monthly_statement WHERE closing_balance_inr >= 100",
-        "CREATE ROLE statement_reader LOGIN",
-        "GRANT USAGE ON SCHEMA marts TO statement_reader",
-        "GRANT SELECT ON marts.monthly_statement TO statement_reader");
-    assertThat(lake.text("SELECT sum(closing_balance_inr) FROM analyst.big_balances"))
-        .isEqualTo("110.00");
-    lake.addStatementToGold(); // A2: closing 110.00 as well
-
-    PostgresExporter.Result r = lake.export();
-
-    assertThat(r.published()).containsOnlyKeys("monthly_statement");
-    // The analyst's view reads the new version: 110.00 + 110.00.
-    assertThat(lake.query("SELECT count(*) FROM analyst.big_balances")).isEqualTo(2);
-    assertThat(lake.text("SELECT sum(closing_balance_inr) FROM analyst.big_balances"))
-        .isEqualTo("220.00");
-    try (Connection c = PostgresConnections.connect(lake.url, "statement_reader", null);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM marts.monthly_statement")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isEqualTo(2);
-    }
-    assertThat(lake.versions("monthly_statement"))
-        .containsExactly("monthly_statement__" + r.runId().substring(0, 8));
   }
 
   /**
